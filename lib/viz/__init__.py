@@ -1,0 +1,6 @@
+"""Altair chart builders (no streamlit): data in, chart out, one shared look."""
+
+from lib.viz.charts import heatmap, interval_chart, line_chart
+from lib.viz.theme import PALETTE, categorical_scale, finish
+
+__all__ = ["PALETTE", "categorical_scale", "finish", "heatmap", "interval_chart", "line_chart"]

@@ -1,0 +1,175 @@
+"""Helpers every Garden Lab page uses (this module is not a page).
+
+Pages read top to bottom: widgets (``bound``), one call into lib (``lib_call``, ``cached``),
+then figures, the note (``note``), the snippet (``snippet``) and downloads (``csv_download``).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+T = TypeVar("T")
+
+SEED_KEY = "seed"
+DEVICE_KEY = "device"
+CACHE_ENTRIES = 64  # per cached function: bounds memory on a shared server
+MAX_ERROR_CHARS = 300
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def _run_through_the_router() -> None:
+    """Make sure pages always run inside ``dashboard.py``.
+
+    Streamlit treats a folder named ``pages/`` beside the entrypoint as a legacy (v1)
+    multipage app until ``st.navigation`` has run once in the server process, so the
+    first visitor of a fresh server who arrives on a deep link (``/markov_chains``)
+    would get the bare page: no router, no shared sidebar. The router always calls
+    ``st.navigation``, so legacy mode is never wanted: switch it off and rerun, which
+    runs the router and lands on the same page (page ids are derived from the URL path).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_run_through_the_router()
+
+
+# ---------------------------------------------------------------------------
+# Widgets and shared settings
+# ---------------------------------------------------------------------------
+
+
+def bound(widget: Callable[..., T], label: str, *, key: str, **kwargs: Any) -> T:
+    """Create ``widget`` with its value bound to the URL (``?key=value``), so a link reproduces the view."""
+    return widget(label, key=key, bind="query-params", **kwargs)
+
+
+def shared_sidebar(*, uses_torch: bool) -> None:
+    """The sidebar every page shares: the global random seed and, on torch pages, the device."""
+    with st.sidebar:
+        st.subheader("Lab settings")
+        bound(
+            st.number_input,
+            "Random seed",
+            key=SEED_KEY,
+            min_value=0,
+            max_value=2**31 - 1,
+            value=0,
+            step=1,
+            help="Every simulation and random initialisation on every page uses this seed: same seed, same numbers.",
+        )
+        if uses_torch:
+            from lib.device import available_devices, pick_device
+
+            device = bound(
+                st.selectbox,
+                "Torch device",
+                key=DEVICE_KEY,
+                options=["auto", *available_devices()],
+                help="Where torch runs. 'auto' picks the best available: cuda, then mps (Apple), then cpu.",
+            )
+            st.caption(f"Torch runs on **{pick_device(device)}**.")
+
+
+def global_seed() -> int:
+    """The seed chosen in the shared sidebar."""
+    return int(st.session_state.get(SEED_KEY) or 0)
+
+
+def selected_device() -> str:
+    """The device name chosen in the shared sidebar (resolve it with ``lib.device.pick_device``)."""
+    return str(st.session_state.get(DEVICE_KEY) or "auto")
+
+
+# ---------------------------------------------------------------------------
+# Calling lib
+# ---------------------------------------------------------------------------
+
+
+def cached(fn: Callable[..., T]) -> Callable[..., T]:
+    """``st.cache_data`` with a bounded number of entries, for pure lib calls keyed on scalars."""
+    return st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(fn)
+
+
+def plain(text: str) -> str:
+    """Escape markdown so user-provided text is shown literally (no links, images, HTML or LaTeX)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def show_error(err: Exception) -> None:
+    """Show a lib error as one sentence, with anything the user typed shown literally."""
+    message = str(err).strip() or "That input cannot be used."
+    if len(message) > MAX_ERROR_CHARS:
+        message = message[: MAX_ERROR_CHARS - 1] + "…"
+    st.error(plain(message), icon=":material/error:")
+
+
+def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Call into lib; a ``ValueError`` (bad input) becomes one ``st.error`` and the result ``None``."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as err:
+        show_error(err)
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Showing results
+# ---------------------------------------------------------------------------
+
+
+def chart(figure: alt.TopLevelMixin) -> None:
+    """Show an Altair chart from ``lib.viz`` at full width."""
+    st.altair_chart(figure, width="stretch")
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", *, key: str | None = None) -> None:
+    """A download button for a table, without rerunning the page on click."""
+    st.download_button(
+        label,
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=key,
+    )
+
+
+@contextmanager
+def note(title: str = "The note: where this comes from") -> Iterator[None]:
+    """The expander that holds a page's derivation from the notes (write st.markdown/st.latex inside)."""
+    with st.expander(title, icon=":material/menu_book:"):
+        yield
+
+
+def _literal(value: Any) -> str:
+    """Python source for a value: numpy scalars become plain numbers so the snippet needs no numpy."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
+def snippet(template: str, **values: Any) -> str:
+    """Show the "Reproduce in Python" panel and return its code.
+
+    ``template`` is Python source with ``$name`` placeholders; each is replaced by the
+    ``repr`` of the current value, so the code runs as-is and user text stays a literal.
+    """
+    code = string.Template(template.strip("\n")).substitute({k: _literal(v) for k, v in values.items()})
+    with st.expander("Reproduce in Python", icon=":material/code:"):
+        st.caption("Runs as-is from the repository root, or anywhere after `pip install -e .`.")
+        st.code(code, language="python")
+    return code

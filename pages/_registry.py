@@ -1,0 +1,35 @@
+"""Every Garden Lab page, in the order the sidebar lists them (not a page itself).
+
+The router builds the navigation from this list and the overview links every entry,
+so a page lands by adding one line here. Pages that do not exist yet are not listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SECTIONS = ("Deep learning", "Statistics", "Stochastic models")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str  # relative to the repository root
+    title: str
+    icon: str  # a Material icon name, rendered by Streamlit's own icon font
+    section: str  # one of SECTIONS
+    summary: str  # one sentence for the overview
+    uses_torch: bool = False  # shows the device selector; other pages never import torch
+
+
+PAGES = (
+    PageInfo(
+        path="pages/markov_chains.py",
+        title="Markov chains",
+        icon=":material/casino:",
+        section="Stochastic models",
+        summary=(
+            "HHT or HTT first? The notes' 4-state chain iterated step by step, and any race between coin "
+            "patterns (Penney's game) solved exactly from its automaton and checked by simulation."
+        ),
+    ),
+)
