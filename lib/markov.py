@@ -320,6 +320,11 @@ def _short(text: str, limit: int = 24) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+def _check_letters(pattern: str) -> None:
+    if not pattern or set(pattern.upper()) - set(_ALPHABET):
+        raise ValueError(f"Patterns are made of the letters H and T only; {_short(pattern)} is not.")
+
+
 def _validate_patterns(patterns: Sequence[str]) -> tuple[str, ...]:
     if isinstance(patterns, str):
         patterns = [patterns]
@@ -327,8 +332,7 @@ def _validate_patterns(patterns: Sequence[str]) -> tuple[str, ...]:
     if not pats:
         raise ValueError("Give at least one coin pattern, such as HHT.")
     for p in pats:
-        if not p or set(p) - set(_ALPHABET):
-            raise ValueError(f"Patterns are made of the letters H and T only; {_short(p)} is not.")
+        _check_letters(p)
         if len(p) > MAX_PATTERN_LENGTH:
             raise ValueError(f"Patterns may be at most {MAX_PATTERN_LENGTH} flips long; {_short(p)} has {len(p)}.")
     if len(set(pats)) != len(pats):
@@ -352,6 +356,7 @@ def parse_patterns(text: str, *, max_patterns: int = 6, max_length: int = 10) ->
     if len(patterns) > max_patterns:
         raise ValueError(f"Race at most {max_patterns} patterns at once; {len(patterns)} were given.")
     for p in patterns:
+        _check_letters(p)
         if len(p) > max_length:
             raise ValueError(f"Patterns here may be at most {max_length} flips long; one has {len(p)}.")
     return _validate_patterns(patterns)
@@ -410,7 +415,7 @@ def _pattern_automaton(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], dict
     return tuple(order) + patterns, transitions
 
 
-def pattern_chain(patterns: Sequence[str], p_heads: float = 0.5, *, exact: bool = False) -> PatternChain:
+def pattern_chain(patterns: Sequence[str], p_heads: float | Fraction = 0.5, *, exact: bool = False) -> PatternChain:
     """Build the race chain of :class:`PatternChain` from the patterns, flip by flip.
 
     Example
@@ -419,7 +424,9 @@ def pattern_chain(patterns: Sequence[str], p_heads: float = 0.5, *, exact: bool 
     ('', 'H', 'HH', 'HT', 'HHT', 'HTT')
     """
     pats = _validate_patterns(patterns)
-    p = _to_fraction(_validate_p(p_heads)) if exact else _validate_p(p_heads)
+    p = _validate_p(p_heads)
+    if exact:
+        p = _to_fraction(p_heads)  # a Fraction stays as given; a float is read as its decimal
     states, transitions = _pattern_automaton(pats)
     index = {s: i for i, s in enumerate(states)}
     zero, one = (Fraction(0), Fraction(1)) if exact else (0.0, 1.0)
@@ -444,7 +451,7 @@ class RaceResult:
     expected_length: float | Fraction
 
 
-def pattern_race(patterns: Sequence[str], p_heads: float = 0.5, *, exact: bool = False) -> RaceResult:
+def pattern_race(patterns: Sequence[str], p_heads: float | Fraction = 0.5, *, exact: bool = False) -> RaceResult:
     """Exact win probabilities and expected length of a race between coin patterns.
 
     Built from the pattern automaton (:func:`pattern_chain`) and solved as an absorbing
@@ -481,7 +488,7 @@ def race_progress(patterns: Sequence[str], p_heads: float = 0.5, flips: int = 20
     return evolve(chain.A, x0, flips)[:, list(chain.absorbing)]
 
 
-def expected_waiting_time(pattern: str, p_heads: float = 0.5, *, exact: bool = False) -> float | Fraction:
+def expected_waiting_time(pattern: str, p_heads: float | Fraction = 0.5, *, exact: bool = False) -> float | Fraction:
     """Expected number of flips until ``pattern`` first appears (E[HHH] = 14 for a fair coin)."""
     return pattern_race([pattern], p_heads, exact=exact).expected_length
 

@@ -43,7 +43,11 @@ def _run_through_the_router() -> None:
         st.rerun()
 
 
-_run_through_the_router()
+def page_header(title: str, intro: str) -> None:
+    """Every page starts here: its title and a paragraph that says what it shows."""
+    _run_through_the_router()
+    st.title(title)
+    st.markdown(intro)
 
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import markov
 from lib.viz import heatmap, interval_chart, line_chart
-from pages._common import bound, cached, chart, csv_download, global_seed, lib_call, note, snippet
+from pages._common import bound, cached, chart, csv_download, global_seed, lib_call, note, page_header, snippet
 
 LONG_FRACTION = 18  # characters; longer exact fractions are shown as decimals only
 
@@ -26,11 +26,11 @@ def state_name(state: str) -> str:
     return state or "start"
 
 
-st.title("Markov chains")
-st.markdown(
+page_header(
+    "Markov chains",
     "Flip a fair coin until **HHT** or **HTT** appears. Both need a head to start, yet HHT wins twice as "
     "often. Below, the notes' four-state chain shows it step by step; then any race between coin patterns "
-    "(Penney's game) is solved exactly from its Markov chain and checked against simulated games."
+    "(Penney's game) is solved exactly from its Markov chain and checked against simulated games.",
 )
 
 with note():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, streamlit_server, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -38,3 +38,29 @@ def test_markov_state_lives_in_the_url(server_url, page) -> None:
     # THH vs HHT: the race lasts 13/2 flips on average; the caption prints the exact fraction.
     assert page.get_by_text("exact: 13/2").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_slider_moved_with_the_keyboard_updates_page_and_url(server_url, page) -> None:
+    page.goto(f"{server_url}/markov_chains")
+    wait_for_script(page)
+    page.locator("[data-testid='stSlider'] input[type='range']").first.focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url("**mc_steps=12**", timeout=30_000)
+    wait_for_script(page)
+    assert page.get_by_text("P(HHT first) by step 12").count() == 1
+    assert page.locator("[data-testid='stSidebar'] [data-testid='stNumberInput']").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(page) -> None:
+    # Streamlit would run pages/markov_chains.py bare (legacy pages/ mode) for this first
+    # visitor; pages._common.page_header sends it through the router instead.
+    with streamlit_server() as url:
+        page.goto(f"{url}/markov_chains")
+        wait_for_script(page)
+        page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
+        assert page.get_by_text("Lab settings").count() == 1  # the router's shared sidebar
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Stochastic models" in nav
+        assert "common" not in nav

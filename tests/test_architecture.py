@@ -1,0 +1,41 @@
+"""The layering rules of DESIGN.md, checked: lib knows no UI, and pages are registered."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from pages._registry import PAGES, SECTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+IMPORTS_STREAMLIT = re.compile(r"^\s*(import|from)\s+streamlit\b", re.MULTILINE)
+
+
+def test_lib_never_imports_streamlit() -> None:
+    offenders = [
+        str(p.relative_to(ROOT)) for p in (ROOT / "lib").rglob("*.py") if IMPORTS_STREAMLIT.search(p.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_grep_catches_an_import() -> None:
+    assert IMPORTS_STREAMLIT.search("import numpy\nfrom streamlit import cache_data\n")
+    assert IMPORTS_STREAMLIT.search("    import streamlit as st")
+    assert not IMPORTS_STREAMLIT.search("# streamlit is imported by pages only\nimport streamlit_extras")
+
+
+def test_lib_imports_neither_streamlit_nor_torch_until_asked() -> None:
+    # torch takes seconds to import: only pages that need it may pay for it.
+    code = "import sys, lib.markov, lib.viz, lib.device; print('streamlit' in sys.modules, 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_every_registered_page_exists_and_every_page_is_registered() -> None:
+    registered = {info.path for info in PAGES}
+    on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_")}
+    assert registered <= on_disk
+    assert on_disk - registered == {"pages/overview.py"}
+    assert all(info.section in SECTIONS for info in PAGES)

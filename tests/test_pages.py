@@ -1,0 +1,126 @@
+"""Every page runs from the router under AppTest; the Markov page survives its widgets' extremes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pages._registry import PAGES
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+
+MARKOV = "pages/markov_chains.py"
+
+
+def test_router_runs_the_overview_and_links_every_page() -> None:
+    at = run_page()
+    assert_clean(at)
+    assert at.title[0].value == "Garden Lab"
+    assert len(at.get("page_link")) == len(PAGES)
+    assert at.number_input(key="seed").value == 0
+    assert not at.selectbox  # no torch page is open: no device selector, torch not needed
+
+
+@pytest.mark.parametrize("path", [info.path for info in PAGES])
+def test_every_page_runs_from_the_router(path: str) -> None:
+    at = run_page(path)
+    assert_clean(at)
+    assert at.title, "a page starts with its title"
+    assert at.get("expander"), "a page carries the note and the snippet"
+
+
+def test_markov_page_shows_the_notes_result() -> None:
+    at = run_page(MARKOV)
+    captions = [c.value for c in at.caption]
+    assert "limit: **2/3** = 0.666667" in captions
+    assert "limit: **1/3** = 0.333333" in captions
+    assert "exact: **16/3**" in captions  # HHT vs HTT from the first flip
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Convergence rate ρ"] == "0.5"
+    assert len(at.get("vega_lite_chart")) == 6
+
+
+def test_markov_widgets_at_their_extremes() -> None:
+    assert_extremes_are_clean(MARKOV, {"mc_steps", "mc_p_heads", "mc_games", "seed"})
+
+
+def test_markov_all_extremes_at_once() -> None:
+    # Fewest steps, most games, most biased coin, largest seed.
+    at = run_page(MARKOV, {"mc_steps": "0", "mc_games": "100000", "mc_p_heads": "0.99", "seed": str(2**31 - 1)})
+    assert_clean(at)
+    assert at.slider(key="mc_games").value == 100_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HHHHHHHHHH TTTTTTTTTT", "HTHTHTHTHT THTHTHTHTH HHHHHTTTTT TTTTTHHHHH HHTTHHTTHH TTHHTTHHTT", "H", "ht th"],
+)
+def test_markov_accepts_hard_but_valid_races(text: str) -> None:
+    at = run_page(MARKOV, {"mc_games": "100"})
+    at = set_widget(at, "mc_patterns", text)
+    # A very long race may refuse to simulate (one clear error); nothing else may go wrong.
+    assert_clean(at, allow_errors=True)
+    assert len(at.error) <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "at least one"),
+        ("   ", "at least one"),
+        ("HXT", "letters H and T"),
+        ("HT HTT", "occurs inside"),
+        ("[click](http://example.com) ![x](http://example.com/x.png)", "letters H and T"),
+        ("<script>alert(1)</script>", "letters H and T"),
+        ("$\\frac{1}{0}$", "letters H and T"),
+        ("🪙🪙🪙", "letters H and T"),
+    ],
+)
+def test_markov_bad_patterns_give_one_clear_error(text: str, fragment: str) -> None:
+    at = run_page(MARKOV)
+    at = set_widget(at, "mc_patterns", text)
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert fragment in message.replace("\\", "")
+    # User text is escaped: every markdown/HTML/LaTeX special character carries a backslash.
+    assert not re.search(r"(?<!\\)[<>\[\]()$!*_`]", message), message
+
+
+def test_markov_view_comes_from_the_url() -> None:
+    at = run_page(MARKOV, {"mc_steps": "3", "mc_patterns": "THH HHT", "mc_p_heads": "0.5", "seed": "7"})
+    assert at.slider(key="mc_steps").value == 3
+    assert at.text_input(key="mc_patterns").value == "THH HHT"
+    assert at.number_input(key="seed").value == 7
+    assert "exact: **13/2**" in [c.value for c in at.caption]
+
+
+def test_markov_snippet_runs_as_is(tmp_path) -> None:
+    at = run_page(MARKOV, {"mc_patterns": "THH HHT", "mc_games": "500", "mc_p_heads": "0.6"})
+    (code,) = [c.value for c in at.code]
+    assert "pattern_race(['THH', 'HHT'], p_heads=0.6, exact=True)" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Fraction(2, 3)" in result.stdout  # the notes' limit, printed by the snippet
+
+
+def test_shared_sidebar_offers_torch_devices() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        from pages._common import shared_sidebar
+
+        shared_sidebar(uses_torch=True)
+
+    at = AppTest.from_function(script, default_timeout=120).run()
+    assert not at.exception
+    device = at.selectbox(key="device")
+    assert device.options[0] == "auto"
+    assert "cpu" in device.options
+    assert any("Torch runs on" in c.value for c in at.caption)

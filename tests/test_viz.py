@@ -1,0 +1,64 @@
+"""lib.viz builders produce valid Vega-Lite with axis titles and tooltips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.viz import PALETTE, categorical_scale, heatmap, interval_chart, line_chart
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def test_line_chart_has_titles_tooltips_and_rules() -> None:
+    data = pd.DataFrame({"step": [0, 1, 0, 1], "state": ["a", "a", "b", "b"], "p": [1, 0.5, 0, 0.5]})
+    spec = line_chart(
+        data, x="step", y="p", color="state", x_title="step t", y_title="probability", rules={"a": 0.5}
+    ).to_dict()
+    line, rule = _layers(spec)
+    assert line["encoding"]["x"]["title"] == "step t"
+    assert line["encoding"]["y"]["title"] == "probability"
+    assert {t["field"] for t in line["encoding"]["tooltip"]} == {"step", "state", "p"}
+    assert rule["mark"]["type"] == "rule"
+    assert spec["width"] == "container"
+
+
+def test_line_chart_log_scale_and_dash() -> None:
+    data = pd.DataFrame({"t": [0, 1], "v": [1.0, 0.5], "c": ["x", "x"], "source": ["exact", "simulated"]})
+    spec = line_chart(data, x="t", y="v", color="c", dash="source", x_title="t", y_title="v", log_y=True).to_dict()
+    (line,) = _layers(spec)
+    assert line["encoding"]["y"]["scale"]["type"] == "log"
+    assert line["encoding"]["strokeDash"]["field"] == "source"
+
+
+def test_heatmap_prints_given_labels() -> None:
+    spec = heatmap(
+        np.array([[0.25, 1.0], [0.75, 0.0]]),
+        ["r1", "r2"],
+        ["c1", "c2"],
+        x_title="from",
+        y_title="to",
+        value_title="p",
+        text=np.array([["1/4", "1"], ["3/4", "0"]]),
+    ).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["label"] for v in values] == ["1/4", "1", "3/4", "0"]
+    cells = _layers(spec)[0]
+    assert cells["encoding"]["x"]["title"] == "from"
+    assert len(cells["encoding"]["tooltip"]) == 4
+
+
+def test_interval_chart_marks_the_exact_value() -> None:
+    data = pd.DataFrame({"pattern": ["HHT"], "sim": [0.66], "lo": [0.65], "hi": [0.67], "exact": [2 / 3]})
+    spec = interval_chart(
+        data, category="pattern", estimate="sim", low="lo", high="hi", reference="exact", x_title="P", y_title="pattern"
+    ).to_dict()
+    marks = [layer["mark"]["type"] for layer in _layers(spec)]
+    assert marks == ["errorbar", "point", "tick"]
+
+
+def test_categories_keep_their_colour() -> None:
+    scale = categorical_scale(["a", "b", "c"]).to_dict()
+    assert scale["range"] == list(PALETTE[:3])
