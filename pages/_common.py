@@ -102,9 +102,18 @@ def selected_device() -> str:
 # ---------------------------------------------------------------------------
 
 
+_CACHED: dict[Callable, Callable] = {}
+
+
 def cached(fn: Callable[..., T]) -> Callable[..., T]:
-    """``st.cache_data`` with a bounded number of entries, for pure lib calls keyed on scalars."""
-    return st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(fn)
+    """``st.cache_data`` with a bounded number of entries, for pure lib calls keyed on scalars.
+
+    The wrapper is made once per function and reused: pages run top to bottom on every
+    rerun, and wrapping anew each time costs milliseconds (Streamlit hashes the source).
+    """
+    if fn not in _CACHED:
+        _CACHED[fn] = st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(fn)
+    return _CACHED[fn]
 
 
 def plain(text: str) -> str:
@@ -134,9 +143,18 @@ def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
 # ---------------------------------------------------------------------------
 
 
-def chart(figure: alt.TopLevelMixin) -> None:
-    """Show an Altair chart from ``lib.viz`` at full width."""
-    st.altair_chart(figure, width="stretch")
+@st.cache_data(max_entries=256, show_spinner=False)
+def _chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict) -> dict:
+    # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing);
+    # the finished spec is cached per input. JSON-schema validation is skipped here: the
+    # builders' specs are validated by tests/test_viz.py.
+    return _builder(*args, **kwargs).to_dict(validate=False)
+
+
+def chart(builder: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any) -> None:
+    """Show ``builder(*args, **kwargs)``, a chart from ``lib.viz``, at full width (cached per input)."""
+    name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key for the unhashable function
+    st.vega_lite_chart(spec=_chart_spec(name, builder, args, kwargs), width="stretch")
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", *, key: str | None = None) -> None:

@@ -80,31 +80,29 @@ rate = markov.convergence_rate(A)
 matrix_col, trajectory_col = st.columns([2, 3])
 with matrix_col:
     chart(
-        heatmap(
-            A,
-            labels,
-            labels,
-            x_title="from state",
-            y_title="to state",
-            value_title="probability",
-            text=np.vectorize(fraction_text)(markov.hht_vs_htt_matrix(exact=True)),
-            title="Transition matrix A (columns sum to 1)",
-        )
+        heatmap,
+        A,
+        labels,
+        labels,
+        x_title="from state",
+        y_title="to state",
+        value_title="probability",
+        text=np.vectorize(fraction_text)(markov.hht_vs_htt_matrix(exact=True)),
+        title="Transition matrix A (columns sum to 1)",
     )
 with trajectory_col:
     frame = pd.DataFrame(trajectory, columns=labels).assign(step=np.arange(steps + 1))
     long = frame.melt(id_vars="step", var_name="state", value_name="probability")
     chart(
-        line_chart(
-            long,
-            x="step",
-            y="probability",
-            color="state",
-            x_title="step t",
-            y_title="P(state at step t)",
-            rules={label: float(v) for label, v in zip(labels[2:], limit_exact[2:], strict=True)},
-            title="x_t = Aᵗ x_0: where the walk is after t steps (dashed: the limit)",
-        )
+        line_chart,
+        long,
+        x="step",
+        y="probability",
+        color="state",
+        x_title="step t",
+        y_title="P(state at step t)",
+        rules={label: float(v) for label, v in zip(labels[2:], limit_exact[2:], strict=True)},
+        title="x_t = Aᵗ x_0: where the walk is after t steps (dashed: the limit)",
     )
 
 metric_cols = st.columns(4)
@@ -136,16 +134,15 @@ with speed_col:
         }
     ).melt(id_vars="step", var_name="curve", value_name="value")
     chart(
-        line_chart(
-            speed,
-            x="step",
-            y="value",
-            color="curve",
-            x_title="step t",
-            y_title="distance to the limit (log scale)",
-            log_y=True,
-            title="Distance to the limit = P(undecided), against ρᵗ",
-        )
+        line_chart,
+        speed,
+        x="step",
+        y="value",
+        color="curve",
+        x_title="step t",
+        y_title="distance to the limit (log scale)",
+        log_y=True,
+        title="Distance to the limit = P(undecided), against ρᵗ",
     )
 csv_download(frame[["step", *labels]], "hht_vs_htt_trajectory.csv", "Download the trajectory (CSV)", key="mc_dl_traj")
 
@@ -216,17 +213,16 @@ if sim is not None:
     result_col, length_col = st.columns([3, 2])
     with result_col:
         chart(
-            interval_chart(
-                table,
-                category="pattern",
-                estimate="simulated",
-                low="95% CI low",
-                high="95% CI high",
-                reference="P(wins)",
-                x_title="P(pattern appears first)",
-                y_title="pattern",
-                title=f"{n_games:,} simulated games (95% Wilson intervals) vs the exact value (red tick)",
-            )
+            interval_chart,
+            table,
+            category="pattern",
+            estimate="simulated",
+            low="95% CI low",
+            high="95% CI high",
+            reference="P(wins)",
+            x_title="P(pattern appears first)",
+            y_title="pattern",
+            title=f"{n_games:,} simulated games (95% Wilson intervals) vs the exact value (red tick)",
         )
     with length_col:
         st.metric(
@@ -260,16 +256,15 @@ if sim is not None:
         ]
     )
     chart(
-        line_chart(
-            progress,
-            x="flip",
-            y="P(won by flip t)",
-            color="pattern",
-            dash="source",
-            x_title="flip t",
-            y_title="P(pattern has won by flip t)",
-            title="When the race is decided: the chain iterated flip by flip vs the simulated games",
-        )
+        line_chart,
+        progress,
+        x="flip",
+        y="P(won by flip t)",
+        color="pattern",
+        dash="source",
+        x_title="flip t",
+        y_title="P(pattern has won by flip t)",
+        title="When the race is decided: the chain iterated flip by flip vs the simulated games",
     )
 
 # --- 3. Inside the race chain ----------------------------------------------------------------------
@@ -281,16 +276,15 @@ st.markdown(
     f"and **{len(chain.absorbing)} absorbing states** (one per pattern), built from the patterns themselves."
 )
 chart(
-    heatmap(
-        chain.A,
-        names,
-        names,
-        x_title="from state",
-        y_title="to state",
-        value_title="probability",
-        text=np.array([[fraction_text(v) if v else "" for v in row] for row in exact_chain.A]),
-        title="One flip of the race chain: A (columns sum to 1)",
-    )
+    heatmap,
+    chain.A,
+    names,
+    names,
+    x_title="from state",
+    y_title="to state",
+    value_title="probability",
+    text=np.array([[fraction_text(v) if v else "" for v in row] for row in exact_chain.A]),
+    title="One flip of the race chain: A (columns sum to 1)",
 )
 solved = absorbing(chain.A, chain.transient, chain.absorbing, orientation="columns")
 transient_names = [names[i] for i in chain.transient]
