@@ -139,6 +139,7 @@ with speed_col:
         x="step",
         y="value",
         color="curve",
+        dash="curve",
         x_title="step t",
         y_title="distance to the limit (log scale)",
         log_y=True,

@@ -27,7 +27,7 @@ def test_markov_page_renders_its_charts(server_url, page) -> None:
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     assert page.get_by_text("Every exact value lies inside").count() + page.get_by_text("falls outside").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "markov_chains.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "markov_chains.png")
 
 
 def test_markov_state_lives_in_the_url(server_url, page) -> None:
