@@ -23,12 +23,21 @@ class Result:
         return self.ours_s / self.anchor_s
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls (after one warm-up call)."""
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
     fn()
-    times = []
+    return time.perf_counter() - start
+
+
+def compare(ours: Callable[[], object], anchor: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median wall times of ``ours()`` and ``anchor()``, measured alternately after one warm-up each.
+
+    Alternating spreads the machine's noise (other tenants, CPU steal) over both sides, so
+    the ratio stays meaningful even when the absolute times drift.
+    """
+    ours(), anchor()
+    ours_times, anchor_times = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        ours_times.append(_timed(ours))
+        anchor_times.append(_timed(anchor))
+    return statistics.median(ours_times), statistics.median(anchor_times)

@@ -157,7 +157,10 @@ with text_col:
         key="mc_patterns",
         value="HHT, HTT",
         max_chars=80,
-        help="Two to six patterns of H and T, separated by commas or spaces (e.g. THH, HHT). None may contain another.",
+        help=(
+            "One to six patterns of H and T, separated by commas or spaces (e.g. THH, HHT); none may contain "
+            "another. One pattern alone gives its waiting time."
+        ),
     )
 with p_col:
     p_heads = bound(
