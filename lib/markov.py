@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 _TOL = 1e-9
-_ALPHABET = "TH"  # index 0 = tails, 1 = heads
+_ALPHABET = "HT"  # the letters a coin pattern may use
 MAX_PATTERN_LENGTH = 16
 
 Orientation = Literal["auto", "rows", "columns"]
