@@ -2,54 +2,23 @@
 
 from __future__ import annotations
 
-import itertools
 import random
-from collections.abc import Callable
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
-from bench.common import Result, compare
+from bench.common import Result, compare, page_rerun
 from lib.markov import simulate_pattern_race
 
-ROOT = Path(__file__).resolve().parents[1]
-BARE_PAGE = "import streamlit as st\nst.slider('Steps t', 0, 60, 10, key='mc_steps')\n"
-
-
-def _rerun_after_moving(at: AppTest, key: str, values: list) -> Callable[[], None]:
-    cycle = itertools.cycle(values)
-
-    def move_and_rerun() -> None:
-        at.slider(key=key).set_value(next(cycle))
-        at.run()
-        assert not at.exception
-
-    return move_and_rerun
-
-
-def _markov_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.switch_page("pages/markov_chains.py")
-    return at.run()
-
-
-def _bare_page_rerun() -> Callable[[], None]:
-    bare = AppTest.from_string(BARE_PAGE, default_timeout=120).run()
-    return _rerun_after_moving(bare, "mc_steps", [11, 12, 13, 14])
+MARKOV = "pages/markov_chains.py"
 
 
 def rerun_after_steps_slider(repeats: int) -> Result:
-    ours = _rerun_after_moving(_markov_page(), "mc_steps", [11, 12, 13, 14])
-    ours_s, anchor_s = compare(ours, _bare_page_rerun(), repeats)
-    return Result("Markov page rerun after moving 'Steps t'", ours_s, "bare page with one slider", anchor_s)
+    return page_rerun(MARKOV, "mc_steps", [11, 12, 13, 14], "Markov page rerun after moving 'Steps t'", repeats)
 
 
 def rerun_after_new_p_heads(repeats: int) -> Result:
     # A new P(heads) misses every cache: exact race, 10,000 simulated games, all charts.
     values = [round(0.30 + 0.01 * i, 2) for i in range(repeats + 2)]
-    ours = _rerun_after_moving(_markov_page(), "mc_p_heads", values)
-    ours_s, anchor_s = compare(ours, _bare_page_rerun(), repeats)
-    return Result("Markov page rerun after a new 'P(heads)' (uncached)", ours_s, "bare page with one slider", anchor_s)
+    what = "Markov page rerun after a new 'P(heads)' (uncached)"
+    return page_rerun(MARKOV, "mc_p_heads", values, what, repeats)
 
 
 def _python_loop_race(patterns: list[str], p_heads: float, n_games: int, seed: int) -> list[int]:

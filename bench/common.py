@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+BARE_PAGE = "import streamlit as st\nst.slider('x', 0, 100, 10, key='x')\n"
 
 
 @dataclass(frozen=True)
@@ -41,3 +48,25 @@ def compare(ours: Callable[[], object], anchor: Callable[[], object], repeats: i
         ours_times.append(_timed(ours))
         anchor_times.append(_timed(anchor))
     return statistics.median(ours_times), statistics.median(anchor_times)
+
+
+def _rerun_after_moving(at: AppTest, key: str, values: Sequence[object]) -> Callable[[], None]:
+    cycle = itertools.cycle(values)
+
+    def move_and_rerun() -> None:
+        at.slider(key=key).set_value(next(cycle))
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    return move_and_rerun
+
+
+def page_rerun(page: str, key: str, values: Sequence[object], what: str, repeats: int) -> Result:
+    """Median AppTest rerun time of ``page`` after moving slider ``key`` through ``values``,
+    against a bare page with one slider (Streamlit's own floor), measured alternately."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.switch_page(page)
+    ours = _rerun_after_moving(at.run(), key, values)
+    bare = _rerun_after_moving(AppTest.from_string(BARE_PAGE, default_timeout=120).run(), "x", [11, 12, 13, 14])
+    ours_s, anchor_s = compare(ours, bare, repeats)
+    return Result(what, ours_s, "bare page with one slider", anchor_s)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from lib.viz import PALETTE, categorical_scale, heatmap, interval_chart, line_chart
+from lib.viz import PALETTE, categorical_scale, heatmap, histogram_with_density, interval_chart, line_chart, pmf_bars
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -62,3 +63,29 @@ def test_interval_chart_marks_the_exact_value() -> None:
 def test_categories_keep_their_colour() -> None:
     scale = categorical_scale(["a", "b", "c"]).to_dict()
     assert scale["range"] == list(PALETTE[:3])
+
+
+def test_histogram_is_a_density_under_its_curve() -> None:
+    rng = np.random.default_rng(0)
+    samples = rng.exponential(size=5_000)
+    grid = np.linspace(0, 8, 50)
+    curves = pd.DataFrame({"x": grid, "density": np.exp(-grid), "curve": "exact pdf"})
+    spec = histogram_with_density(samples, curves, x_title="service time", bins=30).to_dict()
+    bars, line = _layers(spec)
+    assert bars["encoding"]["x"]["title"] == "service time"
+    assert line["mark"]["type"] == "line"
+    values = spec["datasets"][bars["data"]["name"]]
+    widths = np.array([v["end"] - v["start"] for v in values])
+    assert np.sum(widths * [v["density"] for v in values]) == pytest.approx(1.0)
+
+
+def test_histogram_refuses_no_data() -> None:
+    with pytest.raises(ValueError, match="no finite samples"):
+        histogram_with_density([np.nan], x_title="x")
+
+
+def test_pmf_bars_side_by_side() -> None:
+    data = pd.DataFrame({"k": [0, 1, 0, 1], "p": [0.5, 0.5, 0.4, 0.6], "source": ["exact", "exact", "sim", "sim"]})
+    spec = pmf_bars(data, x="k", y="p", color="source", x_title="k", y_title="P(K = k)").to_dict()
+    assert spec["encoding"]["xOffset"]["field"] == "source"
+    assert spec["encoding"]["y"]["title"] == "P(K = k)"
