@@ -53,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no benchmark matches {args.selector!r}", file=sys.stderr)
         return 1
     start = time.perf_counter()
-    results = [benchmark(args.repeats) for benchmark in benchmarks]
+    results = []
+    for benchmark in benchmarks:  # a benchmark returns one Result or a list of them (a sweep)
+        outcome = benchmark(args.repeats)
+        results += outcome if isinstance(outcome, list) else [outcome]
     print(format_table(results))
     print(f"\n{len(results)} benchmarks, {args.repeats} repeats each, {time.perf_counter() - start:.1f} s in all")
     return 0

@@ -1,0 +1,48 @@
+"""Transformer: KV-cache decoding against recomputing the whole sequence, and attention cost vs T."""
+
+from __future__ import annotations
+
+import torch
+
+from bench.common import Result, compare
+from lib.device import pick_device
+from lib.transformer import ModelConfig, TinyGPT, generate, linear_attention, scaled_dot_product_attention
+from lib.transformer.attention import causal_mask
+
+
+def kv_cache_decoding(repeats: int) -> Result:
+    """400 new tokens, d_model 128, 4 layers, 4 heads, greedy (the issue's configuration)."""
+    torch.manual_seed(0)
+    device = pick_device("auto")
+    config = ModelConfig(vocab_size=96, d_model=128, n_heads=4, n_layers=4, max_seq_len=512)
+    model = TinyGPT(config).to(device).eval()
+    prompt = torch.randint(0, 96, (1, 16), device=device)
+    cached = generate(model, prompt, 400, temperature=0, use_kv_cache=True)
+    uncached = generate(model, prompt, 400, temperature=0, use_kv_cache=False)
+    if not torch.equal(cached, uncached):
+        raise AssertionError("cached and uncached decoding produced different tokens")
+    ours_s, anchor_s = compare(
+        lambda: generate(model, prompt, 400, temperature=0, use_kv_cache=True),
+        lambda: generate(model, prompt, 400, temperature=0, use_kv_cache=False),
+        max(1, repeats // 3),
+    )
+    return Result(f"decode 400 tokens with KV cache ({device.type})", ours_s, "no cache (recompute all)", anchor_s)
+
+
+def attention_at_length(T: int, repeats: int) -> Result:
+    """Causal softmax vs linear attention, batch 1, 4 heads, d_k 32, sequence length T."""
+    q, k, v = (torch.randn(1, 4, T, 32) for _ in range(3))
+    mask = causal_mask(T)
+    ours_s, anchor_s = compare(
+        lambda: linear_attention(q, k, v, causal=True),
+        lambda: scaled_dot_product_attention(q, k, v, mask),
+        repeats,
+    )
+    return Result(f"causal linear attention, T = {T}", ours_s, "softmax attention", anchor_s)
+
+
+def attention_crossover(repeats: int) -> list[Result]:
+    return [attention_at_length(T, repeats) for T in (64, 256, 1024, 2048)]
+
+
+BENCHMARKS = [kv_cache_decoding, attention_crossover]

@@ -1,0 +1,330 @@
+"""TinyGPT: a decoder-only transformer whose every design choice from the notes is a switch.
+
+x → embedding (+ positions) → N × [multi-head attention → add & norm → FFN → add & norm] → logits.
+Shapes: B batch, T sequence length, C = d_model, H heads, D = d_k = C / H, V vocabulary size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from lib.transformer.attention import causal_mask, feature_map, scaled_dot_product_attention
+from lib.transformer.ffn import GeluFFN, SwiGLU
+from lib.transformer.norms import LayerNorm, RMSNorm
+from lib.transformer.positional import apply_rope, rope_frequencies, sinusoidal_encoding
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Every switch of the model. ``d_ff=None`` means 4·d_model for GELU and 8/3·d_model for SwiGLU."""
+
+    vocab_size: int
+    d_model: int = 64
+    n_heads: int = 4
+    n_layers: int = 2
+    max_seq_len: int = 128
+    ffn: Literal["swiglu", "gelu"] = "swiglu"
+    norm: Literal["rms", "layer"] = "rms"
+    norm_placement: Literal["pre", "post"] = "pre"
+    positional: Literal["rope", "sinusoidal", "learned", "none"] = "rope"
+    attention: Literal["softmax", "linear"] = "softmax"
+    causal: bool = True
+    d_ff: int | None = None
+
+    def __post_init__(self) -> None:
+        choices = {
+            "ffn": ("swiglu", "gelu"),
+            "norm": ("rms", "layer"),
+            "norm_placement": ("pre", "post"),
+            "positional": ("rope", "sinusoidal", "learned", "none"),
+            "attention": ("softmax", "linear"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {getattr(self, name)!r}.")
+        for name in ("vocab_size", "d_model", "n_heads", "n_layers", "max_seq_len"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}.")
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads}).")
+        if (self.positional == "rope" and self.head_size % 2) or (self.positional == "sinusoidal" and self.d_model % 2):
+            raise ValueError("RoPE needs an even head size and the sinusoidal encoding an even d_model.")
+
+    @property
+    def head_size(self) -> int:
+        return self.d_model // self.n_heads
+
+
+@dataclass
+class LayerCache:
+    """What one attention layer remembers while decoding.
+
+    Softmax attention keeps every key and value (B, H, T_past, D). Linear attention keeps
+    only its running sums: S = Σ φ(k) vᵀ (B, H, D, D) and z = Σ φ(k) (B, H, D) — the
+    RNN form whose cost per token does not grow with T.
+    """
+
+    k: torch.Tensor | None = None
+    v: torch.Tensor | None = None
+    s: torch.Tensor | None = None
+    z: torch.Tensor | None = None
+
+
+@dataclass
+class KVCache:
+    """One :class:`LayerCache` per layer and the number of positions already processed."""
+
+    layers: list[LayerCache]
+    length: int = 0
+
+    @classmethod
+    def empty(cls, n_layers: int) -> KVCache:
+        return cls([LayerCache() for _ in range(n_layers)])
+
+
+@dataclass
+class AttentionTrace:
+    """What the page inspects for one layer: raw scores Q·Kᵀ/√D, weights and weighted values."""
+
+    scores: torch.Tensor  # (B, H, T, T), mask included
+    weights: torch.Tensor  # (B, H, T, T)
+    values: torch.Tensor  # (B, H, T, D)
+
+
+class MultiHeadAttention(nn.Module):
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.qkv = nn.Linear(config.d_model, 3 * config.d_model, bias=False)
+        self.proj = nn.Linear(config.d_model, config.d_model, bias=False)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        rope: torch.Tensor | None,
+        cache: LayerCache | None = None,
+        offset: int = 0,
+        trace: list[AttentionTrace] | None = None,
+    ) -> torch.Tensor:
+        B, T, C = x.shape
+        H, D = self.config.n_heads, self.config.head_size
+        q, k, v = self.qkv(x).split(C, dim=2)  # 3 × (B, T, C)
+        q, k, v = (t.view(B, T, H, D).transpose(1, 2) for t in (q, k, v))  # (B, H, T, D)
+        if rope is not None:
+            q = apply_rope(q, rope[offset : offset + T])
+            k = apply_rope(k, rope[offset : offset + T])
+        if self.config.attention == "softmax":
+            out = self._softmax_attention(q, k, v, cache, offset, trace)
+        else:
+            out = self._linear_attention(q, k, v, cache)
+        out = out.transpose(1, 2).contiguous().view(B, T, C)  # concatenate the heads: (B, T, C)
+        return self.proj(out)
+
+    def _softmax_attention(self, q, k, v, cache, offset, trace):
+        if cache is not None:
+            if cache.k is not None:
+                k, v = torch.cat([cache.k, k], dim=2), torch.cat([cache.v, v], dim=2)  # (B, H, T_past + T, D)
+            cache.k, cache.v = k, v
+        mask = causal_mask(q.size(2), q.device, offset=k.size(2) - q.size(2)) if self.config.causal else None
+        out, weights = scaled_dot_product_attention(q, k, v, mask)
+        if trace is not None:
+            scores = q @ k.transpose(-2, -1) / q.size(-1) ** 0.5
+            trace.append(AttentionTrace(scores if mask is None else scores + mask, weights, out))
+        return out
+
+    def _linear_attention(self, q, k, v, cache):
+        phi_q, phi_k = feature_map(q), feature_map(k)
+        if self.config.causal:
+            s = torch.cumsum(phi_k.unsqueeze(-1) * v.unsqueeze(-2), dim=2)  # (B, H, T, D, D)
+            z = torch.cumsum(phi_k, dim=2)  # (B, H, T, D)
+            if cache is not None:
+                if cache.s is not None:
+                    s, z = s + cache.s.unsqueeze(2), z + cache.z.unsqueeze(2)
+                cache.s, cache.z = s[:, :, -1], z[:, :, -1]
+            numerator = (phi_q.unsqueeze(-2) @ s).squeeze(-2)  # (B, H, T, D)
+            return numerator / (phi_q * z).sum(dim=-1, keepdim=True)
+        s = phi_k.transpose(-2, -1) @ v  # (B, H, D, D)
+        z = phi_k.sum(dim=2, keepdim=True)  # (B, H, 1, D)
+        return (phi_q @ s) / (phi_q * z).sum(dim=-1, keepdim=True)
+
+
+class TransformerBlock(nn.Module):
+    """Attention and FFN sublayers, each with a residual connection and a norm.
+
+    pre-norm:  x = x + Attn(Norm(x));  x = x + FFN(Norm(x))      (GPT-2 onwards, LLaMA)
+    post-norm: x = Norm(x + Attn(x));  x = Norm(x + FFN(x))      (the original transformer)
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        norm = RMSNorm if config.norm == "rms" else LayerNorm
+        self.norm1, self.norm2 = norm(config.d_model), norm(config.d_model)
+        self.attn = MultiHeadAttention(config)
+        self.ffn = (SwiGLU if config.ffn == "swiglu" else GeluFFN)(config.d_model, config.d_ff)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        rope: torch.Tensor | None = None,
+        cache: LayerCache | None = None,
+        offset: int = 0,
+        trace: list[AttentionTrace] | None = None,
+    ) -> torch.Tensor:  # (B, T, C) -> (B, T, C)
+        if self.config.norm_placement == "pre":
+            x = x + self.attn(self.norm1(x), rope, cache, offset, trace)
+            return x + self.ffn(self.norm2(x))
+        x = self.norm1(x + self.attn(x, rope, cache, offset, trace))
+        return self.norm2(x + self.ffn(x))
+
+
+class TinyGPT(nn.Module):
+    """Token embedding, positions, a stack of :class:`TransformerBlock`, and a tied output layer."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.d_model)
+        if config.positional == "learned":
+            self.pos_embed = nn.Embedding(config.max_seq_len, config.d_model)
+        if config.positional == "sinusoidal":
+            self.register_buffer("pos_table", sinusoidal_encoding(config.max_seq_len, config.d_model), persistent=False)
+        if config.positional == "rope":
+            self.register_buffer("rope", rope_frequencies(config.head_size, config.max_seq_len), persistent=False)
+        self.blocks = nn.ModuleList(TransformerBlock(config) for _ in range(config.n_layers))
+        # Pre-norm stacks need a final norm (the residual stream is never normalised otherwise).
+        norm = RMSNorm if config.norm == "rms" else LayerNorm
+        self.final_norm = norm(config.d_model) if config.norm_placement == "pre" else nn.Identity()
+        self.lm_head = nn.Linear(config.d_model, config.vocab_size, bias=False)
+        self.lm_head.weight = self.embed.weight  # weight tying (Press & Wolf, 2017)
+        self.apply(self._init_weights)
+
+    @staticmethod
+    def _init_weights(module: nn.Module) -> None:
+        if isinstance(module, nn.Linear | nn.Embedding):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+    @property
+    def device(self) -> torch.device:
+        return self.embed.weight.device
+
+    def n_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(
+        self,
+        ids: torch.Tensor,
+        cache: KVCache | None = None,
+        trace: list[AttentionTrace] | None = None,
+    ) -> torch.Tensor:
+        """ids (B, T) -> logits (B, T, V). With ``cache``, ids are the next positions after it."""
+        B, T = ids.shape
+        offset = cache.length if cache is not None else 0
+        if offset + T > self.config.max_seq_len:
+            raise ValueError(f"The sequence is longer than max_seq_len = {self.config.max_seq_len} tokens.")
+        x = self.embed(ids)  # (B, T, C)
+        if self.config.positional == "learned":
+            x = x + self.pos_embed(torch.arange(offset, offset + T, device=ids.device))
+        elif self.config.positional == "sinusoidal":
+            x = x + self.pos_table[offset : offset + T]
+        rope = self.rope if self.config.positional == "rope" else None
+        for i, block in enumerate(self.blocks):
+            x = block(x, rope, cache.layers[i] if cache is not None else None, offset, trace)
+        if cache is not None:
+            cache.length += T
+        return self.lm_head(self.final_norm(x))  # (B, T, V)
+
+
+def next_token_probabilities(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    min_p: float | None = None,
+) -> torch.Tensor:
+    """Turn last-position logits (B, V) into sampling probabilities (B, V).
+
+    Temperature first, then top-k, top-p (the smallest set with mass ≥ p) and min-p
+    (keep tokens with probability ≥ min_p · max), each renormalising what is kept.
+    """
+    logits = logits / temperature
+    if top_k is not None:
+        kth = torch.topk(logits, min(int(top_k), logits.size(-1)), dim=-1).values[..., -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = F.softmax(logits, dim=-1)
+    if top_p is not None:
+        sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
+        mass_before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs
+        drop_sorted = mass_before >= top_p  # the first token is always kept
+        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        probs = probs.masked_fill(drop, 0.0)
+        probs = probs / probs.sum(dim=-1, keepdim=True)
+    if min_p is not None:
+        probs = probs.masked_fill(probs < min_p * probs.amax(dim=-1, keepdim=True), 0.0)
+        probs = probs / probs.sum(dim=-1, keepdim=True)
+    return probs
+
+
+@torch.no_grad()
+def generate(
+    model: TinyGPT,
+    ids: torch.Tensor,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    min_p: float | None = None,
+    use_kv_cache: bool = True,
+    seed: int | None = None,
+) -> torch.Tensor:
+    """Append ``max_new_tokens`` sampled tokens to ``ids`` (B, T) and return (B, T + max_new_tokens).
+
+    temperature 0 is greedy decoding (argmax). With ``use_kv_cache`` the prompt is processed
+    once and each new token costs one position; without it the whole sequence is run again
+    for every token. Both give the same tokens.
+    """
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0, got {temperature}.")
+    if ids.dim() != 2 or ids.size(1) == 0:
+        raise ValueError("ids must be a (batch, time) tensor with at least one token.")
+    if ids.size(1) + max_new_tokens > model.config.max_seq_len:
+        raise ValueError(
+            f"The prompt ({ids.size(1)} tokens) plus {max_new_tokens} new tokens exceeds "
+            f"max_seq_len = {model.config.max_seq_len}."
+        )
+    model.eval()
+    generator = torch.Generator(device=model.device)
+    if seed is not None:
+        generator.manual_seed(int(seed))
+    cache = KVCache.empty(model.config.n_layers) if use_kv_cache else None
+    step_input = ids
+    for _ in range(max_new_tokens):
+        logits = model(step_input if use_kv_cache else ids, cache)[:, -1, :]  # (B, V)
+        if temperature == 0:
+            next_id = logits.argmax(dim=-1, keepdim=True)  # (B, 1)
+        else:
+            probs = next_token_probabilities(logits, temperature, top_k, top_p, min_p)
+            next_id = torch.multinomial(probs, num_samples=1, generator=generator)
+        ids = torch.cat([ids, next_id], dim=1)
+        step_input = next_id
+    return ids
+
+
+__all__ = [
+    "AttentionTrace",
+    "KVCache",
+    "LayerCache",
+    "ModelConfig",
+    "MultiHeadAttention",
+    "TinyGPT",
+    "TransformerBlock",
+    "generate",
+    "next_token_probabilities",
+]
