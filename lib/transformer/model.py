@@ -225,7 +225,7 @@ class TinyGPT(nn.Module):
         trace: list[AttentionTrace] | None = None,
     ) -> torch.Tensor:
         """ids (B, T) -> logits (B, T, V). With ``cache``, ids are the next positions after it."""
-        B, T = ids.shape
+        T = ids.size(1)
         offset = cache.length if cache is not None else 0
         if offset + T > self.config.max_seq_len:
             raise ValueError(f"The sequence is longer than max_seq_len = {self.config.max_seq_len} tokens.")
