@@ -254,15 +254,16 @@ def next_token_probabilities(
     Temperature first, then top-k, top-p (the smallest set with mass ≥ p) and min-p
     (keep tokens with probability ≥ min_p · max), each renormalising what is kept.
     """
-    logits = logits / temperature
-    if top_k is not None:
-        kth = torch.topk(logits, min(int(top_k), logits.size(-1)), dim=-1).values[..., -1:]
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    probs = F.softmax(logits, dim=-1)
+    probs = F.softmax(logits / temperature, dim=-1)
+    if top_k is not None:  # on probabilities, as lib.sampling.top_k_filter: ties with the k-th stay
+        kth = torch.topk(probs, min(int(top_k), probs.size(-1)), dim=-1).values[..., -1:]
+        probs = probs.masked_fill(probs < kth, 0.0)
+        probs = probs / probs.sum(dim=-1, keepdim=True)
     if top_p is not None:
-        sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
+        sorted_probs, order = torch.sort(probs, dim=-1, descending=True, stable=True)
         mass_before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs
-        drop_sorted = mass_before >= top_p  # the first token is always kept
+        # Same rule as lib.sampling.top_p_filter: the first token is always kept, p = 1 keeps all.
+        drop_sorted = (mass_before >= top_p - 1e-12) & (top_p < 1)
         drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
         probs = probs.masked_fill(drop, 0.0)
         probs = probs / probs.sum(dim=-1, keepdim=True)

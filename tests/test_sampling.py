@@ -1,0 +1,131 @@
+"""lib.sampling against scipy and by its properties; the torch twin used in decoding agrees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from lib import sampling
+from lib.transformer import next_token_probabilities
+
+logit_vectors = arrays(np.float64, st.integers(1, 30), elements=st.floats(-50, 50))
+temperatures = st.floats(0.05, 20)
+
+
+@settings(max_examples=80, deadline=None)
+@given(x=logit_vectors, tau=temperatures)
+def test_softmax_matches_scipy(x: np.ndarray, tau: float) -> None:
+    np.testing.assert_allclose(sampling.softmax(x, tau), scipy.special.softmax(x / tau), rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=logit_vectors)
+def test_log_sum_exp_and_entropy_match_scipy(x: np.ndarray) -> None:
+    assert sampling.log_sum_exp(x) == pytest.approx(scipy.special.logsumexp(x))
+    p = sampling.softmax(x)
+    assert sampling.entropy(p) == pytest.approx(scipy.stats.entropy(p), abs=1e-12)
+    assert sampling.entropy(p, base=2) == pytest.approx(scipy.stats.entropy(p, base=2), abs=1e-12)
+    assert 1 - 1e-9 <= sampling.effective_vocabulary(p) <= x.size + 1e-9
+
+
+def test_extreme_logits_stay_finite() -> None:
+    x = np.array([1e6, -1e6, 999_999.0, 0.0])
+    for tau in (0.0, 1e-8, 0.5, 1.0, 10.0, 1e12):
+        p = sampling.softmax(x, tau)
+        assert np.all(np.isfinite(p))
+        assert p.sum() == pytest.approx(1.0)
+    assert sampling.log_sum_exp(x) == pytest.approx(1e6 + np.log1p(np.exp(-1.0)))
+    assert np.isnan(sampling.naive_softmax(x)).any()  # what the page shows going wrong
+
+
+def test_temperature_limits() -> None:
+    x = np.array([2.0, 5.0, 5.0, 1.0])
+    np.testing.assert_array_equal(sampling.softmax(x, 0), [0, 0.5, 0.5, 0])  # ties share the mass
+    np.testing.assert_allclose(sampling.softmax(x, 1e-3), [0, 0.5, 0.5, 0], atol=1e-12)
+    np.testing.assert_allclose(sampling.softmax(x, 1e9), np.full(4, 0.25), atol=1e-8)
+    batch = sampling.softmax(np.stack([x, -x]), 0)
+    np.testing.assert_array_equal(batch[1], [0, 0, 0, 1])
+
+
+def test_filters_on_a_worked_example() -> None:
+    p = np.array([0.05, 0.5, 0.15, 0.3])
+    np.testing.assert_allclose(sampling.top_k_filter(p, 2), [0, 0.625, 0, 0.375])
+    np.testing.assert_allclose(sampling.top_p_filter(p, 0.8), [0, 0.625, 0, 0.375])  # 0.5 + 0.3 reaches 0.8
+    np.testing.assert_allclose(sampling.top_p_filter(p, 0.81), [0, 0.5, 0.15, 0.3] / np.float64(0.95))
+    np.testing.assert_allclose(sampling.top_p_filter(p, 0.01), [0, 1, 0, 0])  # never empty
+    np.testing.assert_allclose(sampling.min_p_filter(p, 0.5), [0, 0.625, 0, 0.375])  # keep p >= 0.25
+    np.testing.assert_allclose(sampling.top_k_filter([0.4, 0.4, 0.2], 1), [0.5, 0.5, 0])  # ties with the k-th stay
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=logit_vectors, k=st.integers(1, 40), top_p=st.floats(0.01, 1.0), min_p=st.floats(0.0, 1.0))
+def test_filters_renormalise_and_never_empty(x: np.ndarray, k: int, top_p: float, min_p: float) -> None:
+    p = sampling.softmax(x)
+    for filtered in (sampling.top_k_filter(p, k), sampling.top_p_filter(p, top_p), sampling.min_p_filter(p, min_p)):
+        assert filtered.sum() == pytest.approx(1.0)
+        assert (filtered > 0).sum() >= 1
+        assert filtered[np.argmax(p)] > 0
+    np.testing.assert_allclose(sampling.top_p_filter(p, 1.0)[p > 1e-15], p[p > 1e-15] / p[p > 1e-15].sum())
+    np.testing.assert_allclose(sampling.min_p_filter(p, 0.0), p)
+
+
+def test_pipeline_order_matters() -> None:
+    x = np.log([0.4, 0.3, 0.2, 0.1])
+    k_then_p = sampling.sampling_pipeline(x, 1.0, [("top_k", 2), ("top_p", 0.5)])
+    p_then_k = sampling.sampling_pipeline(x, 1.0, [("top_p", 0.5), ("top_k", 2)])
+    assert [s.name for s in k_then_p] == ["temperature", "top_k", "top_p"]
+    # top-k first renormalises to 4/7, 3/7, and the first token alone already holds 0.5 of that.
+    assert k_then_p[-1].kept == 1
+    assert p_then_k[-1].kept == 2  # on the raw distribution 0.4 < 0.5, so top-p keeps two
+    assert k_then_p[1].mass_removed == pytest.approx(0.3)
+    assert k_then_p[2].mass_removed == pytest.approx(3 / 7)
+    with pytest.raises(ValueError, match="Unknown sampling stage"):
+        sampling.sampling_pipeline(x, 1.0, [("beam", 2)])
+
+
+def test_sampling_frequencies_match_the_probabilities() -> None:
+    x = np.log([0.5, 0.25, 0.15, 0.1])
+    rng = np.random.default_rng(2024)
+    draws = np.array([sampling.sample(x, 1.0, seed=rng) for _ in range(4000)])
+    counts = np.bincount(draws, minlength=4)
+    _, pvalue = scipy.stats.chisquare(counts, 4000 * np.array([0.5, 0.25, 0.15, 0.1]))
+    assert pvalue > 0.001
+    assert sampling.sample(x, 0.0) == 0
+    assert sampling.sample(x, 1.0, top_k=1, seed=1) == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    x=arrays(np.float64, st.integers(2, 20), elements=st.floats(-10, 10, allow_subnormal=False)),
+    tau=st.floats(0.2, 5),
+    k=st.integers(1, 20),
+)
+def test_the_torch_twin_agrees(x: np.ndarray, tau: float, k: int) -> None:
+    stages = [("top_k", k), ("top_p", 0.9), ("min_p", 0.05)]
+    ours = sampling.sampling_pipeline(x, tau, stages)[-1].probs
+    twin = next_token_probabilities(torch.tensor(x)[None], tau, top_k=k, top_p=0.9, min_p=0.05)[0].numpy()
+    np.testing.assert_allclose(twin, ours, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: sampling.softmax([], 1.0), "at least one"),
+        (lambda: sampling.softmax([1.0, np.nan]), "finite"),
+        (lambda: sampling.softmax([1.0], -1.0), "temperature"),
+        (lambda: sampling.top_k_filter([0.5, 0.5], 0), "top_k"),
+        (lambda: sampling.top_p_filter([0.5, 0.5], 0.0), "top_p"),
+        (lambda: sampling.min_p_filter([0.5, 0.5], 1.5), "min_p"),
+        (lambda: sampling.top_k_filter([0.5, 0.6], 1), "sum to 1"),
+        (lambda: sampling.sample([[1.0, 2.0]]), "one vector"),
+    ],
+)
+def test_bad_input(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
