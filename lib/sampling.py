@@ -190,3 +190,31 @@ def sample(
     stages = [(n, v) for n, v in (("top_k", top_k), ("top_p", top_p), ("min_p", min_p)) if v is not None]
     probs = sampling_pipeline(x, temperature, stages)[-1].probs
     return int(np.random.default_rng(seed).choice(probs.size, p=probs))
+
+
+def _ngrams(text: str, n: int) -> list[str]:
+    return [text[i : i + n] for i in range(len(text) - n + 1)]
+
+
+def distinct_n(texts: Sequence[str], n: int = 2) -> float:
+    """Distinct n-grams over all n-grams across ``texts`` (1 = no n-gram repeats; Li et al., 2016).
+
+    On character-level text, as the lab's model writes, n-grams are of characters.
+    """
+    grams = [g for text in texts for g in _ngrams(text, n)]
+    if not grams:
+        raise ValueError(f"The texts are too short to hold any {n}-gram.")
+    return len(set(grams)) / len(grams)
+
+
+def repetition_rate(text: str, n: int = 4) -> float:
+    """Fraction of the n-grams of ``text`` that already occurred earlier in it (0 = never repeats)."""
+    grams = _ngrams(text, n)
+    if not grams:
+        raise ValueError(f"The text is too short to hold any {n}-gram.")
+    seen: set[str] = set()
+    repeats = 0
+    for gram in grams:
+        repeats += gram in seen
+        seen.add(gram)
+    return repeats / len(grams)

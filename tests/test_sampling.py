@@ -129,3 +129,12 @@ def test_the_torch_twin_agrees(x: np.ndarray, tau: float, k: int) -> None:
 def test_bad_input(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_text_diversity_metrics() -> None:
+    assert sampling.distinct_n(["abab"], 2) == pytest.approx(2 / 3)  # ab, ba, ab
+    assert sampling.distinct_n(["abc", "abc"], 3) == pytest.approx(1 / 2)
+    assert sampling.repetition_rate("abcabc", 3) == pytest.approx(1 / 4)  # abc bca cab, then abc again
+    assert sampling.repetition_rate("abcdef", 2) == 0.0
+    with pytest.raises(ValueError, match="too short"):
+        sampling.distinct_n(["a"], 2)
