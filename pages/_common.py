@@ -143,7 +143,7 @@ def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
 # ---------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def _chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict) -> dict:
     # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing);
     # the finished spec is cached per input. JSON-schema validation is skipped here: the
