@@ -742,30 +742,39 @@ def _unbox_proba(ask: _Counter, d: int, budget: int, rng: np.random.Generator) -
     return theta[:d], float(theta[d])
 
 
+RADIUS_STEPS = 16  # the label search looks for the boundary out to 10^15 from the origin
+
+
+def minimum_budget(n_features: int, mode: Literal["proba", "label"]) -> int:
+    """Fewest queries :func:`unbox_logistic` accepts: ``d + 1`` for probabilities; for labels
+    enough for the widest boundary search, a pool of ``2d`` points and ``d`` bisections of 8 steps."""
+    d = _whole(n_features, "n_features", 1, 1000)
+    return d + 1 if mode == "proba" else 2 * RADIUS_STEPS + 2 * d + 8 * d
+
+
 def _unbox_labels(ask: _Counter, d: int, budget: int, rng: np.random.Generator) -> tuple[np.ndarray, float]:
-    # 1. A pool of random points with both labels (widen the radius until the boundary is inside).
-    pool_size = 2 * (d + 1)
-    radius = 1.0
-    for _ in range(30):
-        if ask.calls + pool_size + 8 * d > budget:
-            raise ValueError(
-                f"budget is too small for mode 'label' here: allow at least {ask.calls + pool_size + 8 * d} queries."
-            )
-        points = rng.normal(scale=radius, size=(pool_size, d))
-        labels = ask(points)
-        if 0 < labels.sum() < pool_size:
+    # 1. Two opposite points ±r·v on a random line through the origin: widen r tenfold until
+    #    their labels differ (the line then crosses the boundary), then a pool at that scale.
+    direction = rng.normal(size=d)
+    direction /= np.linalg.norm(direction)
+    for radius in 10.0 ** np.arange(RADIUS_STEPS):
+        ends = np.vstack([radius * direction, -radius * direction])
+        end_labels = ask(ends)
+        if end_labels[0] != end_labels[1]:
             break
-        radius *= 4.0
     else:
         raise ValueError("The box gave the same label everywhere: its decision boundary cannot be found.")
+    pool = rng.normal(scale=radius, size=(2 * d, d))
+    points = np.vstack([ends, pool])
+    labels = np.concatenate([end_labels, ask(pool)])
     positives, negatives = points[labels == 1], points[labels == 0]
     # 2. Bisect segments between positive and negative points down to the boundary.
     combos = [(i, j) for i in range(len(positives)) for j in range(len(negatives))]
     left = budget - ask.calls
     n_pairs = min(max(d, left // 40), len(combos))
-    steps = left // n_pairs
+    steps = min(left // n_pairs, 64)  # 64 halvings reach machine precision
     if steps < 8:
-        raise ValueError(f"budget is too small for mode 'label': allow at least {ask.calls + 8 * n_pairs} queries.")
+        raise ValueError(f"budget is too small for mode 'label' here: allow at least {minimum_budget(d, 'label')}.")
     chosen = rng.permutation(len(combos))[:n_pairs]
     pos = positives[[combos[c][0] for c in chosen]]
     neg = negatives[[combos[c][1] for c in chosen]]
@@ -806,7 +815,8 @@ def unbox_logistic(
     ``w·x + b = logit(threshold)`` is visible, so the coefficients are known up to a positive
     scale: the result has ``‖coef‖ = 1`` and ``intercept = (b − logit(threshold))/‖w‖``. It
     finds points with both labels, bisects segments between them onto the boundary, and fits
-    the plane through those points. Default budget ``40·(d + 1)``.
+    the plane through those points. Default budget ``40·(d + 1)``; the least accepted is
+    :func:`minimum_budget`.
 
     ``n_queries`` counts the rows sent to ``query``.
 
@@ -818,7 +828,7 @@ def unbox_logistic(
     if mode not in ("proba", "label"):
         raise ValueError(f"mode must be 'proba' or 'label', got {mode!r}.")
     default = d + 1 if mode == "proba" else 40 * (d + 1)
-    budget = default if budget is None else _whole(budget, "budget", d + 1, 10_000_000)
+    budget = default if budget is None else _whole(budget, "budget", minimum_budget(d, mode), 10_000_000)
     ask = _Counter(query, d)
     rng = _rng(seed)
     if mode == "proba":
