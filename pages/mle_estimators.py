@@ -32,18 +32,19 @@ make_black_box = cached(mle.make_black_box)
 
 
 def interval_text(interval: tuple[float, float]) -> str:
-    return f"[{interval[0]:.4f}, {interval[1]:.4f}]"
+    return f"{interval[0]:.4f} – {interval[1]:.4f}"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def recovery_by_budget(
-    n_features: int, C: float, threshold: float, decimals: int | None, mode: str, seed: int
-) -> pd.DataFrame:
+def recovery_by_budget(n_features: int, C: float, threshold: float, decimals: int | None, seed: int) -> pd.DataFrame:
     box, _ = mle.make_black_box(n_features, C, threshold, seed=seed)
     box = mle.BlackBoxLogistic(box.coef, box.intercept, C, threshold, decimals)
-    low = mle.minimum_budget(n_features, mode)
-    budgets = sorted({int(b) for b in np.geomspace(low, max(50 * low, 2000), 10)})
-    return mle.recovery_curve(box, mode, budgets, seed=seed)
+    frames = []
+    for mode, name in (("proba", "probabilities"), ("label", "labels only")):
+        low = mle.minimum_budget(n_features, mode)
+        budgets = sorted({int(b) for b in np.geomspace(low, 3_000, 9)})
+        frames.append(mle.recovery_curve(box, mode, budgets, seed=seed).assign(reveals=name))
+    return pd.concat(frames, ignore_index=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -207,19 +208,23 @@ if data is not None:
 if estimate is not None:
     numeric = numeric_mle(estimate)
     closed = "Σk / (m·n)" if kind == "binomial" else "m·k / Σn"
-    cols = st.columns(5)
+    cols = st.columns(3)
     cols[0].metric(f"p̂ = {closed}", f"{estimate.value:.6f}", help="The closed form from the notes.")
     cols[1].metric(
         "Numeric maximum of ℓ(p)",
         f"{numeric:.6f}",
-        delta=f"{numeric - estimate.value:+.1e} from the closed form",
-        delta_color="off",
         help="scipy.optimize.minimize_scalar (bounded Brent) on −ℓ(p), knowing nothing of the closed form.",
     )
     cols[2].metric("Standard error", f"{estimate.se:.5f}", help="1/√I(p̂) from the observed Fisher information.")
-    cols[3].metric("Wald 95%", interval_text(estimate.wald_ci), help="p̂ ± 1.96·se: where the quadratic drops 1.92.")
-    cols[4].metric(
+    cols = st.columns(3)
+    cols[0].metric("Wald 95%", interval_text(estimate.wald_ci), help="p̂ ± 1.96·se: where the quadratic drops 1.92.")
+    cols[1].metric(
         "Profile 95%", interval_text(estimate.profile_ci), help="Where ℓ itself drops χ²₁(0.95)/2 = 1.92 below its max."
+    )
+    cols[2].metric(
+        "Closed form − numeric",
+        f"{estimate.value - numeric:.1e}",
+        help="The numeric search stops at its tolerance (1e-12 in p, limited by the flatness of ℓ at the top).",
     )
     curve = loglik_curve(estimate)
     chart(
@@ -242,8 +247,9 @@ if estimate is not None:
     st.caption(
         f"Sufficient statistics: {estimate.successes} successes and {estimate.failures} failures in "
         f"{estimate.successes + estimate.failures} trials; ℓ(p̂) = {estimate.loglik:.4f}; "
-        f"I(p̂) = {estimate.fisher_information:.5g}. The dashed red line is the χ² cut-off; the profile interval "
-        "ends where the curve crosses it, the Wald interval where the quadratic does."
+        f"I(p̂) = {estimate.fisher_information:.5g}. The dotted red line is the χ² cut-off: the profile interval "
+        "(wide bar) ends where the curve crosses it, the Wald interval (thin bar) where the quadratic does. "
+        "Dashed vertical: p̂" + ("; solid red: the true p." if source == "simulate" else ".")
     )
     column = "successes" if kind == "binomial" else "trials"
     data_frame = pd.DataFrame({"experiment": np.arange(1, len(data) + 1), column: data})
@@ -275,7 +281,7 @@ normal_curve = pd.DataFrame(
         "p̂": normal_grid,
         "density": np.exp(-0.5 * ((normal_grid - true_p) / exact.asymptotic_sd) ** 2)
         / (exact.asymptotic_sd * np.sqrt(2 * np.pi)),
-        "curve": "asymptotic normal N(p, 1/I(p))",
+        "curve": "N(p, 1/I(p))",
     }
 )
 hist_col, stats_col = st.columns([3, 2])
@@ -287,7 +293,7 @@ with hist_col:
         x="p̂",
         x_title="p̂ in each repetition",
         bins=40,
-        sample_label=f"{repetitions:,} simulated p̂",
+        sample_label="simulated p̂",
         title="p̂ over repeated experiments against its asymptotic normal",
     )
 with stats_col:
@@ -388,10 +394,10 @@ with bm_col:
 bnb_mean = mle.beta_negative_binomial_mean(bnb_k, alpha, beta)
 if np.isfinite(bnb_mean):
     matched_p = bnb_k / bnb_mean
-    matched_text = f"negative binomial with the same mean (p = {matched_p:.4f})"
+    matched_text = f"NB, same mean (p = {matched_p:.3f})"
 else:
     matched_p = alpha / (alpha + beta)
-    matched_text = f"negative binomial at the prior mean p = {matched_p:.4f}"
+    matched_text = f"NB at the prior mean (p = {matched_p:.3f})"
 n_grid = np.arange(bnb_k, bnb_k + 400)
 bnb_pmf = mle.beta_negative_binomial_pmf(n_grid, bnb_k, alpha, beta)
 nb_pmf = mle.negative_binomial_pmf(n_grid, bnb_k, matched_p)
@@ -400,7 +406,7 @@ shown = max(min(shown, 60), int(np.searchsorted(np.cumsum(nb_pmf), 0.995)) + 1, 
 shown = min(shown, 80)
 pmfs = pd.concat(
     [
-        pd.DataFrame({"trials n": n_grid[:shown], "probability": bnb_pmf[:shown], "pmf": "beta-negative-binomial"}),
+        pd.DataFrame({"trials n": n_grid[:shown], "probability": bnb_pmf[:shown], "pmf": "BNB"}),
         pd.DataFrame({"trials n": n_grid[:shown], "probability": nb_pmf[:shown], "pmf": matched_text}),
     ]
 )
@@ -602,8 +608,8 @@ if found is not None:
     st.dataframe(comparison, hide_index=True)
     csv_download(comparison, "mle_unboxed.csv", "Download the coefficients (CSV)", key="mle_dl_unboxed")
 
-    by_budget = recovery_by_budget(n_features, C, threshold, decimals_used, mode, seed)
-    by_budget = by_budget.assign(error=np.maximum(by_budget["error"], ERROR_FLOOR), curve=f"mode {mode}")
+    by_budget = recovery_by_budget(n_features, C, threshold, decimals_used, seed)
+    by_budget = by_budget.assign(error=np.maximum(by_budget["error"], ERROR_FLOOR))
     by_rounding = recovery_by_rounding(n_features, C, threshold, effective_budget if mode == "proba" else 200, seed)
     by_rounding = by_rounding.assign(error=np.maximum(by_rounding["error"], ERROR_FLOOR), curve="probabilities")
     budget_col, rounding_col = st.columns(2)
@@ -613,11 +619,12 @@ if found is not None:
             by_budget,
             x="queries",
             y="error",
-            color="curve",
+            color="reveals",
             x_title="queries sent",
             y_title="relative error (log scale)",
             log_y=True,
-            title="Recovery error against the number of queries",
+            title="Recovery error against the number of queries"
+            + (f" ({decimals} decimals)" if decimals_used is not None else ""),
         )
     with rounding_col:
         chart(

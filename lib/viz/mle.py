@@ -25,6 +25,9 @@ def loglik_chart(
 ) -> alt.LayerChart:
     """Relative log-likelihood ``ℓ(p) − ℓ(p̂)`` with its quadratic approximation and 95% intervals.
 
+    The first entry of ``intervals`` is drawn wide underneath, the others thin on top. The MLE is a
+    dashed dark vertical line, ``truth`` a solid red one.
+
     ``curve`` has a column ``p`` and one column per curve (``log-likelihood``, ``quadratic``);
     the intervals are drawn as segments at the cut-off ``−cutoff``, where the profile interval
     meets the log-likelihood and the Wald interval meets the quadratic.
@@ -57,10 +60,13 @@ def loglik_chart(
             "level": -cutoff,
         }
     )
+    # The profile segment is drawn wide underneath, the Wald one thin on top, so both stay visible.
+    segments["width"] = [9 if i == 0 else 3 for i in range(len(segments))]
     bars = (
         alt.Chart(segments)
-        .mark_rule(strokeWidth=6, opacity=0.8)
+        .mark_rule(opacity=0.85)
         .encode(
+            strokeWidth=alt.StrokeWidth("width:Q", legend=None, scale=None),
             x="low:Q",
             x2="high:Q",
             y="level:Q",
@@ -78,10 +84,11 @@ def loglik_chart(
         marks = pd.concat([marks, pd.DataFrame({"what": ["true p"], "p": [truth]})], ignore_index=True)
     verticals = (
         alt.Chart(marks)
-        .mark_rule(strokeDash=[3, 3], color="#555")
+        .mark_rule(strokeWidth=1.5)
         .encode(
             x="p:Q",
-            strokeWidth=alt.condition(alt.datum.what == "true p", alt.value(1), alt.value(2)),
+            color=alt.condition(alt.datum.what == "true p", alt.value(PALETTE[4]), alt.value("#333")),
+            strokeDash=alt.condition(alt.datum.what == "true p", alt.value([1, 0]), alt.value([4, 3])),
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("p:Q", format=".6f")],
         )
     )
