@@ -743,46 +743,60 @@ def _unbox_proba(ask: _Counter, d: int, budget: int, rng: np.random.Generator) -
 
 
 RADIUS_STEPS = 16  # the label search looks for the boundary out to 10^15 from the origin
+LINE_STEPS = 10  # halvings that bring the first boundary point within 0.1% of the search radius
+MIN_STEPS = 10  # halvings per segment at the smallest budget
 
 
 def minimum_budget(n_features: int, mode: Literal["proba", "label"]) -> int:
     """Fewest queries :func:`unbox_logistic` accepts: ``d + 1`` for probabilities; for labels
-    enough for the widest boundary search, a pool of ``2d`` points and ``d`` bisections of 8 steps."""
+    the widest boundary search, a pool of ``2d`` points and ``d`` bisections of 10 steps."""
     d = _whole(n_features, "n_features", 1, 1000)
-    return d + 1 if mode == "proba" else 2 * RADIUS_STEPS + 2 * d + 8 * d
+    return d + 1 if mode == "proba" else 2 * RADIUS_STEPS + LINE_STEPS + 2 * d + MIN_STEPS * d
+
+
+def _bisect(pos: np.ndarray, neg: np.ndarray, ask: _Counter, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Halve each segment [pos_i, neg_i] ``steps`` times, keeping one end on each side of the boundary."""
+    for _ in range(steps):
+        mid = 0.5 * (pos + neg)
+        positive = ask(mid) == 1
+        pos = np.where(positive[:, None], mid, pos)
+        neg = np.where(positive[:, None], neg, mid)
+    return pos, neg
 
 
 def _unbox_labels(ask: _Counter, d: int, budget: int, rng: np.random.Generator) -> tuple[np.ndarray, float]:
     # 1. Two opposite points ±r·v on a random line through the origin: widen r tenfold until
-    #    their labels differ (the line then crosses the boundary), then a pool at that scale.
+    #    their labels differ (the line then crosses the boundary), and bisect to a point x0 near it.
     direction = rng.normal(size=d)
     direction /= np.linalg.norm(direction)
     for radius in 10.0 ** np.arange(RADIUS_STEPS):
-        ends = np.vstack([radius * direction, -radius * direction])
-        end_labels = ask(ends)
+        end_labels = ask(np.vstack([radius * direction, -radius * direction]))
         if end_labels[0] != end_labels[1]:
             break
     else:
         raise ValueError("The box gave the same label everywhere: its decision boundary cannot be found.")
-    pool = rng.normal(scale=radius, size=(2 * d, d))
-    points = np.vstack([ends, pool])
-    labels = np.concatenate([end_labels, ask(pool)])
-    positives, negatives = points[labels == 1], points[labels == 0]
-    # 2. Bisect segments between positive and negative points down to the boundary.
-    combos = [(i, j) for i in range(len(positives)) for j in range(len(negatives))]
+    sign = 1.0 if end_labels[0] == 1 else -1.0
+    line_pos, line_neg = _bisect(
+        sign * radius * direction[None, :], -sign * radius * direction[None, :], ask, LINE_STEPS
+    )
+    centre = 0.5 * (line_pos + line_neg)[0]
+    # 2. A pool scattered around x0, so both labels are common and the crossings spread over the plane.
+    pool = centre + rng.normal(scale=radius / 2, size=(2 * d, d))
+    points = np.vstack([line_pos, line_neg, pool])
+    labels = np.concatenate([[1, 0], ask(pool)])
+    positives, negatives = rng.permutation(points[labels == 1]), rng.permutation(points[labels == 0])
+    # 3. Bisect segments between positive and negative points down to the boundary, pairing
+    #    distinct points first (diagonals of the positive x negative table).
+    n_p, n_n = len(positives), len(negatives)
+    combos = [(i, (i + shift) % n_n) for shift in range(n_n) for i in range(n_p)]
     left = budget - ask.calls
     n_pairs = min(max(d, left // 40), len(combos))
     steps = min(left // n_pairs, 64)  # 64 halvings reach machine precision
-    if steps < 8:
+    if steps < MIN_STEPS:
         raise ValueError(f"budget is too small for mode 'label' here: allow at least {minimum_budget(d, 'label')}.")
-    chosen = rng.permutation(len(combos))[:n_pairs]
-    pos = positives[[combos[c][0] for c in chosen]]
-    neg = negatives[[combos[c][1] for c in chosen]]
-    for _ in range(steps):
-        mid = 0.5 * (pos + neg)
-        lab = ask(mid) == 1
-        pos = np.where(lab[:, None], mid, pos)
-        neg = np.where(lab[:, None], neg, mid)
+    pos = positives[[i for i, _ in combos[:n_pairs]]]
+    neg = negatives[[j for _, j in combos[:n_pairs]]]
+    pos, neg = _bisect(pos, neg, ask, steps)
     boundary = 0.5 * (pos + neg)
     # 3. The plane through the boundary points: normal = least-variance direction.
     centre = boundary.mean(axis=0)
