@@ -304,7 +304,14 @@ with stats_col:
             "exact": [exact.bias, exact.sd, exact.wald_coverage, exact.profile_coverage],
         }
     )
-    st.dataframe(summary.style.format({"simulated": "{:.5f}", "exact": "{:.5f}"}), hide_index=True)
+    st.dataframe(
+        summary,
+        hide_index=True,
+        column_config={
+            "simulated": st.column_config.NumberColumn(format="%.5f"),
+            "exact": st.column_config.NumberColumn(format="%.5f"),
+        },
+    )
     st.caption(
         f"Exact values sum over every possible outcome. Asymptotic sd 1/√I(p) = {exact.asymptotic_sd:.5f}. "
         + (
