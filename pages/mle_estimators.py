@@ -659,13 +659,18 @@ st.markdown(
 )
 
 # --- 6. Reproduce -------------------------------------------------------------------------------------
-snippet(
-    """
+typed = source == "enter counts" and estimate is not None
+data_line = (
+    f"data = np.array({[int(v) for v in data]!r})  # your counts"
+    if typed
+    else f"data = mle.simulate_counts({kind!r}, p={true_p!r}, size={size!r}, m={m!r}, seed={seed!r})"
+)
+SNIPPET = """
 import numpy as np
 from lib import mle
 
 # 1. Closed form, intervals and the numeric check
-data = mle.simulate_counts($kind, p=$true_p, size=$size, m=$m, seed=$seed)
+$data_line
 est = mle.binomial_mle(data, $size) if $kind == "binomial" else mle.negative_binomial_mle(data, $size)
 print(est.value, mle.numeric_mle(est), est.wald_ci, est.profile_ci)
 
@@ -685,7 +690,9 @@ box = mle.BlackBoxLogistic(box.coef, box.intercept, $C, $threshold, decimals=$de
 query = box.predict_proba if $mode == "proba" else box.predict
 found = mle.unbox_logistic(query, $n_features, mode=$mode, budget=$budget, seed=$seed)
 print(found.coef, found.intercept, found.n_queries, mle.recovery_error(found, box, $mode))
-""",
+"""
+snippet(
+    SNIPPET.replace("$data_line", data_line),  # a line of code, not a value: put in as it is
     kind=kind,
     true_p=true_p,
     size=size,

@@ -78,6 +78,8 @@ def test_typed_counts_are_used() -> None:
     at = set_widget(at, "mle_counts_binomial", "3, 5, 4")
     assert_clean(at)
     assert _metrics(at)["p̂ = Σk / (m·n)"] == "0.400000"
+    (code,) = [c.value for c in at.code]
+    assert "data = np.array([3, 5, 4])  # your counts" in code
 
 
 def test_zero_successes_is_a_documented_boundary_not_a_nan() -> None:
