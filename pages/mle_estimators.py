@@ -411,9 +411,12 @@ nb_pmf = mle.negative_binomial_pmf(n_grid, bnb_k, matched_p)
 shown = int(np.searchsorted(np.cumsum(bnb_pmf), 0.97)) + 1
 shown = max(min(shown, 60), int(np.searchsorted(np.cumsum(nb_pmf), 0.995)) + 1, 8)
 shown = min(shown, 80)
+bnb_sample = sample_bnb(bnb_k, alpha, beta, bnb_m, seed)
+frequency = np.bincount(np.minimum(bnb_sample - bnb_k, shown), minlength=shown + 1)[:shown] / bnb_m
 pmfs = pd.concat(
     [
         pd.DataFrame({"trials n": n_grid[:shown], "probability": bnb_pmf[:shown], "pmf": "BNB"}),
+        pd.DataFrame({"trials n": n_grid[:shown], "probability": frequency, "pmf": f"{bnb_m} draws p ~ Beta, n ~ NB"}),
         pd.DataFrame({"trials n": n_grid[:shown], "probability": nb_pmf[:shown], "pmf": matched_text}),
     ]
 )
@@ -433,10 +436,11 @@ st.caption(
         if np.isfinite(bnb_mean)
         else "With α ≤ 1 the mean is infinite: the heavy tail comes from the p close to 0 the Beta prior allows. "
     )
-    + f"The bars show n up to {n_grid[shown - 1]}; the BNB puts {1 - bnb_pmf[:shown].sum():.3f} of its mass beyond."
+    + f"The bars show n up to {n_grid[shown - 1]}; the BNB puts {1 - bnb_pmf[:shown].sum():.3f} of its mass beyond. "
+    "The middle bars are the posterior-predictive reading made literal: each draw first picks its own p from "
+    "Beta(α, β), then flips until the k-th success; their frequencies follow the BNB pmf, not the negative binomial."
 )
 
-bnb_sample = sample_bnb(bnb_k, alpha, beta, bnb_m, seed)
 fitted = lib_call(fit_bnb, bnb_sample, bnb_k)
 if fitted is not None:
     a_hat, b_hat = fitted
