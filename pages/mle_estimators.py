@@ -659,7 +659,8 @@ st.markdown(
     "the box's own column). The box then answers with that fitted w, and that is what comes back out: "
     "regularisation changes *which* coefficients the model has, not whether you can read them. Labels alone "
     "hide only the scale of (w, b); rounding the probabilities is the one thing that blurs them, and more "
-    "queries near p = ½ average the blur away."
+    "queries near p = ½ average the blur away. (Here the labels come from the unrounded probability, so a box "
+    "that rounds its probabilities but also answers labels gives itself away through the labels.)"
 )
 
 # --- 6. Reproduce -------------------------------------------------------------------------------------
