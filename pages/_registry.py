@@ -32,4 +32,15 @@ PAGES = (
             "patterns (Penney's game) solved exactly from its automaton and checked by simulation."
         ),
     ),
+    PageInfo(
+        path="pages/mle_estimators.py",
+        title="MLE estimators",
+        icon=":material/functions:",
+        section="Statistics",
+        summary=(
+            "Binomial and negative-binomial likelihoods with Wald and profile intervals, their coverage as m grows, "
+            "the beta-negative-binomial fitted by numeric MLE, MLE as minimum cross-entropy, and a black-box "
+            "logistic regression unboxed from its answers."
+        ),
+    ),
 )

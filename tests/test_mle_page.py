@@ -1,0 +1,136 @@
+"""The MLE estimators page under AppTest: defaults, widget extremes, typed data (good and bad), the snippet."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from lib import mle
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget, url_value
+
+PAGE = "pages/mle_estimators.py"
+NEGATIVE = "negative binomial: trials until the k-th success"
+ENTER = {"mle_source": "enter counts"}
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_mle_page_defaults_show_closed_form_and_numeric_agreeing() -> None:
+    at = run_page(PAGE)
+    assert_clean(at)
+    metrics = _metrics(at)
+    assert metrics["p̂ = Σk / (m·n)"] == metrics["Numeric maximum of ℓ(p)"]
+    # The page's numbers are lib's numbers for the same seed.
+    est = mle.binomial_mle(mle.simulate_counts("binomial", 0.3, 10, 20, seed=0), 10)
+    assert metrics["p̂ = Σk / (m·n)"] == f"{est.value:.6f}"
+    assert metrics["Profile 95%"] == f"{est.profile_ci[0]:.4f} – {est.profile_ci[1]:.4f}"
+    assert metrics["Relative error"].endswith(("e-16", "e-15", "e-14"))
+    assert len(at.get("vega_lite_chart")) == 9
+    assert at.header[0].value.startswith("1 · Binomial")
+
+
+def test_mle_widgets_at_their_extremes() -> None:
+    assert_extremes_are_clean(
+        PAGE,
+        {
+            "seed",
+            "mle_p",
+            "mle_n",
+            "mle_m",
+            "mle_reps",
+            "mle_bnb_k",
+            "mle_alpha",
+            "mle_beta",
+            "mle_bnb_m",
+            "mle_d",
+            "mle_C",
+            "mle_threshold",
+            "mle_budget",
+            "mle_decimals",
+        },
+    )
+
+
+@pytest.mark.parametrize(("key", "value"), [("mle_k", 1), ("mle_k", 20), ("mle_p", 0.01), ("mle_m", 500)])
+def test_negative_binomial_model_at_its_extremes(key, value) -> None:
+    at = run_page(PAGE, {"mle_model": NEGATIVE, key: url_value(value)})
+    assert_clean(at)
+    assert "p̂ = m·k / Σn" in _metrics(at)
+
+
+def test_label_mode_with_hard_settings() -> None:
+    # Heavily regularised model, extreme threshold, answers rounded to one decimal, smallest budget.
+    query = {"mle_reveal": "labels only", "mle_C": "0.001", "mle_threshold": "0.95", "mle_decimals": "1"}
+    at = run_page(PAGE, {**query, "mle_budget": "2", "mle_d": "10"})
+    assert_clean(at)
+    assert float(_metrics(at)["Direction cosine"]) > 0.99
+    assert any("raised to" in c.value for c in at.caption)
+
+
+def test_typed_counts_are_used() -> None:
+    at = run_page(PAGE, {**ENTER, "mle_n": "10"})
+    at = set_widget(at, "mle_counts_binomial", "3, 5, 4")
+    assert_clean(at)
+    assert _metrics(at)["p̂ = Σk / (m·n)"] == "0.400000"
+    (code,) = [c.value for c in at.code]
+    assert "data = np.array([3, 5, 4])  # your counts" in code
+
+
+def test_zero_successes_is_a_documented_boundary_not_a_nan() -> None:
+    at = run_page(PAGE, {**ENTER, "mle_n": "10"})
+    at = set_widget(at, "mle_counts_binomial", "0 0 0")
+    assert_clean(at)
+    metrics = _metrics(at)
+    assert metrics["p̂ = Σk / (m·n)"] == "0.000000"
+    assert metrics["Wald 95%"] == "0.0000 – 0.0000"
+    assert metrics["Profile 95%"].startswith("0.0000 – 0.06")
+    assert any("boundary" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("model", "key", "text", "fragment"),
+    [
+        ("binomial: successes out of n trials", "mle_counts_binomial", "", "at least one count"),
+        ("binomial: successes out of n trials", "mle_counts_binomial", "3, five", "'five' is not one"),
+        ("binomial: successes out of n trials", "mle_counts_binomial", "3, 11", "between 0 and n_trials = 10"),
+        ("binomial: successes out of n trials", "mle_counts_binomial", "3, -1", "'-1' is not one"),
+        (NEGATIVE, "mle_counts_negative_binomial", "7, 2", ">= k = 3"),
+        (NEGATIVE, "mle_counts_negative_binomial", "[x](http://e.com) <b>", "is not one"),
+    ],
+)
+def test_bad_counts_give_one_clear_error(model, key, text, fragment) -> None:
+    at = run_page(PAGE, {**ENTER, "mle_model": model})
+    at = set_widget(at, key, text)
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert fragment in message.replace("\\", "")
+    assert not re.search(r"(?<!\\)[<>\[\]()$!*_`]", message), message
+    assert_clean(at, allow_errors=True)
+    assert len(at.get("vega_lite_chart")) >= 6  # the other panels still work
+
+
+def test_view_comes_from_the_url() -> None:
+    at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_k": "5", "mle_p": "0.4", "mle_reveal": "labels only"})
+    assert at.selectbox(key="mle_model").value == NEGATIVE
+    assert at.slider(key="mle_k").value == 5
+    assert at.radio(key="mle_reveal").value == "labels only"
+    assert_clean(at)
+
+
+def test_mle_snippet_runs_as_is(tmp_path) -> None:
+    at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_reveal": "labels only", "mle_decimals": "4"})
+    (code,) = [c.value for c in at.code]
+    assert "mode='label'" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ExactProperties(" in result.stdout

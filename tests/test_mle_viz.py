@@ -1,0 +1,67 @@
+"""lib.viz.mle builders produce valid Vega-Lite with axis titles and a tooltip on every mark."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib import mle
+from lib.viz.mle import coverage_chart, cross_entropy_chart, loglik_chart, surface_chart
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def _assert_every_mark_has_a_tooltip(spec: dict) -> None:
+    for layer in _layers(spec):
+        assert "tooltip" in layer["encoding"], layer["mark"]
+
+
+def _charts():
+    est = mle.binomial_mle([3, 5, 4], 10)
+    table = mle.properties_by_m("binomial", 0.3, 5, [1, 10, 100], repetitions=100, seed=0)
+    grid = np.linspace(0.01, 0.99, 50)
+    ce = pd.DataFrame({"p": grid, "nats": mle.cross_entropy(0.4, grid), "curve": "H"})
+    trials = mle.sample_beta_negative_binomial(2, 4.0, 2.0, 100, seed=0)
+    surface = mle.bnb_loglik_surface(trials, 2, np.geomspace(1, 20, 8), np.geomspace(0.5, 10, 8))
+    return {
+        "loglik": loglik_chart(
+            mle.loglik_curve(est),
+            mle=est.value,
+            cutoff=est.cutoff,
+            intervals={"profile": est.profile_ci, "Wald": est.wald_ci},
+            truth=0.3,
+        ),
+        "coverage": coverage_chart(table),
+        "cross_entropy": cross_entropy_chart(ce, q=0.4, entropy=float(mle.cross_entropy(0.4, 0.4))),
+        "surface": surface_chart(surface, fit=(4.0, 2.0), truth=(4.0, 2.0)),
+    }
+
+
+@pytest.mark.parametrize("name", ["loglik", "coverage", "cross_entropy", "surface"])
+def test_builders_give_valid_specs_with_tooltips(name) -> None:
+    chart = _charts()[name]
+    spec = chart.to_dict(validate=True)  # JSON-schema validation against Vega-Lite
+    _assert_every_mark_has_a_tooltip(spec)
+    assert spec["width"] == "container"
+    first = _layers(spec)[0]["encoding"]
+    assert first["x"]["title"]
+    assert first["y"]["title"]
+
+
+def test_loglik_chart_draws_both_intervals_at_the_cutoff() -> None:
+    est = mle.binomial_mle([3, 5, 4], 10)
+    spec = loglik_chart(
+        mle.loglik_curve(est),
+        mle=est.value,
+        cutoff=est.cutoff,
+        intervals={"profile": est.profile_ci, "Wald": est.wald_ci},
+    ).to_dict()
+    bars = _layers(spec)[-1]
+    datasets = spec["datasets"]
+    rows = next(rows for rows in datasets.values() if rows and "low" in rows[0])
+    assert [r["curve"] for r in rows] == ["profile", "Wald"]
+    assert all(r["level"] == pytest.approx(-est.cutoff) for r in rows)
+    assert bars["mark"]["type"] == "rule"
