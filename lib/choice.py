@@ -400,7 +400,7 @@ def _design(
     if np.linalg.matrix_rank(spread.reshape(-1, n_params)) < n_params:
         raise ValueError(
             "The parameters are not identified: some column of X does not vary across alternatives "
-            "(or repeats another), e.g. a constant for every alternative."
+            "(or repeats another), such as a constant for every alternative."
         )
     return X, choice, av, names
 
@@ -672,8 +672,8 @@ def hausman_mcfadden_test(
 ) -> IIATest:
     """Hausman–McFadden test: refit without the alternatives in ``drop``; under IIA β does not change.
 
-    ``H = (β_r - β_f)ᵀ (V_r - V_f)^{-1} (β_r - β_f)`` over the parameters still identified in the
-    restricted fit, χ² with that many degrees of freedom. Observations that chose a dropped
+    ``H = (β_r - β_f)ᵀ (V_r - V_f)^{-1} (β_r - β_f)`` over the attribute coefficients (alternative-specific
+    constants are left out of the comparison), χ² with that many degrees of freedom. Observations that chose a dropped
     alternative are removed. A negative-definite ``V_r - V_f`` (it happens in small samples) is
     handled with a pseudo-inverse and the statistic floored at 0.
     """
@@ -687,13 +687,22 @@ def hausman_mcfadden_test(
     Xr, avr = X[rows][:, keep_alts], av[rows][:, keep_alts]
     remap = {old: new for new, old in enumerate(keep_alts)}
     chr_ = np.array([remap[c] for c in choice[rows]])
-    spread = Xr - Xr.mean(axis=1, keepdims=True)
-    usable = np.flatnonzero(np.abs(spread).reshape(-1, X.shape[2]).max(axis=0) > 0)
+    # Keep the columns still identified without the dropped alternatives (greedily, in order) ...
+    spread = (Xr - Xr.mean(axis=1, keepdims=True)).reshape(-1, X.shape[2])
+    usable: list[int] = []
+    for p in range(X.shape[2]):
+        if np.linalg.matrix_rank(spread[:, [*usable, p]]) == len(usable) + 1:
+            usable.append(p)
     restricted = fit_conditional_logit(Xr[:, :, usable], chr_, avr, [names[u] for u in usable])
-    diff = restricted.params - full.params[usable]
-    v_diff = restricted.covariance - full.covariance[np.ix_(usable, usable)]
+    # ... and compare the attributes, not the alternative-specific constants (their reference may change).
+    varies = [i for i, p in enumerate(usable) if np.ptp(X[:, :, p], axis=0).max() > 0]
+    if not varies:
+        raise ValueError("No attribute coefficient is left to compare after dropping those alternatives.")
+    cols = np.array(usable)[varies]
+    diff = restricted.params[varies] - full.params[cols]
+    v_diff = restricted.covariance[np.ix_(varies, varies)] - full.covariance[np.ix_(cols, cols)]
     statistic = max(0.0, float(diff @ np.linalg.pinv(v_diff) @ diff))
-    df = int(usable.size)
+    df = len(varies)
     return IIATest(statistic, df, float(stats.chi2.sf(statistic, df)), "Hausman–McFadden")
 
 
