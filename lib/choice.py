@@ -65,6 +65,15 @@ def _check_finite(V: np.ndarray, av: np.ndarray) -> None:
         raise ValueError("V must be finite for every available alternative.")
 
 
+def _logsumexp(a: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
+    """log Σ exp(a) along ``axis``; -inf entries are ignored and an all -inf slice gives -inf."""
+    peak = np.max(a, axis=axis, keepdims=True)
+    peak = np.where(np.isfinite(peak), peak, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - peak), axis=axis, keepdims=True)) + peak
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
 def _seed(seed: SeedLike) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
@@ -121,7 +130,7 @@ def mnl_probabilities(V: np.ndarray | Sequence, availability: np.ndarray | Seque
     av = _availability(availability, V.shape)
     _check_finite(V, av)
     W = np.where(av, V, -np.inf)
-    P = np.exp(W - special.logsumexp(W, axis=1, keepdims=True))
+    P = np.exp(W - _logsumexp(W, axis=1, keepdims=True))
     return P[0] if single else P
 
 
@@ -132,10 +141,10 @@ def _nested_log_parts(V: np.ndarray, av: np.ndarray, nest_of: np.ndarray, lam: n
     inclusive = np.full((V.shape[0], n_nests), -np.inf)
     for k in range(n_nests):
         members = nest_of == k
-        inclusive[:, k] = special.logsumexp(scaled[:, members], axis=1)
+        inclusive[:, k] = _logsumexp(scaled[:, members], axis=1)
     with np.errstate(invalid="ignore"):
         top = np.where(np.isfinite(inclusive), lam * inclusive, -np.inf)
-    log_denominator = special.logsumexp(top, axis=1, keepdims=True)
+    log_denominator = _logsumexp(top, axis=1, keepdims=True)
     log_nest_share = top - log_denominator
     log_within = scaled - inclusive[:, nest_of]
     log_p = log_within + log_nest_share[:, nest_of]
@@ -407,14 +416,15 @@ def _design(
 
 def _mnl_loglik_parts(beta: np.ndarray, X: np.ndarray, choice: np.ndarray, av: np.ndarray):
     V = np.where(av, X @ beta, -np.inf)
-    log_denominator = special.logsumexp(V, axis=1)
+    log_denominator = _logsumexp(V, axis=1)
     rows = np.arange(X.shape[0])
     loglik = float(np.sum(V[rows, choice] - log_denominator))
     P = np.exp(V - log_denominator[:, None])
-    mean_x = np.einsum("nj,njp->np", P, X)
+    mean_x = np.matmul(P[:, None, :], X)[:, 0, :]
     gradient = (X[rows, choice] - mean_x).sum(axis=0)
     centred = X - mean_x[:, None, :]
-    hessian = -np.einsum("nj,njp,njq->pq", P, centred, centred)
+    flat = centred.reshape(-1, X.shape[2])
+    hessian = -(flat * P.reshape(-1, 1)).T @ flat
     return loglik, gradient, hessian
 
 
@@ -527,8 +537,8 @@ def _nl_loglik_and_gradient(theta, X, choice, av, nest_of, estimated):
     n_nests = lam.size
     members = np.eye(n_nests)[nest_of]  # (J, K)
     # x̄_k = Σ_{j∈k} P(j|k) x_j and V̄_k likewise, per observation.
-    mean_x = np.einsum("nj,jk,njp->nkp", within, members, X)
-    mean_v = np.einsum("nj,jk,nj->nk", within, members, np.where(av, V, 0.0))
+    mean_x = np.matmul((within[:, :, None] * X).transpose(0, 2, 1), members).transpose(0, 2, 1)
+    mean_v = (within * np.where(av, V, 0.0)) @ members
     k_chosen = nest_of[choice]
     lam_c = lam[k_chosen]
     x_c = X[rows, choice]
@@ -536,7 +546,7 @@ def _nl_loglik_and_gradient(theta, X, choice, av, nest_of, estimated):
     grad_beta = (
         x_c / lam_c[:, None]
         + ((lam_c - 1) / lam_c)[:, None] * mean_x[rows, k_chosen]
-        - np.einsum("nk,nkp->np", nest_share, mean_x)
+        - np.matmul(nest_share[:, None, :], mean_x)[:, 0, :]
     ).sum(axis=0)
     # d log P_i / dλ_m = [m = k](-V_i/λ_k² + I_k - (λ_k - 1) V̄_k/λ_k²) - Q_m (I_m - V̄_m/λ_m)
     inc = np.where(np.isfinite(inclusive), inclusive, 0.0)
@@ -959,3 +969,166 @@ def _from_wide(frame: pd.DataFrame):
         bad = int(np.flatnonzero(unavailable)[0])
         raise ValueError(f"Row {bad} chose {alternatives[choice[bad]]!r}, which is not available.")
     return X, choice, av, alternatives, attributes
+
+
+# ---------------------------------------------------------------------------
+# The page's experiments, one call each
+# ---------------------------------------------------------------------------
+
+LOGIT_ERROR_VARIANCE = np.pi**2 / 6  # variance of a standard Gumbel error: probit errors use it so scales match
+RED_BUS_ALTERNATIVES = ("car", "red bus", "blue bus")
+
+
+def red_bus_shares(
+    v_car: float, v_bus: float, lam: float, rho: float, n_draws: int = 20_000, seed: SeedLike = None
+) -> pd.DataFrame:
+    """Shares of car and bus before, and of car, red bus and blue bus after, an identical blue bus appears.
+
+    Models: MNL; nested logit with the buses in one nest (dissimilarity ``lam``); probit whose bus errors
+    correlate with ``rho`` (error variance π²/6 as the logit's, so the models agree before the clone); and
+    the common-sense answer (the clone only splits the bus riders). Long format: model, scenario,
+    alternative, share.
+    """
+    V_before, V_after = np.array([v_car, v_bus], dtype=float), np.array([v_car, v_bus, v_bus], dtype=float)
+    before = mnl_probabilities(V_before)
+    cov = LOGIT_ERROR_VARIANCE * red_bus_covariance(rho)
+    after = {
+        "multinomial logit": mnl_probabilities(V_after),
+        f"nested logit, λ = {lam:g}": nested_logit_probabilities(V_after, [[0], [1, 2]], [1.0, lam]),
+        f"probit, ρ = {rho:g}": probit_probabilities(V_after, cov, n_draws, seed),
+        "common sense: the clone splits the bus": np.array([before[0], before[1] / 2, before[1] / 2]),
+    }
+    probit_before = probit_binary_exact(v_car, v_bus, LOGIT_ERROR_VARIANCE * np.eye(2))
+    rows = []
+    for model, shares_before in (
+        ("multinomial logit", before),
+        (f"nested logit, λ = {lam:g}", before),
+        (f"probit, ρ = {rho:g}", np.array([probit_before, 1 - probit_before])),
+        ("common sense: the clone splits the bus", before),
+    ):
+        rows += [
+            (model, "before", alt, float(s)) for alt, s in zip(RED_BUS_ALTERNATIVES[:2], shares_before, strict=True)
+        ]
+    for model, shares_after in after.items():
+        rows += [(model, "after", alt, float(s)) for alt, s in zip(RED_BUS_ALTERNATIVES, shares_after, strict=True)]
+    return pd.DataFrame(rows, columns=["model", "scenario", "alternative", "share"])
+
+
+def probit_convergence(
+    V: np.ndarray | Sequence, cov: np.ndarray | Sequence, max_draws: int, seed: SeedLike = None, points: int = 12
+) -> pd.DataFrame:
+    """GHK probabilities at a geometric grid of draw counts up to ``max_draws`` (each from fresh draws).
+
+    Long format: draws, alternative (index), probability.
+    """
+    if int(max_draws) != max_draws or not 10 <= max_draws <= MAX_DRAWS:
+        raise ValueError(f"max_draws must be a whole number from 10 to {MAX_DRAWS:,}, got {max_draws}.")
+    grid = np.unique(np.geomspace(10, max_draws, points).round().astype(int))
+    rng = _seed(seed)
+    rows = []
+    for n in grid:
+        P = probit_probabilities(V, cov, int(n), rng)
+        rows += [(int(n), j, float(p)) for j, p in enumerate(P)]
+    return pd.DataFrame(rows, columns=["draws", "alternative", "probability"])
+
+
+def recovery_study(
+    true_beta: Sequence[float],
+    lam: float,
+    n_max: int,
+    seed: SeedLike = None,
+    n_min: int = 200,
+    points: int = 7,
+    model: str = "conditional",
+) -> pd.DataFrame:
+    """Fit the conditional (or, with ``model="nested"``, the nested) logit to the first n of one simulated
+    sample, for n on a geometric grid up to ``n_max``.
+
+    The sample has 3 alternatives, constants for alternatives 1 and 2, and standard-normal attributes;
+    choices come from a nested logit with alternatives 1 and 2 in a nest of dissimilarity ``lam``
+    (λ = 1: the MNL, so the conditional logit is correctly specified; otherwise only the nested logit
+    is). Long format: n, parameter, estimate, std_error, truth (λ of the nest included for the nested fit).
+    """
+    if model not in ("conditional", "nested"):
+        raise ValueError(f"model must be 'conditional' or 'nested', got {model!r}.")
+    true_beta = np.asarray(true_beta, dtype=float)
+    if int(n_max) != n_max or not n_min <= n_max <= 100_000:
+        raise ValueError(f"n_max must be a whole number from {n_min} to 100,000, got {n_max}.")
+    rng = _seed(seed)
+    X, names = simulate_design(int(n_max), 3, true_beta.size - 2, rng)
+    y = simulate_choices(X, true_beta, rng, nests=[[0], [1, 2]], lambdas=[1.0, lam])
+    rows = []
+    for n in np.unique(np.geomspace(n_min, n_max, points).round().astype(int)):
+        try:
+            if model == "nested":
+                fit = fit_nested_logit(X[:n], y[:n], [[0], [1, 2]], names=names)
+                estimates = np.r_[fit.params, fit.lambdas[1]]
+                errors = np.r_[fit.std_errors, fit.lambda_std_errors[1]]
+                truth, labels = np.r_[true_beta, lam], [*names, "λ"]
+            else:
+                fit = fit_conditional_logit(X[:n], y[:n], names=names)
+                estimates, errors, truth, labels = fit.params, fit.std_errors, true_beta, list(names)
+        except ValueError:
+            continue  # e.g. an alternative never chosen in a tiny sample
+        rows += [
+            (int(n), name, float(b), float(s), float(t))
+            for name, b, s, t in zip(labels, estimates, errors, truth, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["n", "parameter", "estimate", "std_error", "truth"])
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    """Both fits of one simulated sample, the IIA tests, and the data (for export)."""
+
+    mnl: ChoiceFit
+    nested: ChoiceFit
+    lr_test: IIATest
+    hausman: IIATest
+    X: np.ndarray
+    choice: np.ndarray
+
+
+def estimation_sandbox(true_beta: Sequence[float], lam: float, n_obs: int, seed: SeedLike = None) -> SandboxResult:
+    """Simulate ``n_obs`` choices as in :func:`recovery_study`, fit the conditional and the nested logit
+    (nest {1, 2}), and test IIA by likelihood ratio and by Hausman–McFadden (dropping alternative 1)."""
+    true_beta = np.asarray(true_beta, dtype=float)
+    if int(n_obs) != n_obs or not 50 <= n_obs <= 100_000:
+        raise ValueError(f"n_obs must be a whole number from 50 to 100,000, got {n_obs}.")
+    rng = _seed(seed)
+    X, names = simulate_design(int(n_obs), 3, true_beta.size - 2, rng)
+    y = simulate_choices(X, true_beta, rng, nests=[[0], [1, 2]], lambdas=[1.0, lam])
+    mnl = fit_conditional_logit(X, y, names=names)
+    nested = fit_nested_logit(X, y, [[0], [1, 2]], names=names)
+    return SandboxResult(mnl, nested, iia_lr_test(mnl, nested), hausman_mcfadden_test(X, y, [1], names=names), X, y)
+
+
+def parse_market(text: str, attributes: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Read alternatives written as ``name: a1, a2, ...; name: ...`` (one value per attribute).
+
+    Example
+    -------
+    >>> parse_market("car: 6, 20; bus: 2, 45", ["price", "time"])
+    (('car', 'bus'), array([[ 6., 20.],
+           [ 2., 45.]]))
+    """
+    entries = [e.strip() for e in str(text).replace("\n", ";").split(";") if e.strip()]
+    if not 2 <= len(entries) <= 8:
+        raise ValueError("Give between 2 and 8 alternatives, separated by semicolons (car: 6, 20, 1; bus: 2, 45, 0).")
+    names, rows = [], []
+    for entry in entries:
+        name, colon, values = entry.partition(":")
+        name = name.strip()
+        if not colon or not name:
+            raise ValueError(f"Write each alternative as name: {', '.join(attributes)} (got {entry[:40]!r}).")
+        try:
+            numbers = [float(v) for v in values.split(",")]
+        except ValueError:
+            raise ValueError(f"The values of {name[:20]!r} must be numbers separated by commas.") from None
+        if len(numbers) != len(attributes) or not np.all(np.isfinite(numbers)):
+            raise ValueError(f"{name[:20]!r} needs {len(attributes)} finite numbers: {', '.join(attributes)}.")
+        if name in names:
+            raise ValueError(f"The alternative name {name[:20]!r} appears twice.")
+        names.append(name[:20])
+        rows.append(numbers)
+    return tuple(names), np.array(rows)
