@@ -1103,7 +1103,7 @@ def estimation_sandbox(true_beta: Sequence[float], lam: float, n_obs: int, seed:
     return SandboxResult(mnl, nested, iia_lr_test(mnl, nested), hausman_mcfadden_test(X, y, [1], names=names), X, y)
 
 
-def parse_market(text: str, attributes: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+def parse_market(text: str, attributes: Sequence[str], min_count: int = 2) -> tuple[tuple[str, ...], np.ndarray]:
     """Read alternatives written as ``name: a1, a2, ...; name: ...`` (one value per attribute).
 
     Example
@@ -1113,8 +1113,10 @@ def parse_market(text: str, attributes: Sequence[str]) -> tuple[tuple[str, ...],
            [ 2., 45.]]))
     """
     entries = [e.strip() for e in str(text).replace("\n", ";").split(";") if e.strip()]
-    if not 2 <= len(entries) <= 8:
-        raise ValueError("Give between 2 and 8 alternatives, separated by semicolons (car: 6, 20, 1; bus: 2, 45, 0).")
+    if not min_count <= len(entries) <= 8:
+        raise ValueError(
+            f"Give between {min_count} and 8 alternatives, separated by semicolons (car: 6, 20, 1; bus: 2, 45, 0)."
+        )
     names, rows = [], []
     for entry in entries:
         name, colon, values = entry.partition(":")
@@ -1132,3 +1134,85 @@ def parse_market(text: str, attributes: Sequence[str]) -> tuple[tuple[str, ...],
         names.append(name[:20])
         rows.append(numbers)
     return tuple(names), np.array(rows)
+
+
+def clone_sources(shares: pd.DataFrame) -> pd.DataFrame:
+    """Where the blue bus's riders come from, per model, from :func:`red_bus_shares`'s table.
+
+    Shares are zero-sum: the blue bus's share equals what the car lost plus what the red bus lost.
+    """
+    wide = shares.pivot_table(index="model", columns=["scenario", "alternative"], values="share", sort=False)
+    from_car = wide[("before", "car")] - wide[("after", "car")]
+    from_red = wide[("before", "red bus")] - wide[("after", "red bus")]
+    blue = wide[("after", "blue bus")]
+    return pd.DataFrame(
+        {
+            "model": wide.index,
+            "blue bus share": blue.to_numpy(),
+            "taken from car": from_car.to_numpy(),
+            "taken from red bus": from_red.to_numpy(),
+            "fraction from car": (from_car / blue).to_numpy(),
+        }
+    )
+
+
+def market_scenarios(
+    names: Sequence[str],
+    X: np.ndarray,
+    beta: Sequence[float],
+    changed: int,
+    price_factor: float,
+    new_name: str | None = None,
+    new_x: Sequence[float] | None = None,
+    price_column: int = 0,
+) -> pd.DataFrame:
+    """MNL shares today, after alternative ``changed``'s price is multiplied by ``price_factor``, and after a
+    new product joins. Long format: scenario, alternative, share (the new product appears only where present)."""
+    X = np.asarray(X, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    names = [str(n) for n in names]
+    if int(changed) != changed or not 0 <= changed < len(names):
+        raise ValueError(f"changed must index one of the {len(names)} alternatives, got {changed}.")
+    if not 0 < price_factor <= 10:
+        raise ValueError(f"price_factor must lie in (0, 10], got {price_factor}.")
+    rows = [("today", n, float(p)) for n, p in zip(names, mnl_probabilities(X @ beta), strict=True)]
+    X_price = X.copy()
+    X_price[changed, price_column] *= price_factor
+    label = f"{names[changed]} price × {price_factor:g}"
+    rows += [(label, n, float(p)) for n, p in zip(names, mnl_probabilities(X_price @ beta), strict=True)]
+    if new_name is not None and new_x is not None:
+        if new_name in names:
+            raise ValueError(f"The new product needs a new name, {new_name!r} is taken.")
+        X_new = np.vstack([X, np.asarray(new_x, dtype=float)])
+        P = mnl_probabilities(X_new @ beta)
+        rows += [(f"with {new_name}", n, float(p)) for n, p in zip([*names, new_name], P, strict=True)]
+    return pd.DataFrame(rows, columns=["scenario", "alternative", "share"])
+
+
+def to_long_frame(
+    X: np.ndarray,
+    choice: np.ndarray,
+    names: Sequence[str],
+    alternatives: Sequence[str] | None = None,
+    availability: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The long-format table (obs, alt, chosen, available, attributes…) that :func:`choice_data_from_frame` reads.
+
+    Columns that are alternative-specific constants (named ``asc_…``) are left out: the reader adds them back.
+    """
+    X = np.asarray(X, dtype=float)
+    n, J, _ = X.shape
+    alternatives = list(alternatives) if alternatives is not None else [f"alt{j}" for j in range(J)]
+    av = np.ones((n, J), dtype=bool) if availability is None else np.asarray(availability, dtype=bool)
+    keep = [p for p, name in enumerate(names) if not str(name).startswith("asc_")]
+    frame = pd.DataFrame(
+        {
+            "obs": np.repeat(np.arange(1, n + 1), J),
+            "alt": np.tile(alternatives, n),
+            "chosen": (np.arange(J)[None, :] == np.asarray(choice)[:, None]).ravel().astype(int),
+            "available": av.ravel().astype(int),
+        }
+    )
+    for p in keep:
+        frame[str(names[p])] = X[:, :, p].ravel()
+    return frame
