@@ -17,6 +17,7 @@ is a boolean ``(n_obs, n_alts)`` mask (unavailable alternatives get probability 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -213,8 +214,9 @@ def probit_probabilities(
     cov: np.ndarray | Sequence,
     n_draws: int = 1000,
     seed: SeedLike = None,
+    method: str = "ghk",
 ) -> np.ndarray:
-    """Multinomial probit probabilities by the GHK simulator.
+    """Multinomial probit probabilities by the GHK simulator (or the crude frequency simulator).
 
     ``U = V + ε`` with ``ε ~ N(0, cov)``. Alternative ``i`` wins when ``ε_j - ε_i < V_i - V_j`` for
     every ``j ≠ i``: with ``Ω = M cov Mᵀ`` the covariance of those differences and ``L`` its Cholesky
@@ -223,12 +225,16 @@ def probit_probabilities(
     ``P_1 = Φ((V_1 - V_2) / sqrt(σ_11 + σ_22 - 2σ_12))``. The GHK estimates of the alternatives are
     unbiased but each carries simulation noise, so they are rescaled to sum to exactly 1.
 
+    ``method="frequency"`` instead draws whole error vectors and counts how often each alternative has
+    the highest utility: simple, but a step function of the draws with a much larger variance.
+
     Parameters
     ----------
     V : (n_alts,) or (n_obs, n_alts) systematic utilities (n_alts ≥ 2).
     cov : (n_alts, n_alts) symmetric positive-definite error covariance.
     n_draws : simulation draws, 1 to 200,000.
     seed : int, ``numpy.random.Generator`` or None.
+    method : ``"ghk"`` (default) or ``"frequency"``.
 
     Example
     -------
@@ -250,8 +256,15 @@ def probit_probabilities(
         raise ValueError("cov must be positive definite (correlations strictly between -1 and 1).") from None
     if int(n_draws) != n_draws or not 1 <= n_draws <= MAX_DRAWS:
         raise ValueError(f"n_draws must be a whole number from 1 to {MAX_DRAWS:,}, got {n_draws}.")
+    if method not in ("ghk", "frequency"):
+        raise ValueError(f"method must be 'ghk' or 'frequency', got {method!r}.")
     rng = _seed(seed)
     n_obs, n_draws = V.shape[0], int(n_draws)
+    if method == "frequency":
+        errors = rng.standard_normal((n_obs, n_draws, J)) @ np.linalg.cholesky(cov).T
+        winners = np.argmax(V[:, None, :] + errors, axis=2)
+        P = (winners[:, :, None] == np.arange(J)).mean(axis=1)
+        return P[0] if single else P
     uniforms = rng.random((J - 2, n_obs, n_draws)) if J > 2 else None
     P = np.empty_like(V)
     for i in range(J):
@@ -1017,19 +1030,19 @@ def red_bus_shares(
 def probit_convergence(
     V: np.ndarray | Sequence, cov: np.ndarray | Sequence, max_draws: int, seed: SeedLike = None, points: int = 12
 ) -> pd.DataFrame:
-    """GHK probabilities at a geometric grid of draw counts up to ``max_draws`` (each from fresh draws).
-
-    Long format: draws, alternative (index), probability.
+    """GHK and frequency-simulator probabilities at a geometric grid of draw counts up to ``max_draws``
+    (each from fresh draws). Long format: method, draws, alternative (index), probability.
     """
     if int(max_draws) != max_draws or not 10 <= max_draws <= MAX_DRAWS:
         raise ValueError(f"max_draws must be a whole number from 10 to {MAX_DRAWS:,}, got {max_draws}.")
     grid = np.unique(np.geomspace(10, max_draws, points).round().astype(int))
     rng = _seed(seed)
     rows = []
-    for n in grid:
-        P = probit_probabilities(V, cov, int(n), rng)
-        rows += [(int(n), j, float(p)) for j, p in enumerate(P)]
-    return pd.DataFrame(rows, columns=["draws", "alternative", "probability"])
+    for method in ("ghk", "frequency"):
+        for n in grid:
+            P = probit_probabilities(V, cov, int(n), rng, method=method)
+            rows += [(method, int(n), j, float(p)) for j, p in enumerate(P)]
+    return pd.DataFrame(rows, columns=["method", "draws", "alternative", "probability"])
 
 
 def recovery_study(
@@ -1119,7 +1132,7 @@ def parse_market(text: str, attributes: Sequence[str], min_count: int = 2) -> tu
         )
     names, rows = [], []
     for entry in entries:
-        name, colon, values = entry.partition(":")
+        name, colon, values = entry.rpartition(":")
         name = name.strip()
         if not colon or not name:
             raise ValueError(f"Write each alternative as name: {', '.join(attributes)} (got {entry[:40]!r}).")
@@ -1216,3 +1229,37 @@ def to_long_frame(
     for p in keep:
         frame[str(names[p])] = X[:, :, p].ravel()
     return frame
+
+
+@dataclass(frozen=True)
+class TableFit:
+    """The conditional logit (and, given a nest, the nested logit with its IIA test) of a table of choices."""
+
+    data: ChoiceData
+    mnl: ChoiceFit
+    nested: ChoiceFit | None = None
+    lr_test: IIATest | None = None
+
+
+def fit_choice_csv(content: bytes | str, layout: str = "long", nest: Sequence[str] = ()) -> TableFit:
+    """Read a CSV of choices (see :func:`choice_data_from_frame` for the columns) and fit it.
+
+    ``nest`` names two or more alternatives that share a nest for the nested logit (the others stay
+    alone); empty fits the conditional logit only. Any problem with the file is one ``ValueError``.
+    """
+    raw = content.encode() if isinstance(content, str) else bytes(content)
+    try:
+        frame = pd.read_csv(io.BytesIO(raw))
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        raise ValueError("The file could not be read as a CSV table.") from None
+    data = choice_data_from_frame(frame, layout)
+    mnl = fit_conditional_logit(data.X, data.choice, data.availability, data.names)
+    members = [str(m).strip() for m in nest if str(m).strip()]
+    if not members:
+        return TableFit(data, mnl)
+    if len(set(members)) < 2 or any(m not in data.alternatives for m in members):
+        raise ValueError(f"The nest must name two or more of the alternatives {', '.join(data.alternatives)}.")
+    inside = [data.alternatives.index(m) for m in dict.fromkeys(members)]
+    nests = [inside] + [[j] for j in range(len(data.alternatives)) if j not in inside]
+    nested = fit_nested_logit(data.X, data.choice, nests, data.availability, data.names)
+    return TableFit(data, mnl, nested, iia_lr_test(mnl, nested))

@@ -1,7 +1,5 @@
 """Choice models: the red bus / blue bus paradox, a utility builder, estimation from data, and the probit."""
 
-import io
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -19,7 +17,6 @@ from pages._common import (
     note,
     page_header,
     plain,
-    show_error,
     snippet,
 )
 
@@ -35,31 +32,7 @@ convergence = cached(choice.probit_convergence)
 probit = cached(choice.probit_probabilities)
 parse_market = cached(choice.parse_market)
 elasticity_matrix = cached(choice.elasticities)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def fit_upload(data: bytes, layout: str, nest: str) -> dict:
-    """Read and fit an uploaded CSV; errors come back as a message (cached per file and settings)."""
-    try:
-        frame = pd.read_csv(io.BytesIO(data))
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
-        return {"error": "The file could not be read as a CSV table."}
-    try:
-        data_ = choice.choice_data_from_frame(frame, layout)
-        mnl = choice.fit_conditional_logit(data_.X, data_.choice, data_.availability, data_.names)
-        result = {"data": data_, "mnl": mnl, "nested": None, "lr": None}
-        members = [m.strip() for m in nest.split(",") if m.strip()]
-        if members:
-            unknown = [m for m in members if m not in data_.alternatives]
-            if unknown or len(members) < 2:
-                raise ValueError(f"The nest must name two or more of the alternatives {', '.join(data_.alternatives)}.")
-            inside = [data_.alternatives.index(m) for m in members]
-            nests = [inside] + [[j] for j in range(len(data_.alternatives)) if j not in inside]
-            nested = choice.fit_nested_logit(data_.X, data_.choice, nests, data_.availability, data_.names)
-            result |= {"nested": nested, "lr": choice.iia_lr_test(mnl, nested)}
-        return result
-    except ValueError as err:
-        return {"error": str(err)}
+fit_csv = cached(choice.fit_choice_csv)
 
 
 def fit_summary(fits: dict[str, choice.ChoiceFit]) -> pd.DataFrame:
@@ -492,32 +465,31 @@ with nest_col:
 upload = st.file_uploader(
     "Choice data (CSV)", type="csv", key="ch_upload", help="At most 10 MB; see the expected columns above."
 )
+fitted = None
 if upload is not None:
     with st.spinner("Fitting…"):
-        fitted = fit_upload(upload.getvalue(), layout, nest_text)
-    if "error" in fitted:
-        show_error(ValueError(fitted["error"]))
-    else:
-        data = fitted["data"]
-        counts = np.bincount(data.choice, minlength=len(data.alternatives))
-        chosen_text = ", ".join(f"{a} {c}" for a, c in zip(data.alternatives, counts, strict=True))
-        st.caption(f"{data.X.shape[0]:,} observations; times each alternative was chosen: {plain(chosen_text)}.")
-        fits = {"conditional logit": fitted["mnl"]}
-        tables = [fitted["mnl"].table().assign(model="conditional logit")]
-        if fitted["nested"] is not None:
-            fits["nested logit"] = fitted["nested"]
-            tables.append(fitted["nested"].table().assign(model="nested logit"))
-        estimates = pd.concat(tables, ignore_index=True)
-        st.dataframe(estimates, hide_index=True)
-        st.dataframe(fit_summary(fits), hide_index=True)
-        if fitted["lr"] is not None:
-            test = fitted["lr"]
-            st.metric(
-                "IIA test: likelihood ratio, nested vs MNL",
-                f"χ² = {test.statistic:.2f} (df {test.df}), p = {test.pvalue:.3g}",
-                help="Large values reject independence of irrelevant alternatives for this nest.",
-            )
-        csv_download(estimates, "choice_model_estimates.csv", "Download the estimates (CSV)", key="ch_dl_estimates")
+        fitted = lib_call(fit_csv, upload.getvalue(), layout, tuple(nest_text.split(",")))
+if fitted is not None:
+    data = fitted.data
+    counts = np.bincount(data.choice, minlength=len(data.alternatives))
+    chosen_text = ", ".join(f"{a} {c}" for a, c in zip(data.alternatives, counts, strict=True))
+    st.caption(f"{data.X.shape[0]:,} observations; times each alternative was chosen: {plain(chosen_text)}.")
+    fits = {"conditional logit": fitted.mnl}
+    tables = [fitted.mnl.table().assign(model="conditional logit")]
+    if fitted.nested is not None:
+        fits["nested logit"] = fitted.nested
+        tables.append(fitted.nested.table().assign(model="nested logit"))
+    estimates = pd.concat(tables, ignore_index=True)
+    st.dataframe(estimates, hide_index=True)
+    st.dataframe(fit_summary(fits), hide_index=True)
+    if fitted.lr_test is not None:
+        test = fitted.lr_test
+        st.metric(
+            "IIA test: likelihood ratio, nested vs MNL",
+            f"χ² = {test.statistic:.2f} (df {test.df}), p = {test.pvalue:.3g}",
+            help="Large values reject independence of irrelevant alternatives for this nest.",
+        )
+    csv_download(estimates, "choice_model_estimates.csv", "Download the estimates (CSV)", key="ch_dl_estimates")
 
 # --- 4. Probit by simulation -----------------------------------------------------------------------
 st.header("4 · Probit probabilities by simulation")
@@ -529,14 +501,19 @@ draws = bound(
     max_value=100_000,
     value=2000,
     step=10,
-    help="Simulation draws for the probit; the curve shows estimates from 10 draws up to this many.",
+    help="Simulation draws for the probit; the curves show estimates from 10 draws up to this many, by GHK "
+    "and by the crude frequency simulator.",
 )
 V_after = np.array([v_car, v_bus, v_bus])
 cov = choice.LOGIT_ERROR_VARIANCE * choice.red_bus_covariance(rho)
 path = convergence(V_after, cov, draws, seed)
 reference = probit(V_after, cov, PROBIT_REFERENCE_DRAWS, seed + 1)
 labels = np.array(choice.RED_BUS_ALTERNATIVES)
-path = path.assign(alternative=labels[path["alternative"]], reference=reference[path["alternative"]])
+path = path.assign(
+    alternative=labels[path["alternative"]],
+    reference=reference[path["alternative"]],
+    simulator=path["method"].map({"ghk": "GHK", "frequency": "frequency (count the winners)"}),
+).drop(columns="method")
 chart(
     convergence_chart,
     path,
@@ -544,12 +521,13 @@ chart(
     y="probability",
     color="alternative",
     reference="reference",
-    x_title="GHK draws (log scale)",
+    dash="simulator",
+    x_title="draws (log scale)",
     y_title="simulated probability",
-    title=f"Probit, car / red bus / blue bus (ρ = {rho:g}): do the estimates settle on the "
-    f"{PROBIT_REFERENCE_DRAWS:,}-draw value (dashed)?",
+    title=f"Probit, car / red bus / blue bus (ρ = {rho:g}): GHK settles on the {PROBIT_REFERENCE_DRAWS:,}-draw "
+    "value (grey) long before counting winners does",
 )
-final = path[path["draws"] == path["draws"].max()]
+final = path[(path["draws"] == path["draws"].max()) & (path["simulator"] == "GHK")]
 probit_cols = st.columns(3)
 for col, row in zip(probit_cols, final.itertuples(), strict=True):
     col.metric(

@@ -75,7 +75,8 @@ def estimate_bands(
         alt.Tooltip(f"{high}:Q", format=".4f"),
         alt.Tooltip(f"{truth}:Q", format=".4f"),
     ]
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")), tooltip=tooltip)
+    scale = alt.Scale(type="log", domain=[float(data[x].min()), float(data[x].max())], nice=False)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale), tooltip=tooltip)
     band = base.mark_area(opacity=0.18).encode(y=alt.Y(f"{low}:Q", title=y_title), y2=f"{high}:Q", color=colour)
     line = base.mark_line(point=True).encode(y=f"{estimate}:Q", color=colour)
     rule = base.mark_line(strokeDash=[5, 4], opacity=0.8).encode(y=f"{truth}:Q", color=colour)
@@ -91,20 +92,26 @@ def convergence_chart(
     reference: str,
     x_title: str,
     y_title: str,
+    dash: str | None = None,
     title: str | None = None,
 ) -> alt.LayerChart:
-    """Simulated values against the number of draws (log scale), each with its reference as a dashed line."""
+    """Simulated values against the number of draws (log scale), each with its reference as a thin grey line;
+    ``dash`` names a column drawn with different stroke patterns (e.g. the simulator)."""
     names = list(dict.fromkeys(data[color]))
     colour = alt.Color(f"{color}:N", scale=categorical_scale(names), title=color)
     tooltip = [
         alt.Tooltip(f"{color}:N"),
+        *([alt.Tooltip(f"{dash}:N")] if dash else []),
         alt.Tooltip(f"{x}:Q", title=x_title),
         alt.Tooltip(f"{y}:Q", format=".5f"),
         alt.Tooltip(f"{reference}:Q", format=".5f"),
     ]
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")), tooltip=tooltip)
-    line = base.mark_line(point=True).encode(
-        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour
-    )
-    rule = base.mark_line(strokeDash=[5, 4], opacity=0.7).encode(y=f"{reference}:Q", color=colour)
+    domain = [float(data[x].min()), float(data[x].max())]
+    scale = alt.Scale(type="log", domain=domain, nice=False)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale), tooltip=tooltip)
+    encoding = {"y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), "color": colour}
+    if dash:
+        encoding["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash)
+    line = base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(**encoding)
+    rule = base.mark_line(color="#555555", strokeWidth=1, opacity=0.8).encode(y=f"{reference}:Q", detail=f"{color}:N")
     return finish(line + rule, title=title)
