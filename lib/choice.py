@@ -1154,17 +1154,22 @@ def clone_sources(shares: pd.DataFrame) -> pd.DataFrame:
 
     Shares are zero-sum: the blue bus's share equals what the car lost plus what the red bus lost.
     """
-    wide = shares.pivot_table(index="model", columns=["scenario", "alternative"], values="share", sort=False)
-    from_car = wide[("before", "car")] - wide[("after", "car")]
-    from_red = wide[("before", "red bus")] - wide[("after", "red bus")]
-    blue = wide[("after", "blue bus")]
+
+    def share(scenario: str, alternative: str) -> pd.Series:
+        rows = shares[(shares["scenario"] == scenario) & (shares["alternative"] == alternative)]
+        return rows.set_index("model")["share"]
+
+    models = list(dict.fromkeys(shares["model"]))
+    from_car = (share("before", "car") - share("after", "car"))[models].to_numpy()
+    from_red = (share("before", "red bus") - share("after", "red bus"))[models].to_numpy()
+    blue = share("after", "blue bus")[models].to_numpy()
     return pd.DataFrame(
         {
-            "model": wide.index,
-            "blue bus share": blue.to_numpy(),
-            "taken from car": from_car.to_numpy(),
-            "taken from red bus": from_red.to_numpy(),
-            "fraction from car": (from_car / blue).to_numpy(),
+            "model": models,
+            "blue bus share": blue,
+            "taken from car": from_car,
+            "taken from red bus": from_red,
+            "fraction from car": from_car / blue,
         }
     )
 

@@ -1,5 +1,8 @@
 """Choice models: the red bus / blue bus paradox, a utility builder, estimation from data, and the probit."""
 
+from collections.abc import Callable
+
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -10,7 +13,6 @@ from lib.viz.choice import convergence_chart, estimate_bands, share_bars
 from pages._common import (
     bound,
     cached,
-    chart,
     csv_download,
     global_seed,
     lib_call,
@@ -24,7 +26,6 @@ ATTRIBUTES = ("price", "time", "comfort")
 SANDBOX_ASCS = (0.5, -0.3)  # true constants of alternatives 1 and 2 in the sandbox
 PROBIT_REFERENCE_DRAWS = 200_000
 
-red_bus = cached(choice.red_bus_shares)
 scenarios = cached(choice.market_scenarios)
 sandbox = cached(choice.estimation_sandbox)
 recovery = cached(choice.recovery_study)
@@ -33,6 +34,45 @@ probit = cached(choice.probit_probabilities)
 parse_market = cached(choice.parse_market)
 elasticity_matrix = cached(choice.elasticities)
 fit_csv = cached(choice.fit_choice_csv)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _spec(name: str, key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    return _build().to_dict(validate=False)
+
+
+def keyed_chart(key: tuple, builder: Callable[..., alt.TopLevelMixin], *args, **kwargs) -> None:
+    """``chart()`` with the cache keyed on the widget values that determine the chart.
+
+    ``chart()`` hashes its DataFrame arguments on every rerun (10-30 ms each here); the scalars that
+    produced them are a cheaper key. The builders are the same ``lib.viz`` ones.
+    """
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    spec = _spec(name, key, lambda: builder(*args, **kwargs))
+    st.vega_lite_chart(spec=spec, width="stretch")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def red_bus_view(v_car: float, v_bus: float, lam: float, rho: float, seed: int) -> dict:
+    """The red-bus shares with the rows the chart draws, the car's shares and the zero-sum table."""
+    shares = choice.red_bus_shares(v_car, v_bus, lam, rho, 20_000, seed)
+    is_before = shares["scenario"] == "before"
+    row = np.where(
+        is_before,
+        np.where(shares["model"].str.startswith("probit"), "before: probit", "before: logit (and nested)"),
+        "after: " + shares["model"],
+    )
+    display = shares.assign(row=row).drop_duplicates(["row", "alternative"])
+    car = shares[shares["alternative"] == "car"]
+    return {
+        "shares": shares,
+        "display": display,
+        "car_before": float(car[car["scenario"] == "before"]["share"].iloc[0]),
+        "car_after": dict(
+            zip(car[car["scenario"] == "after"]["model"], car[car["scenario"] == "after"]["share"], strict=True)
+        ),
+        "sources": choice.clone_sources(shares),
+    }
 
 
 def fit_summary(fits: dict[str, choice.ChoiceFit]) -> pd.DataFrame:
@@ -141,15 +181,10 @@ with rho_col:
         help="Correlation of the two buses' errors in the probit (their variance is π²/6, as the logit's).",
     )
 seed = global_seed()
-shares = red_bus(v_car, v_bus, lam, rho, 20_000, seed)
-display = shares.assign(
-    row=np.where(
-        shares["scenario"] == "before",
-        np.where(shares["model"].str.startswith("probit"), "before: probit", "before: logit (and nested)"),
-        "after: " + shares["model"],
-    )
-).drop_duplicates(["row", "alternative"])
-chart(
+view = red_bus_view(v_car, v_bus, lam, rho, seed)
+shares, display, before_car = view["shares"], view["display"], view["car_before"]
+keyed_chart(
+    (v_car, v_bus, lam, rho, seed),
     share_bars,
     display,
     row="row",
@@ -158,11 +193,7 @@ chart(
     title="Shares before and after an identical blue bus appears",
 )
 metrics = st.columns(4)
-before_car = float(
-    shares.query("scenario == 'before' and model == 'multinomial logit' and alternative == 'car'").share.iloc[0]
-)
-for col, model in zip(metrics, shares["model"].unique(), strict=True):
-    after_car = float(shares.query("scenario == 'after' and model == @model and alternative == 'car'").share.iloc[0])
+for col, (model, after_car) in zip(metrics, view["car_after"].items(), strict=True):
     col.metric(
         f"P(car) after: {model}",
         f"{after_car:.4f}",
@@ -175,9 +206,8 @@ st.caption(
     f"Check, equal utilities: the nested logit gives P(car) = {identity_nested:.6f} and 1/(1 + 2^λ) = "
     f"{choice.red_bus_car_share(lam):.6f} for λ = {lam:g} (1/3 for the logit, 1/2 as λ → 0)."
 )
-sources = choice.clone_sources(shares)
 st.markdown("**Zero sum: where the blue bus's riders come from**")
-st.dataframe(sources, hide_index=True)
+st.dataframe(view["sources"], hide_index=True)
 csv_download(shares, "red_bus_blue_bus_shares.csv", "Download the shares (CSV)", key="ch_dl_shares")
 
 # --- 2. Utility builder ----------------------------------------------------------------------------
@@ -263,7 +293,8 @@ if market is not None:
     changed_index = list(names).index(changed) if changed in names else 0
     market_shares = lib_call(scenarios, names, X_market, beta, changed_index, 1 + change_pct / 100, new_name, new_x)
     if market_shares is not None:
-        chart(
+        keyed_chart(
+            (market_text, b_price, b_time, b_comfort, changed, change_pct, new_text),
             share_bars,
             market_shares,
             row="scenario",
@@ -279,7 +310,8 @@ if market is not None:
     wtp = choice.willingness_to_pay(beta, ATTRIBUTES, "price")
     heat_col, wtp_col = st.columns([3, 2])
     with heat_col:
-        chart(
+        keyed_chart(
+            (market_text, b_price, b_time, b_comfort),
             heatmap,
             E,
             list(names),
@@ -412,7 +444,8 @@ if result is not None:
         )
     if path is not None and len(path):
         bands = path.assign(low=path.estimate - 1.96 * path.std_error, high=path.estimate + 1.96 * path.std_error)
-        chart(
+        keyed_chart(
+            (true_beta, true_lam, n_obs, seed, recovery_model),
             estimate_bands,
             bands,
             x="n",
@@ -425,10 +458,14 @@ if result is not None:
             y_title="estimate ± 1.96 SE",
             title=f"{recovery_model.capitalize()}: estimates (solid, 95% band) close in on the truth (dashed)?",
         )
-    csv_download(
-        choice.to_long_frame(result.X, result.choice, result.mnl.names, ["0", "1", "2"]),
-        "simulated_choices.csv",
+    # Thousands of rows: the CSV is written only when the button is clicked (a callable defers it).
+    st.download_button(
         "Download the simulated choices (long-format CSV, readable by part b)",
+        lambda: choice.to_long_frame(result.X, result.choice, result.mnl.names, ["0", "1", "2"]).to_csv(index=False),
+        file_name="simulated_choices.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
         key="ch_dl_simulated",
     )
 
@@ -514,7 +551,8 @@ path = path.assign(
     reference=reference[path["alternative"]],
     simulator=path["method"].map({"ghk": "GHK", "frequency": "frequency (count the winners)"}),
 ).drop(columns="method")
-chart(
+keyed_chart(
+    (v_car, v_bus, rho, draws, seed),
     convergence_chart,
     path,
     x="draws",

@@ -449,3 +449,82 @@ def test_bad_input_is_one_clear_sentence(call, fragment: str) -> None:
     message = str(info.value)
     assert message.count(". ") == 0, message
     assert message.endswith((".", ")")), message
+
+
+# ---------------------------------------------------------------------------
+# The page's experiments
+# ---------------------------------------------------------------------------
+
+
+def test_frequency_simulator_agrees_with_ghk_within_its_noise() -> None:
+    V, cov = [0.5, 0.0, 0.0], ch.LOGIT_ERROR_VARIANCE * ch.red_bus_covariance(0.5)
+    ghk = ch.probit_probabilities(V, cov, 50_000, seed=1)
+    frequency = ch.probit_probabilities(V, cov, 50_000, seed=2, method="frequency")
+    np.testing.assert_allclose(frequency, ghk, atol=4 * np.sqrt(0.25 / 50_000))
+    np.testing.assert_allclose(frequency.sum(), 1.0)
+    with pytest.raises(ValueError, match="method must be"):
+        ch.probit_probabilities(V, cov, 10, 0, method="smooth")
+
+
+def test_red_bus_shares_are_zero_sum() -> None:
+    shares = ch.red_bus_shares(0.4, -0.2, 0.5, 0.8, 5000, seed=0)
+    totals = shares.groupby(["model", "scenario"])["share"].sum()
+    np.testing.assert_allclose(totals, 1.0, atol=1e-12)
+    sources = ch.clone_sources(shares).set_index("model")
+    np.testing.assert_allclose(
+        sources["taken from car"] + sources["taken from red bus"], sources["blue bus share"], atol=1e-12
+    )
+    # IIA: the logit takes the same fraction from each, i.e. in proportion to the shares before.
+    before = ch.mnl_probabilities([0.4, -0.2])
+    assert sources.loc["multinomial logit", "fraction from car"] == pytest.approx(before[0])
+    assert sources.loc["common sense: the clone splits the bus", "taken from car"] == pytest.approx(0.0)
+
+
+def test_market_scenarios_follow_iia() -> None:
+    X = np.array([[6.0, 30, 1], [2.0, 50, 0], [4.0, 35, 1]])
+    beta = [-0.3, -0.04, 0.5]
+    frame = ch.market_scenarios(["car", "bus", "train"], X, beta, 0, 1.2, "express", [5.0, 25, 1])
+    today = frame[frame.scenario == "today"].set_index("alternative").share
+    new = frame[frame.scenario == "with express"].set_index("alternative").share
+    np.testing.assert_allclose(new[["car", "bus", "train"]] / today, 1 - new["express"])  # the same fraction
+    pricier = frame[frame.scenario == "car price × 1.2"].set_index("alternative").share
+    assert pricier["car"] < today["car"]
+    with pytest.raises(ValueError, match="taken"):
+        ch.market_scenarios(["car", "bus"], X[:2], beta, 0, 1.0, "car", [1.0, 1, 1])
+
+
+def test_recovery_study_and_sandbox() -> None:
+    path = ch.recovery_study([0.5, -0.3, -1.0, 0.6], 1.0, 4000, seed=4)
+    last = path[path.n == 4000]
+    assert np.all(np.abs(last.estimate - last.truth) < 3 * last.std_error)
+    assert path.groupby("parameter").std_error.apply(lambda s: s.iloc[-1] < s.iloc[0]).all()
+    nested = ch.recovery_study([0.5, -0.3, -1.0, 0.6], 0.4, 2000, seed=4, model="nested", points=2)
+    assert set(nested.parameter) == {"asc_1", "asc_2", "x1", "x2", "λ"}
+    result = ch.estimation_sandbox([0.5, -0.3, -1.0, 0.6], 0.4, 3000, seed=5)
+    assert result.lr_test.pvalue < 0.01
+    assert abs(result.nested.lambdas[1] - 0.4) < 3 * result.nested.lambda_std_errors[1]
+
+
+def test_long_frame_round_trip_and_csv_fit() -> None:
+    result = ch.estimation_sandbox([0.5, -0.3, -1.0, 0.6], 0.5, 600, seed=6)
+    frame = ch.to_long_frame(result.X, result.choice, result.mnl.names, ["a", "b", "c"])
+    data = ch.choice_data_from_frame(frame)
+    np.testing.assert_array_equal(data.X, result.X)
+    fit = ch.fit_choice_csv(frame.to_csv(index=False), "long", ["b", "c"])
+    np.testing.assert_allclose(fit.mnl.params, result.mnl.params, rtol=1e-10)
+    np.testing.assert_allclose(fit.nested.loglik, result.nested.loglik, rtol=1e-8)
+    assert fit.lr_test.statistic == pytest.approx(result.lr_test.statistic, rel=1e-6)
+    assert ch.fit_choice_csv(frame.to_csv(index=False)).nested is None
+    with pytest.raises(ValueError, match="two or more of the alternatives"):
+        ch.fit_choice_csv(frame.to_csv(index=False), "long", ["b", "zzz"])
+    with pytest.raises(ValueError, match="could not be read"):
+        ch.fit_choice_csv(b"")
+
+
+def test_parse_market() -> None:
+    names, X = ch.parse_market("car: 6, 30, 1; bus: 2, 50, 0", ["price", "time", "comfort"])
+    assert names == ("car", "bus")
+    np.testing.assert_array_equal(X, [[6, 30, 1], [2, 50, 0]])
+    assert ch.parse_market("a:b: 1", ["x"], min_count=1)[0] == ("a:b",)
+    with pytest.raises(ValueError, match="between 2 and 8"):
+        ch.parse_market("car: 1", ["price"])
