@@ -6,6 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from lib import choice
 from lib.viz import heatmap
@@ -38,14 +39,20 @@ fit_csv = cached(choice.fit_choice_csv)
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _spec(name: str, key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    return _build().to_dict(validate=False)
+    spec = _build().to_dict(validate=False)
+    # Streamlit turns every dataset into Arrow bytes on every call unless it already is bytes: do it once here.
+    spec["datasets"] = {
+        name: convert_anything_to_arrow_bytes(pd.DataFrame(rows)) for name, rows in spec.get("datasets", {}).items()
+    }
+    return spec
 
 
 def keyed_chart(key: tuple, builder: Callable[..., alt.TopLevelMixin], *args, **kwargs) -> None:
     """``chart()`` with the cache keyed on the widget values that determine the chart.
 
-    ``chart()`` hashes its DataFrame arguments on every rerun (10-30 ms each here); the scalars that
-    produced them are a cheaper key. The builders are the same ``lib.viz`` ones.
+    ``chart()`` hashes its DataFrame arguments on every rerun (10-30 ms each here) and Streamlit converts
+    the chart's data to Arrow on every call; here the key is the scalars that produced the data and the
+    Arrow bytes are cached with the spec. The builders are the same ``lib.viz`` ones.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"
     spec = _spec(name, key, lambda: builder(*args, **kwargs))
@@ -532,7 +539,7 @@ if fitted is not None:
 st.header("4 · Probit probabilities by simulation")
 draws = bound(
     st.slider,
-    "GHK draws",
+    "Simulation draws",
     key="ch_draws",
     min_value=10,
     max_value=100_000,

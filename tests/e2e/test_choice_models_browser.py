@@ -20,4 +20,3 @@ def test_choice_models_page_renders(server_url, page) -> None:
     assert page.get_by_text("1/(1 + 2^λ) = 0.414214").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "choice_models.png")
-    page.screenshot(path=SCREENSHOTS / "choice_models_full.png", full_page=True)
