@@ -285,6 +285,28 @@ def probit_probabilities(
     return P[0] if single else P
 
 
+def probit_probabilities_integrated(V: np.ndarray | Sequence, cov: np.ndarray | Sequence) -> np.ndarray:
+    """Probit probabilities by numerical integration: ``P_i = Φ_Ω(V_i - V_j, j ≠ i)``, the multivariate normal
+    cdf of the utility differences (scipy's Genz algorithm, tolerance 1e-8), for 2 to 6 alternatives.
+
+    The reference the GHK simulator converges to; exact to the tolerance for two or three alternatives.
+    """
+    V = np.asarray(V, dtype=float)
+    cov = np.asarray(cov, dtype=float)
+    if V.ndim != 1 or not 2 <= V.size <= 6 or not np.all(np.isfinite(V)):
+        raise ValueError(f"V must hold 2 to 6 finite utilities, got shape {V.shape}.")
+    probit_probabilities(V, cov, 1, 0)  # the same checks of cov
+    out = np.empty(V.size)
+    for i in range(V.size):
+        omega = _difference_covariance(cov, i)
+        bounds = V[i] - np.delete(V, i)
+        if V.size == 2:
+            out[i] = special.ndtr(bounds[0] / np.sqrt(omega[0, 0]))
+        else:
+            out[i] = stats.multivariate_normal(cov=omega, abseps=1e-8, releps=1e-8).cdf(bounds, rng=0)
+    return out
+
+
 def probit_binary_exact(v1: float, v2: float, cov: np.ndarray | Sequence) -> float:
     """Exact two-alternative probit: ``P_1 = Φ((V_1 - V_2) / sqrt(σ_11 + σ_22 - 2σ_12))``."""
     cov = np.asarray(cov, dtype=float)

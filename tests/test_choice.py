@@ -528,3 +528,23 @@ def test_parse_market() -> None:
     assert ch.parse_market("a:b: 1", ["x"], min_count=1)[0] == ("a:b",)
     with pytest.raises(ValueError, match="between 2 and 8"):
         ch.parse_market("car: 1", ["price"])
+
+
+def test_integrated_probit_is_the_reference_ghk_converges_to() -> None:
+    cov = ch.LOGIT_ERROR_VARIANCE * ch.red_bus_covariance(0.9)
+    V = np.array([0.3, 0.0, 0.0])
+    exact = ch.probit_probabilities_integrated(V, cov)
+    assert exact.sum() == pytest.approx(1.0, abs=1e-7)
+    np.testing.assert_allclose(ch.probit_probabilities(V, cov, 200_000, seed=0), exact, atol=3e-4)
+    two = ch.probit_probabilities_integrated([0.4, -0.1], [[1.0, 0.2], [0.2, 2.0]])
+    assert two[0] == pytest.approx(stats.norm.cdf(0.5 / np.sqrt(1 + 2 - 0.4)))
+    with pytest.raises(ValueError, match="2 to 6"):
+        ch.probit_probabilities_integrated(np.zeros(7), np.eye(7))
+
+
+def test_choice_fit_is_frozen() -> None:
+    X, names = ch.simulate_design(200, 3, 1, seed=1)
+    fit = ch.fit_conditional_logit(X, ch.simulate_choices(X, [0.1, 0.2, -0.5], seed=2), names=names)
+    with pytest.raises(AttributeError):
+        fit.loglik = 0.0  # type: ignore[misc]
+    assert fit.lambdas.shape == (0,)  # no nests in the conditional logit
