@@ -153,3 +153,13 @@ def test_snippet_runs_as_is(tmp_path) -> None:
     assert numbers[0] == pytest.approx(1 / (1 + 2**0.3), abs=1e-6)
     assert "likelihood ratio" in result.stdout
     assert np.isfinite(numbers[0])
+
+
+def test_price_change_target_survives_a_new_market() -> None:
+    # The URL names an alternative that the market no longer has: the page falls back to the first one.
+    at = run_page(PAGE, {**SMALL, "ch_change_alt": "train"})
+    assert at.selectbox(key="ch_change_alt").value == "train"
+    at = set_widget(at, "ch_market", "car: 6, 30, 1; bus: 2, 50, 0")
+    assert_clean(at)
+    assert at.selectbox(key="ch_change_alt").value == "car"
+    assert_clean(run_page(PAGE, {**SMALL, "ch_change_alt": "no such mode"}))
