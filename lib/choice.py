@@ -96,11 +96,12 @@ def _nest_index(nests: Sequence[Sequence[int]], n_alts: int) -> np.ndarray:
 
 
 def _lambdas(lambdas: Sequence[float] | float, n_nests: int, *, upper: float = 1.0) -> np.ndarray:
-    lam = np.broadcast_to(np.asarray(lambdas, dtype=float), (n_nests,)).copy() if np.ndim(lambdas) == 0 else None
-    if lam is None:
-        lam = np.asarray(lambdas, dtype=float)
-        if lam.shape != (n_nests,):
-            raise ValueError(f"lambdas must hold one λ per nest ({n_nests}), got {lam.size}.")
+    """One λ per nest as a float array (a scalar is used for every nest), each in (0, upper]."""
+    lam = np.asarray(lambdas, dtype=float)
+    if lam.ndim == 0:
+        lam = np.full(n_nests, float(lam))
+    if lam.shape != (n_nests,):
+        raise ValueError(f"lambdas must hold one λ per nest ({n_nests}), got {lam.size}.")
     if not np.all(np.isfinite(lam)) or np.any(lam <= 0) or np.any(lam > upper):
         raise ValueError(f"Every λ must lie in (0, {upper:g}] (λ = 1 is the multinomial logit), got {lam.tolist()}.")
     return lam
@@ -510,7 +511,7 @@ def fit_conditional_logit(
     beta = np.zeros(X.shape[2])
     loglik, gradient, hessian = _mnl_loglik_parts(beta, X, choice, av)
     converged, iteration = False, 0
-    for iteration in range(1, max_iter + 1):  # noqa: B007 (reported below)
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported in the fit)
         try:
             step = np.linalg.solve(-hessian, gradient)
         except np.linalg.LinAlgError:
