@@ -23,6 +23,17 @@ class PageInfo:
 
 PAGES = (
     PageInfo(
+        path="pages/choice_models.py",
+        title="Choice models",
+        icon=":material/directions_bus:",
+        section="Statistics",
+        summary=(
+            "Red bus, blue bus: why the logit's IIA misleads and how nested logit and probit fix it; a market "
+            "built from attributes and tastes (shares, elasticities, value of time); logit and nested logit "
+            "estimated from simulated or uploaded choices."
+        ),
+    ),
+    PageInfo(
         path="pages/markov_chains.py",
         title="Markov chains",
         icon=":material/casino:",

@@ -89,3 +89,34 @@ def test_pmf_bars_side_by_side() -> None:
     spec = pmf_bars(data, x="k", y="p", color="source", x_title="k", y_title="P(K = k)").to_dict()
     assert spec["encoding"]["xOffset"]["field"] == "source"
     assert spec["encoding"]["y"]["title"] == "P(K = k)"
+
+
+def test_choice_charts_have_titles_and_tooltips() -> None:
+    from lib.viz.choice import convergence_chart, estimate_bands, share_bars
+
+    shares = pd.DataFrame({"row": ["a", "a", "b", "b"], "alt": ["x", "y", "x", "y"], "share": [0.3, 0.7, 0.5, 0.5]})
+    spec = share_bars(shares, row="row", segment="alt", share="share").to_dict()
+    bars, labels = _layers(spec)
+    assert bars["encoding"]["x"]["title"] == "share of choices"
+    assert {t["field"] for t in bars["encoding"]["tooltip"]} == {"row", "alt", "share"}
+    assert labels["mark"]["type"] == "text"
+    path = pd.DataFrame(
+        {"n": [100, 200], "p": ["b", "b"], "est": [1.0, 1.1], "lo": [0.5, 0.8], "hi": [1.5, 1.4], "true": [1.0, 1.0]}
+    )
+    spec = estimate_bands(
+        path, x="n", estimate="est", low="lo", high="hi", truth="true", parameter="p", x_title="n", y_title="β"
+    ).to_dict()
+    band, line, rule = _layers(spec)
+    assert band["encoding"]["x"]["scale"]["type"] == "log"
+    assert band["encoding"]["y"]["title"] == "β"
+    assert all("tooltip" in layer["encoding"] for layer in (band, line, rule))
+    draws = pd.DataFrame(
+        {"d": [10, 100], "p": [0.4, 0.45], "alt": ["car", "car"], "ref": [0.45, 0.45], "m": ["g", "g"]}
+    )
+    spec = convergence_chart(
+        draws, x="d", y="p", color="alt", reference="ref", dash="m", x_title="draws", y_title="P"
+    ).to_dict()
+    line, rule = _layers(spec)
+    assert line["encoding"]["strokeDash"]["field"] == "m"
+    assert line["encoding"]["x"]["scale"]["domain"] == [10.0, 100.0]
+    assert "tooltip" in rule["encoding"]

@@ -1,0 +1,165 @@
+"""The Choice models page under AppTest: the notes' numbers on screen, widget extremes, uploads good and bad."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lib import choice as ch
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+
+PAGE = "pages/choice_models.py"
+SMALL = {"ch_n": "300", "ch_draws": "200"}  # keep the simulations small where the test is about something else
+
+
+def test_page_shows_the_red_bus_numbers() -> None:
+    at = run_page(PAGE, SMALL)
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["P(car) after: multinomial logit"] == "0.3333"
+    assert metrics["P(car) after: nested logit, λ = 0.5"] == f"{1 / (1 + 2**0.5):.4f}"
+    assert metrics["P(car) after: common sense: the clone splits the bus"] == "0.5000"
+    assert metrics["Value of time"] == "€8.00 per hour"  # 60 × 0.04 / 0.3
+    captions = " ".join(c.value for c in at.caption)
+    assert "1/(1 + 2^λ) = 0.414214" in captions
+    assert "P(car) = 0.414214" in captions
+    assert len(at.get("vega_lite_chart")) == 5
+
+
+def test_nested_logit_at_lambda_one_is_the_logit_on_screen() -> None:
+    at = run_page(PAGE, {**SMALL, "ch_lambda": "1", "ch_v_car": "0.7", "ch_v_bus": "-0.4"})
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["P(car) after: nested logit, λ = 1"] == metrics["P(car) after: multinomial logit"]
+    expected = ch.mnl_probabilities([0.7, -0.4, -0.4])[0]
+    assert metrics["P(car) after: multinomial logit"] == f"{expected:.4f}"
+
+
+def test_widgets_at_their_extremes() -> None:
+    keys = {"ch_v_car", "ch_v_bus", "ch_lambda", "ch_rho", "ch_b_price", "ch_b_time", "ch_b_comfort"}
+    keys |= {"ch_price_change", "ch_n", "ch_true_lambda", "ch_b1", "ch_b2", "ch_draws", "seed"}
+    assert_extremes_are_clean(PAGE, keys)
+
+
+def test_all_extremes_at_once() -> None:
+    query = {"ch_v_car": "3", "ch_v_bus": "-3", "ch_lambda": "0.05", "ch_rho": "0.99", "ch_n": "200"}
+    query |= {"ch_true_lambda": "0.1", "ch_b1": "-2", "ch_b2": "2", "ch_draws": "100000", "seed": str(2**31 - 1)}
+    query |= {"ch_b_price": "-0.01", "ch_b_time": "0", "ch_b_comfort": "2", "ch_price_change": "-50"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "fragment"),
+    [
+        ("ch_market", "", "between 2 and 8"),
+        ("ch_market", "car: 1, 2, 3", "between 2 and 8"),
+        ("ch_market", "car: 1, x, 3; bus: 1, 2, 3", "numbers"),
+        ("ch_market", "car 1 2 3; bus: 1, 2, 3", "name: price"),
+        ("ch_market", "car: 1, 2; bus: 1, 2, 3", "needs 3"),
+        ("ch_market", "car: 1, 2, 3; car: 1, 2, 3", "twice"),
+        ("ch_market", "[x](http://e.com): 1, 2, 3; <b>: 1, 2, 3", None),
+        ("ch_new", "express: 1, 2", "needs 3"),
+        ("ch_new", "car: 1, 2, 3", "taken"),
+    ],
+)
+def test_bad_market_text_gives_one_clear_error(key: str, text: str, fragment: str | None) -> None:
+    at = set_widget(run_page(PAGE, SMALL), key, text)
+    assert not at.exception
+    if fragment is None:  # odd names are fine: shown literally, never rendered
+        assert_clean(at)
+        return
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert fragment in at.error[0].value.replace("\\", "")
+
+
+def simulated_frame():
+    result = ch.estimation_sandbox([0.5, -0.3, -1.0, 0.6], 0.5, 400, seed=3)
+    return ch.to_long_frame(result.X, result.choice, result.mnl.names, ["car", "bus", "rail"])
+
+
+def as_csv(frame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def upload(at, content: bytes, name: str = "choices.csv"):
+    at.file_uploader(key="ch_upload").set_value((name, content, "text/csv"))
+    return at.run()
+
+
+def test_a_good_upload_is_fitted_with_a_nest() -> None:
+    at = run_page(PAGE, {**SMALL, "ch_nest": "bus, rail"})
+    at = upload(at, as_csv(simulated_frame()))
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert "IIA test: likelihood ratio, nested vs MNL" in labels
+    estimates = at.dataframe[-2].value
+    assert set(estimates["model"]) == {"conditional logit", "nested logit"}
+    assert "λ nest 1" in set(estimates["parameter"])
+    assert any("times each alternative was chosen" in c.value for c in at.caption)
+
+
+def _bad_csvs() -> list[tuple[bytes, str]]:
+    good = simulated_frame()
+    text_in_numbers = good.astype({"x1": object})
+    text_in_numbers.loc[5, "x1"] = "cheap"
+    unavailable = good.copy()
+    unavailable.loc[(unavailable.obs == 1) & (unavailable.chosen == 1), "available"] = 0
+    never_rail = good.copy()
+    rail_choosers = never_rail.loc[(never_rail.alt == "rail") & (never_rail.chosen == 1), "obs"]
+    moved = never_rail.obs.isin(rail_choosers)
+    never_rail.loc[moved, "chosen"] = (never_rail.loc[moved, "alt"] == "car").astype(int)
+    return [
+        (as_csv(good.rename(columns={"chosen": "picked"})), "missing: chosen"),
+        (as_csv(text_in_numbers), "numbers only"),
+        (as_csv(unavailable), "not available"),
+        (as_csv(never_rail), "Nobody chose alternative 'rail'"),
+        (b"\x00\xff\xfe garbage \x00", "could not be read"),
+        (b"", "could not be read"),
+        (b"obs,alt,chosen\n1,a,1\n1,b,0\n", "attribute column"),
+    ]
+
+
+@pytest.mark.parametrize(("content", "fragment"), _bad_csvs())
+def test_bad_csvs_give_one_clear_error(content: bytes, fragment: str) -> None:
+    at = upload(run_page(PAGE, SMALL), content)
+    assert not at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert fragment in at.error[0].value.replace("\\", "")
+
+
+def test_a_long_file_read_as_wide_is_refused_clearly() -> None:
+    at = upload(run_page(PAGE, {**SMALL, "ch_layout": "wide"}), as_csv(simulated_frame()))
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "choice column" in at.error[0].value.replace("\\", "")
+
+
+def test_snippet_runs_as_is(tmp_path) -> None:
+    at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
+    (code,) = [c.value for c in at.code]
+    assert "[1.0, 0.3]" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    numbers = [float(x) for x in re.findall(r"\d\.\d+", result.stdout.splitlines()[3])]
+    assert numbers[0] == pytest.approx(1 / (1 + 2**0.3), abs=1e-6)
+    assert "likelihood ratio" in result.stdout
+    assert np.isfinite(numbers[0])
+
+
+def test_price_change_target_survives_a_new_market() -> None:
+    # The URL names an alternative that the market no longer has: the page falls back to the first one.
+    at = run_page(PAGE, {**SMALL, "ch_change_alt": "train"})
+    assert at.selectbox(key="ch_change_alt").value == "train"
+    at = set_widget(at, "ch_market", "car: 6, 30, 1; bus: 2, 50, 0")
+    assert_clean(at)
+    assert at.selectbox(key="ch_change_alt").value == "car"
+    assert_clean(run_page(PAGE, {**SMALL, "ch_change_alt": "no such mode"}))
