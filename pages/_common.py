@@ -16,6 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 T = TypeVar("T")
 
@@ -144,17 +145,25 @@ def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict) -> dict:
-    # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing);
-    # the finished spec is cached per input. JSON-schema validation is skipped here: the
-    # builders' specs are validated by tests/test_viz.py.
-    return _builder(*args, **kwargs).to_dict(validate=False)
+def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing) and
+    # Streamlit converts chart data to Arrow on every call unless it already is bytes: both are
+    # done once per input here. JSON-schema validation is skipped: tests/test_viz.py validates.
+    spec = _build().to_dict(validate=False)
+    datasets = spec.get("datasets", {})
+    spec["datasets"] = {n: convert_anything_to_arrow_bytes(pd.DataFrame(rows)) for n, rows in datasets.items()}
+    return spec
 
 
-def chart(builder: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: Any) -> None:
-    """Show ``builder(*args, **kwargs)``, a chart from ``lib.viz``, at full width (cached per input)."""
+def chart(builder: Callable[..., alt.TopLevelMixin], *args: Any, cache_key: tuple | None = None, **kwargs: Any) -> None:
+    """Show ``builder(*args, **kwargs)``, a chart from ``lib.viz``, at full width, cached per input.
+
+    The cache is keyed on the arguments; hashing large DataFrames on every rerun costs 10-30 ms,
+    so pass ``cache_key`` (the widget values that determine the data) to key on those instead.
+    """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key for the unhashable function
-    st.vega_lite_chart(spec=_chart_spec(name, builder, args, kwargs), width="stretch")
+    key = cache_key if cache_key is not None else (args, kwargs)
+    st.vega_lite_chart(spec=_chart_spec(name, key, lambda: builder(*args, **kwargs)), width="stretch")
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", *, key: str | None = None) -> None:

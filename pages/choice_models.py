@@ -1,12 +1,8 @@
 """Choice models: the red bus / blue bus paradox, a utility builder, estimation from data, and the probit."""
 
-from collections.abc import Callable
-
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from lib import choice
 from lib.viz import heatmap
@@ -14,6 +10,7 @@ from lib.viz.choice import convergence_chart, estimate_bands, share_bars
 from pages._common import (
     bound,
     cached,
+    chart,
     csv_download,
     global_seed,
     lib_call,
@@ -34,28 +31,6 @@ integrated = cached(choice.probit_probabilities_integrated)
 parse_market = cached(choice.parse_market)
 elasticity_matrix = cached(choice.elasticities)
 fit_csv = cached(choice.fit_choice_csv)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _spec(name: str, key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    spec = _build().to_dict(validate=False)
-    # Streamlit turns every dataset into Arrow bytes on every call unless it already is bytes: do it once here.
-    spec["datasets"] = {
-        name: convert_anything_to_arrow_bytes(pd.DataFrame(rows)) for name, rows in spec.get("datasets", {}).items()
-    }
-    return spec
-
-
-def keyed_chart(key: tuple, builder: Callable[..., alt.TopLevelMixin], *args, **kwargs) -> None:
-    """``chart()`` with the cache keyed on the widget values that determine the chart.
-
-    ``chart()`` hashes its DataFrame arguments on every rerun (10-30 ms each here) and Streamlit converts
-    the chart's data to Arrow on every call; here the key is the scalars that produced the data and the
-    Arrow bytes are cached with the spec. The builders are the same ``lib.viz`` ones.
-    """
-    name = f"{builder.__module__}.{builder.__qualname__}"
-    spec = _spec(name, key, lambda: builder(*args, **kwargs))
-    st.vega_lite_chart(spec=spec, width="stretch")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -196,14 +171,14 @@ with rho_col:
 seed = global_seed()
 view = red_bus_view(v_car, v_bus, lam, rho, seed)
 shares, display, before_car = view["shares"], view["display"], view["car_before"]
-keyed_chart(
-    (v_car, v_bus, lam, rho, seed),
+chart(
     share_bars,
     display,
     row="row",
     segment="alternative",
     share="share",
     title="Shares before and after an identical blue bus appears",
+    cache_key=(v_car, v_bus, lam, rho, seed),
 )
 metrics = st.columns(4)
 for col, (model, after_car) in zip(metrics, view["car_after"].items(), strict=True):
@@ -306,14 +281,14 @@ if market is not None:
     changed_index = list(names).index(changed) if changed in names else 0
     market_shares = lib_call(scenarios, names, X_market, beta, changed_index, 1 + change_pct / 100, new_name, new_x)
     if market_shares is not None:
-        keyed_chart(
-            (market_text, b_price, b_time, b_comfort, changed, change_pct, new_text),
+        chart(
             share_bars,
             market_shares,
             row="scenario",
             segment="alternative",
             share="share",
             title="Logit shares today, after the price change and with the new product",
+            cache_key=(market_text, b_price, b_time, b_comfort, changed, change_pct, new_text),
         )
         st.caption(
             "Under the logit, a new product takes the same fraction of every alternative's share (IIA), "
@@ -323,8 +298,7 @@ if market is not None:
     wtp = choice.willingness_to_pay(beta, ATTRIBUTES, "price")
     heat_col, wtp_col = st.columns([3, 2])
     with heat_col:
-        keyed_chart(
-            (market_text, b_price, b_time, b_comfort),
+        chart(
             heatmap,
             E,
             list(names),
@@ -334,6 +308,7 @@ if market is not None:
             value_title="elasticity",
             fmt=".3f",
             title="Price elasticities: % change in each share per 1 % change in each price",
+            cache_key=(market_text, b_price, b_time, b_comfort),
         )
     with wtp_col:
         value_of_time = 60 * b_time / b_price
@@ -457,8 +432,7 @@ if result is not None:
         )
     if path is not None and len(path):
         bands = path.assign(low=path.estimate - 1.96 * path.std_error, high=path.estimate + 1.96 * path.std_error)
-        keyed_chart(
-            (true_beta, true_lam, n_obs, seed, recovery_model),
+        chart(
             estimate_bands,
             bands,
             x="n",
@@ -470,6 +444,7 @@ if result is not None:
             x_title="observations used (log scale)",
             y_title="estimate ± 1.96 SE",
             title=f"{recovery_model.capitalize()}: estimates (solid, 95% band) close in on the truth (dashed)?",
+            cache_key=(true_beta, true_lam, n_obs, seed, recovery_model),
         )
     # Thousands of rows: the CSV is written only when the button is clicked (a callable defers it).
     st.download_button(
@@ -564,8 +539,7 @@ path = path.assign(
     reference=reference[path["alternative"]],
     simulator=path["method"].map({"ghk": "GHK", "frequency": "frequency (count the winners)"}),
 ).drop(columns="method")
-keyed_chart(
-    (v_car, v_bus, rho, draws, seed),
+chart(
     convergence_chart,
     path,
     x="draws",
@@ -577,6 +551,7 @@ keyed_chart(
     y_title="simulated probability",
     title=f"Probit, car / red bus / blue bus (ρ = {rho:g}): GHK settles on the integrated value (grey) long "
     "before counting winners does",
+    cache_key=(v_car, v_bus, rho, draws, seed),
 )
 final = path[(path["draws"] == path["draws"].max()) & (path["simulator"] == "GHK")]
 probit_cols = st.columns(3)
