@@ -246,6 +246,41 @@ def rejection_region(
     raise ValueError(f"test must be one of exact, z, wald, got {test!r}.")
 
 
+CONFINT_METHODS: tuple[str, ...] = ("wilson", "wald", "exact")
+
+
+def proportion_confint(successes: int, n: int, level: float = 0.95, method: str = "wilson") -> tuple[float, float]:
+    """A confidence interval for p from k successes in n trials.
+
+    ``"wilson"``: the interval that inverts the score test (all p0 it does not reject);
+    ``"wald"``: ``p̂ ± z sqrt(p̂ (1 − p̂) / n)``, clipped to [0, 1];
+    ``"exact"``: Clopper–Pearson, from Beta quantiles (the interval R's ``binom.test`` prints).
+    The names follow statsmodels' ``proportion_confint`` (whose ``"beta"`` is ``"exact"`` here).
+
+    Example
+    -------
+    >>> [round(v, 7) for v in proportion_confint(682, 925, method="exact")]  # R's ?binom.test example
+    [0.7076683, 0.7654066]
+    """
+    k, n = _check_counts(successes, n)
+    level = _check_probability(level, "level (the confidence level)")
+    z = stats.norm.isf((1 - level) / 2)
+    p_hat = k / n
+    if method == "wald":
+        half = z * np.sqrt(p_hat * (1 - p_hat) / n)
+        return max(0.0, p_hat - half), min(1.0, p_hat + half)
+    if method == "wilson":
+        centre = (p_hat + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p_hat * (1 - p_hat) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+        return float(centre - half), float(centre + half)
+    if method == "exact":
+        tail = (1 - level) / 2
+        low = 0.0 if k == 0 else float(stats.beta.ppf(tail, k, n - k + 1))
+        high = 1.0 if k == n else float(stats.beta.isf(tail, k + 1, n - k))
+        return low, high
+    raise ValueError(f"method must be one of {', '.join(CONFINT_METHODS)}, got {method!r}.")
+
+
 # ---------------------------------------------------------------------------
 # Power and sample size
 # ---------------------------------------------------------------------------
