@@ -922,6 +922,8 @@ def sampling_picture(
     else:
         crit_low = p0 - stats.norm.isf(alpha) * se0
     cuts = sorted(c for c in (crit_low, crit_high) if c is not None)
+    if observed is not None:
+        cuts += [float(observed), 2 * p0 - float(observed)]  # the p-value area starts exactly at p̂
     grid = np.unique(np.concatenate([grid, [c for c in cuts if lo < c < hi]]))
     null = stats.norm.pdf(grid, p0, se0)
     alt = stats.norm.pdf(grid, p1, se1)
@@ -942,16 +944,10 @@ def sampling_picture(
         keep[edges] = True
         keep[np.minimum(edges + 1, mask.size - 1)] = True
         inside = mask if mask.all() or not mask.any() else keep
-        runs = np.cumsum(np.concatenate([[0], np.diff(mask.astype(int)) == 1]))
+        runs = np.cumsum(np.concatenate([[1], np.diff(inside.astype(int)) == 1]))
+        segment = [f"{name} {r}" for r in runs[inside]]
         frames.append(
-            pd.DataFrame(
-                {
-                    "p_hat": grid[inside],
-                    "density": density[inside],
-                    "area": name,
-                    "segment": [f"{name} {r}" for r in runs[inside]],
-                }
-            )
+            pd.DataFrame({"p_hat": grid[inside], "density": density[inside], "area": name, "segment": segment})
         )
 
     power = float(_normal_power(p0, p1, np.asarray(float(n)), alpha, alternative))
@@ -964,11 +960,11 @@ def sampling_picture(
         z = (observed - p0) / se0
         pvalue = float(_normal_pvalue(z, alternative))
         if alternative == "greater":
-            tail = grid >= observed
+            tail = grid >= observed - 1e-12
         elif alternative == "less":
-            tail = grid <= observed
+            tail = grid <= observed + 1e-12
         else:
-            tail = np.abs(grid - p0) >= abs(observed - p0)
+            tail = np.abs(grid - p0) >= abs(observed - p0) - 1e-12
         if tail.any():
             shaded(tail, null, "p-value area")
     curves = pd.concat(frames, ignore_index=True)

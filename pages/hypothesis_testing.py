@@ -358,7 +358,7 @@ if counts is not None and score is not None:
             )
         ],
         columns=["interval", "low", "high"],
-    )
+    ).round(4)
     st.markdown(f"**{100 * (1 - alpha):.1f}% confidence intervals for p**")
     st.dataframe(intervals, hide_index=True)
     csv_download(results, "is_the_coin_fair.csv", "Download the verdicts (CSV)", key="ht_dl_coin")
@@ -382,11 +382,18 @@ chart(
     point=here,
     title=f"Where the five ways disagree: every (n, k) for p0 = {coin_p0}, α = {alpha:.3f}, {alternative}",
 )
-split = vmap[~vmap["verdict"].isin(["all reject", "all keep"])]
+split_counts = vmap["verdict"].value_counts()
+split_counts = split_counts[~split_counts.index.isin(["all reject", "all keep"])]
+split_text = "; ".join(f"{name}: {count:,}" for name, count in split_counts.items()) or "none"
 st.caption(
-    f"{len(split):,} of {len(vmap):,} cells get different verdicts. Bands hug the critical counts: the z-tests "
-    "and the exact test put the boundary in slightly different places, and at large n the Bayes factor keeps "
-    "H0 where the tests already reject (Lindley's paradox)."
+    f"{int(split_counts.sum()):,} of {len(vmap):,} cells get different verdicts ({split_text}). They hug the "
+    "critical counts, where the z-tests and the exact test draw the boundary in slightly different places; "
+    "at k = 0 or n the Wald test has no verdict (zero standard error)."
+    + (
+        " Cells where the tests reject but the Bayes factor favours H0 are Lindley's paradox."
+        if "tests reject, Bayes favours H0" in split_counts.index
+        else ""
+    )
 )
 
 # --- 3. Power and sample size ----------------------------------------------------------------------
@@ -458,6 +465,7 @@ with sc_:
         y_title="actual size = P(reject | p = p0)",
         level=alpha,
         level_label="α",
+        y_max=min(1.0, 1.05 * max(2 * alpha, size_long["value"].max(), sim_size["high"].max())),
         title="Actual size: the exact test stays below α (sawtooth), the z-test need not",
     )
 try:
@@ -563,6 +571,7 @@ if boot:
         [(METHOD_NAMES[m], ci.low, ci.high, ci.high - ci.low) for m, ci in boot.items()],
         columns=["method", "low", "high", "width"],
     ).assign(estimate=any_ci.estimate, reference=truth if truth is not None else any_ci.estimate)
+    ci_table = ci_table.round({c: 4 for c in ci_table.columns if c != "method"})
     density, edges = np.histogram(any_ci.bootstrap_distribution, bins=50, density=True)
     bars = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
     dc, ic = st.columns([3, 2])
@@ -637,7 +646,7 @@ else:
             "nominal": level,
             "mean width": cov.mean_width,
         }
-    )
+    ).round(4)
     chart(
         interval_chart,
         cov_table,

@@ -42,7 +42,7 @@ def sampling_picture_chart(
         .mark_area(opacity=0.35, interpolate="linear")
         .encode(
             x=x,
-            y=alt.Y("density:Q", title="density of p̂"),
+            y=alt.Y("density:Q", title="density of p̂", stack=None),
             color=alt.Color("area:N", scale=scale, title=None),
             detail="segment:N",
             tooltip=tooltip,
@@ -137,10 +137,12 @@ def power_chart(
     y_title: str,
     level: float | None = None,
     level_label: str = "target",
+    y_max: float = 1.0,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Theory lines (``n``, ``value``, ``curve``) with simulated rates (``n``, ``rate``, ``low``, ``high``,
-    ``curve``) as points with 95% error bars, and an optional horizontal level (target power or α)."""
+    ``curve``) as points with 95% error bars, and an optional horizontal level (target power or α).
+    The y axis runs from 0 to ``y_max`` (values above are clamped to the top edge)."""
     names = list(dict.fromkeys(curves["curve"]))
     if simulated is not None:
         names += [c for c in dict.fromkeys(simulated["curve"]) if c not in names]
@@ -150,7 +152,7 @@ def power_chart(
         .mark_line(strokeWidth=2, interpolate="linear")
         .encode(
             x=alt.X("n:Q", title="number of flips n"),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, y_max], clamp=True)),
             color=alt.Color("curve:N", scale=scale, title=None),
             tooltip=[alt.Tooltip("curve:N"), alt.Tooltip("n:Q"), alt.Tooltip("value:Q", format=".4f")],
         )
@@ -188,12 +190,13 @@ def bootstrap_chart(
     scale = categorical_scale(methods)
     ends = intervals.melt(id_vars="method", value_vars=["low", "high"], var_name="end", value_name="value")
     layers = [
-        alt.Chart(bars)
-        .mark_bar(opacity=0.35, binSpacing=0, color="#757575")
+        alt.Chart(bars.assign(base=0.0))
+        .mark_rect(opacity=0.35, color="#757575")
         .encode(
             x=alt.X("start:Q", title=x_title),
             x2="end:Q",
-            y=alt.Y("density:Q", title="density of θ*"),
+            y=alt.Y("base:Q", title="density of θ*"),
+            y2="density:Q",
             tooltip=[
                 alt.Tooltip("start:Q", title="θ* from", format=".4g"),
                 alt.Tooltip("end:Q", title="to", format=".4g"),
