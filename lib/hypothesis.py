@@ -824,12 +824,18 @@ def bootstrap_coverage(
 
 def bootstrap_intervals(
     data: Sequence[float] | np.ndarray,
-    statistic: Callable[..., object] = np.mean,
+    statistic: Callable[..., object] | str = np.mean,
     level: float = 0.95,
     n_resamples: int = 10_000,
     seed: int | np.random.Generator | None = None,
+    q: float = 0.9,
 ) -> dict[str, Interval]:
-    """Every method's :func:`bootstrap_ci` from one shared set of resamples (method name -> Interval)."""
+    """Every method's :func:`bootstrap_ci` from one shared set of resamples (method name -> Interval).
+
+    ``statistic`` may also be a name from :data:`STATISTICS` (``q`` is the quantile's level).
+    """
+    if isinstance(statistic, str):
+        statistic = make_statistic(statistic, q)
     x = _check_sample(data)
     level = _check_probability(level, "level (the confidence level)")
     along_rows = _vectorised(statistic)

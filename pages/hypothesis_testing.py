@@ -563,8 +563,7 @@ if boot_source == PASTE:
 else:
     sample = draw_sample(boot_source, boot_n, seed)
     truth = ht.true_statistic(boot_source, statistic_name, quantile_q)
-statistic = ht.make_statistic(statistic_name, quantile_q)
-boot = None if sample is None else lib_call(intervals_for, sample, statistic, level, n_resamples, seed)
+boot = None if sample is None else lib_call(intervals_for, sample, statistic_name, level, n_resamples, seed, quantile_q)
 if boot:
     any_ci = next(iter(boot.values()))
     ci_table = pd.DataFrame(

@@ -103,7 +103,16 @@ def verdict_map_chart(
     frame: pd.DataFrame, *, verdicts: list[str], point: tuple[int, int] | None = None, title: str | None = None
 ) -> alt.LayerChart:
     """Cells (n, k) coloured by which verdicts the tests reach; an optional ring marks the current data."""
-    cells = frame.assign(n_end=frame["n"] + 1, k_end=frame["k"] + 1)
+    # Merge runs of equal verdicts along k within each n: the same picture in far fewer rows.
+    frame = frame.sort_values(["n", "k"], kind="stable")
+    new_run = (frame["n"].diff() != 0) | (frame["verdict"] != frame["verdict"].shift())
+    cells = (
+        frame.assign(run=new_run.cumsum())
+        .groupby("run", sort=False)
+        .agg(n=("n", "first"), k=("k", "first"), k_last=("k", "last"), verdict=("verdict", "first"))
+        .reset_index(drop=True)
+    )
+    cells = cells.assign(n_end=cells["n"] + 1, k_end=cells["k_last"] + 1)
     present = [v for v in verdicts if v in set(frame["verdict"])]
     scale = categorical_scale(present)
     layers = [
@@ -117,7 +126,12 @@ def verdict_map_chart(
             color=alt.Color(
                 "verdict:N", scale=scale, title="verdict", legend=alt.Legend(orient="right", labelLimit=260)
             ),
-            tooltip=[alt.Tooltip("n:Q"), alt.Tooltip("k:Q"), alt.Tooltip("verdict:N")],
+            tooltip=[
+                alt.Tooltip("n:Q"),
+                alt.Tooltip("k:Q", title="k from"),
+                alt.Tooltip("k_last:Q", title="k to"),
+                alt.Tooltip("verdict:N"),
+            ],
         )
     ]
     if point is not None:
