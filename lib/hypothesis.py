@@ -900,7 +900,7 @@ def sampling_picture(
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     observed: float | None = None,
-    points: int = 300,
+    points: int = 160,
 ) -> SamplingPicture:
     """Curves and shaded areas for "the picture of a test" (score z-test, normal approximation).
 

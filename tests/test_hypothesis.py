@@ -397,3 +397,91 @@ def test_bad_input_gives_one_clear_sentence(call, fragment: str) -> None:
     message = str(err.value)
     assert fragment in message
     assert message.count(". ") == 0  # one sentence
+
+
+# ---------------------------------------------------------------------------
+# The page's data: pictures, tables, maps
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("alternative", ALTS)
+def test_sampling_picture_areas_match_alpha_beta_power_and_the_pvalue(alternative: str) -> None:
+    pic = ht.sampling_picture(0.5, 0.58, 150, 0.05, alternative, observed=0.56, points=2000)
+    curves = pic.curves
+
+    def area(name: str) -> float:
+        parts = curves[curves["area"] == name]
+        return sum(np.trapezoid(g["density"], g["p_hat"]) for _, g in parts.groupby("segment"))
+
+    assert area("α: reject | H0") == pytest.approx(0.05, abs=2e-3)
+    assert area("power: reject | H1") == pytest.approx(pic.power, abs=2e-3)
+    assert area("β: keep | H1") == pytest.approx(pic.beta, abs=2e-3)
+    assert area("p-value area") == pytest.approx(pic.pvalue, abs=2e-3)
+    assert pic.pvalue == pytest.approx(ht.proportion_ztest(84, 150, 0.5, alternative).pvalue)
+    assert pic.power == pytest.approx(ht.power_proportion(0.5, 0.58, 150, 0.05, alternative, "z"))
+
+
+def test_exact_picture_marks_the_exact_rejection_region() -> None:
+    frame = ht.exact_picture(0.5, 0.6, 60, 0.05, "two-sided")
+    null = frame[frame["distribution"].str.startswith("H0")]
+    region = ht.rejection_region(60, 0.5, 0.05, "two-sided", "exact")
+    assert list(null["region"] == "reject H0") == list(region[null["k"].to_numpy()])
+    assert null.loc[null["region"] == "reject H0", "probability"].sum() == pytest.approx(
+        ht.power_proportion(0.5, 0.5, 60, 0.05, "two-sided", "exact"), abs=1e-4
+    )
+
+
+@pytest.mark.parametrize("alternative", ALTS)
+def test_power_table_agrees_with_pointwise_functions(alternative: str) -> None:
+    table = ht.power_table(0.35, 0.5, 60, 0.05, alternative)
+    for n in (1, 7, 33, 60):
+        row = table.set_index("n").loc[n]
+        assert row["exact test"] == pytest.approx(ht.power_proportion(0.35, 0.5, n, 0.05, alternative, "exact"))
+        assert row["z formula"] == pytest.approx(ht.power_proportion(0.35, 0.5, n, 0.05, alternative, "z"))
+        assert row["z-test, exact rate"] == pytest.approx(
+            ht.rejection_probability(0.35, 0.5, n, 0.05, alternative, "z")
+        )
+        assert row["size: exact test"] <= 0.05 + 1e-12
+
+
+def test_simulated_rates_cover_the_exact_rates() -> None:
+    sims = ht.simulated_rates(0.5, 0.6, [20, 80], 0.05, "two-sided", n_sims=20_000, seed=2)
+    for _, row in sims.iterrows():
+        test = "z" if "z-test" in row["curve"] else "exact"
+        exact = ht.rejection_probability(0.5, 0.6, row["n"], 0.05, "two-sided", test)
+        assert row["low"] - 0.01 <= exact <= row["high"] + 0.01
+
+
+def test_verdict_map_labels_match_the_tests() -> None:
+    frame = ht.verdict_map(0.5, 0.05, 40, "two-sided")
+    assert len(frame) == sum(n + 1 for n in range(1, 41))
+    for _, row in frame.sample(120, random_state=0).iterrows():
+        k, n = int(row["k"]), int(row["n"])
+        score = ht.proportion_ztest(k, n).pvalue <= 0.05
+        exact = ht.binomial_test(k, n).pvalue <= 0.05
+        bayes = ht.posterior_null_probability(k, n) < 0.5
+        verdicts = (score, exact, bayes)
+        if row["verdict"] == "all reject":
+            assert verdicts == (True, True, True)
+        if row["verdict"] == "all keep":
+            assert verdicts == (False, False, False)
+        if row["verdict"] == "z-tests reject, exact keeps":
+            assert verdicts[:2] == (True, False)
+
+
+def test_verdict_map_finds_lindleys_paradox_at_large_n() -> None:
+    frame = ht.verdict_map(0.5, 0.05, 400, "two-sided")
+    assert "tests reject, Bayes favours H0" in set(frame["verdict"])
+
+
+def test_bootstrap_intervals_share_resamples_with_bootstrap_ci() -> None:
+    many = ht.bootstrap_intervals(SKEWED, "quantile", 0.9, 2_000, seed=3, q=0.75)
+    for method, ci in many.items():
+        one = ht.bootstrap_ci(SKEWED, ht.make_statistic("quantile", 0.75), 0.9, method, 2_000, seed=3)
+        assert (ci.low, ci.high) == pytest.approx((one.low, one.high))
+
+
+def test_parse_numbers() -> None:
+    np.testing.assert_array_equal(ht.parse_numbers("1, 2.5;3\n-4e1"), [1.0, 2.5, 3.0, -40.0])
+    with pytest.raises(ValueError, match="'x' is not"):
+        ht.parse_numbers("1 x")
