@@ -21,7 +21,6 @@ verdicts = cached(ht.verdict_map)
 power_table = cached(ht.power_table)
 simulated_rates = cached(ht.simulated_rates)
 intervals_for = cached(ht.bootstrap_intervals)
-coverage_lab = cached(ht.bootstrap_coverage)
 sample_size = cached(ht.sample_size_proportion)
 draw_sample = cached(ht.sample_distribution)
 
@@ -37,6 +36,285 @@ def verdict(pvalue: float, alpha: float) -> str:
 
 def fmt_p(value: float) -> str:
     return f"{value:.4g}" if value >= 1e-4 else f"{value:.2e}"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def draw_test_picture(p0: float, p1: float, n: int, alpha: float, alternative: str, observed: float) -> tuple:
+    """Section 1's figures, metrics and caption (replayed from the cache); returns (power, exact power)."""
+    pic = picture(p0, p1, n, alpha, alternative, observed)
+    critical = [c for c in (pic.critical_low, pic.critical_high) if c is not None]
+    chart(
+        sampling_picture_chart,
+        pic.curves,
+        critical=critical,
+        observed=observed,
+        title=f"Sampling distributions of p̂ with n = {n}: H0 (p = {p0}) and H1 (p = {p1})",
+    )
+    exact_power = ht.power_proportion(p0, p1, n, alpha, alternative, test="exact")
+    exact_size = ht.power_proportion(p0, p0, n, alpha, alternative, test="exact")
+    m = st.columns(5)
+    m[0].metric("α (chosen)", f"{alpha:.3f}", help="Red area: the H0 curve beyond the critical value(s).")
+    m[1].metric("β", f"{pic.beta:.4f}", help="Orange area: the H1 curve inside the keep region (normal approximation).")
+    m[2].metric("Power 1 − β", f"{pic.power:.4f}", help="Green area: the H1 curve in the rejection region.")
+    m[3].metric("p-value of p̂", fmt_p(pic.pvalue), help=f"Score z-test, z = {pic.z:.3f}; purple area.")
+    m[4].metric("Exact test: power", f"{exact_power:.4f}", help="Σ Binomial(k; n, p1) over the exact rejection region.")
+    crit_text = " and ".join(f"{c:.4f}" for c in critical)
+    st.caption(
+        f"The z-test rejects when p̂ is beyond {crit_text}. At p̂ = {observed:.2f}: z = {pic.z:.3f}, "
+        f"p-value = {fmt_p(pic.pvalue)} → **{verdict(pic.pvalue, alpha)}** at α = {alpha:.3f}. The exact binomial "
+        f"test's actual size at n = {n} is {exact_size:.4f} (≤ α = {alpha:.3f}), its power {exact_power:.4f}."
+    )
+    chart(
+        exact_pmf_chart,
+        exact_picture(p0, p1, n, alpha, alternative),
+        title="The same test, exactly: Binomial pmfs of K under H0 and H1 (solid bars: the exact test rejects)",
+    )
+    return pic.power, exact_power
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def draw_verdicts(
+    k_obs: int,
+    n_obs: int,
+    coin_p0: float,
+    alternative: str,
+    alpha: float,
+    prior_a: float,
+    prior_b: float,
+    prior_null: float,
+) -> pd.DataFrame:
+    """Section 2's verdict table, intervals and metrics (replayed from the cache); returns the table."""
+    score = ht.proportion_ztest(k_obs, n_obs, coin_p0, alternative)  # checks k and n first
+    minlike = ht.binomial_test(k_obs, n_obs, coin_p0, alternative)
+    central = ht.binomial_test(k_obs, n_obs, coin_p0, alternative, two_sided="central")
+    bf01 = ht.bayes_factor_binomial(k_obs, n_obs, coin_p0, prior_a, prior_b)
+    post = ht.posterior_null_probability(k_obs, n_obs, coin_p0, prior_a, prior_b, prior_null)
+    wald_ok = 0 < k_obs < n_obs
+    wald = ht.wald_ztest(k_obs, n_obs, coin_p0, alternative) if wald_ok else None
+    rows = [
+        ("score z-test (SE from p0)", f"z = {score.statistic:.4f}", fmt_p(score.pvalue), verdict(score.pvalue, alpha)),
+        (
+            "Wald z-test (SE from p̂)",
+            f"z = {wald.statistic:.4f}" if wald else "undefined (p̂ = 0 or 1)",
+            fmt_p(wald.pvalue) if wald else "—",
+            verdict(wald.pvalue, alpha) if wald else "no verdict",
+        ),
+        ("exact binomial, minlike (R, scipy)", f"k = {k_obs}", fmt_p(minlike.pvalue), verdict(minlike.pvalue, alpha)),
+        ("exact binomial, central", f"k = {k_obs}", fmt_p(central.pvalue), verdict(central.pvalue, alpha)),
+        (
+            f"Bayes factor, Beta({prior_a:g}, {prior_b:g}) under H1",
+            f"BF01 = {bf01:.4g}",
+            f"P(H0 | y) = {post:.4f}",
+            "favours H0" if post > 0.5 else ("favours H1" if post < 0.5 else "undecided"),
+        ),
+    ]
+    results = pd.DataFrame(rows, columns=["method", "statistic", "p-value / posterior", "verdict"])
+    head = st.columns(4)
+    head[0].metric("Heads k", f"{k_obs:,}")
+    head[1].metric("Flips n", f"{n_obs:,}")
+    head[2].metric("p̂ = k / n", f"{k_obs / n_obs:.4f}")
+    head[3].metric("BF01", f"{bf01:.4g}", help="> 1: the data favour H0 (p = p0); < 1: they favour H1.")
+    st.dataframe(results, hide_index=True, width="stretch")
+    if alternative == "two-sided":
+        st.caption(
+            "For p0 = 0.5 the minlike and central rules coincide (the pmf is symmetric); move p0 away from "
+            "0.5 to see them part."
+        )
+    else:
+        st.caption("One-sided, both exact rules are the same tail sum.")
+    intervals = pd.DataFrame(
+        [
+            (name, *ht.proportion_confint(k_obs, n_obs, 1 - alpha, method))
+            for name, method in (
+                ("Wilson (inverts the score test)", "wilson"),
+                ("Wald", "wald"),
+                ("Clopper–Pearson (exact)", "exact"),
+            )
+        ],
+        columns=["interval", "low", "high"],
+    ).round(4)
+    st.markdown(f"**{100 * (1 - alpha):.1f}% confidence intervals for p**")
+    st.dataframe(intervals, hide_index=True)
+    return results
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def draw_map(
+    coin_p0: float,
+    alpha: float,
+    map_n: int,
+    alternative: str,
+    prior_a: float,
+    prior_b: float,
+    prior_null: float,
+    here: tuple[int, int] | None,
+) -> None:
+    """The verdict map and its caption (replayed from the cache)."""
+    vmap = verdicts(coin_p0, alpha, map_n, alternative, prior_a, prior_b, prior_null)
+    here = (counts[0], counts[1]) if results is not None and counts[1] <= map_n else None
+    chart(
+        verdict_map_chart,
+        vmap,
+        verdicts=[*ht.VERDICTS, "other split"],
+        point=here,
+        title=f"Where the five ways disagree: every (n, k) for p0 = {coin_p0}, α = {alpha:.3f}, {alternative}",
+    )
+    split_counts = vmap["verdict"].value_counts()
+    split_counts = split_counts[~split_counts.index.isin(["all reject", "all keep"])]
+    split_text = "; ".join(f"{name}: {count:,}" for name, count in split_counts.items()) or "none"
+    st.caption(
+        f"{int(split_counts.sum()):,} of {len(vmap):,} cells get different verdicts ({split_text}). They hug the "
+        "critical counts, where the z-tests and the exact test draw the boundary in slightly different places; "
+        "at k = 0 or n the Wald test has no verdict (zero standard error)."
+        + (
+            " Cells where the tests reject but the Bayes factor favours H0 are Lindley's paradox."
+            if "tests reject, Bayes favours H0" in split_counts.index
+            else ""
+        )
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def draw_power(
+    p0: float, p1: float, n_max: int, alpha: float, alternative: str, target: float, n_sims: int, seed: int
+) -> pd.DataFrame:
+    """Section 3's two charts (replayed from the cache); returns the power/size table."""
+    table = power_table(p0, p1, n_max, alpha, alternative)
+    grid = sorted({int(v) for v in np.unique(np.linspace(1, n_max, 10).round())})
+    sim_power = simulated_rates(p0, p1, grid, alpha, alternative, n_sims, seed)
+    sim_size = simulated_rates(p0, p0, grid, alpha, alternative, n_sims, seed + 1)
+    power_long = table.melt(
+        id_vars="n", value_vars=["z formula", "z-test, exact rate", "exact test"], var_name="curve", value_name="value"
+    )
+    size_long = table.melt(
+        id_vars="n",
+        value_vars=["size: z formula", "size: z-test, exact rate", "size: exact test"],
+        var_name="curve",
+        value_name="value",
+    ).assign(curve=lambda f: f["curve"].str.removeprefix("size: "))
+    pc, sc_ = st.columns(2)
+    with pc:
+        chart(
+            power_chart,
+            power_long,
+            sim_power,
+            y_title="power = P(reject | p = p1)",
+            level=target,
+            level_label="target power",
+            title=f"Power against p1 = {p1}: formulas and simulated rates",
+        )
+    with sc_:
+        chart(
+            power_chart,
+            size_long,
+            sim_size,
+            y_title="actual size = P(reject | p = p0)",
+            level=alpha,
+            level_label="α",
+            y_max=min(1.0, 1.05 * max(2 * alpha, size_long["value"].max(), sim_size["high"].max())),
+            title="Actual size: the exact test stays below α (sawtooth), the z-test need not",
+        )
+    return table
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def draw_bootstrap(
+    sample: np.ndarray,
+    statistic_name: str,
+    level: float,
+    n_resamples: int,
+    seed: int,
+    quantile_q: float,
+    truth: float | None,
+) -> pd.DataFrame | None:
+    """Section 4's intervals, charts and table (replayed from the cache); returns the table."""
+    boot = (
+        None
+        if sample is None
+        else lib_call(intervals_for, sample, statistic_name, level, n_resamples, seed, quantile_q)
+    )
+    if boot:
+        any_ci = next(iter(boot.values()))
+        ci_table = pd.DataFrame(
+            [(METHOD_NAMES[m], ci.low, ci.high, ci.high - ci.low) for m, ci in boot.items()],
+            columns=["method", "low", "high", "width"],
+        ).assign(estimate=any_ci.estimate, reference=truth if truth is not None else any_ci.estimate)
+        ci_table = ci_table.round({c: 4 for c in ci_table.columns if c != "method"})
+        density, edges = np.histogram(any_ci.bootstrap_distribution, bins=50, density=True)
+        bars = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
+        dc, ic = st.columns([3, 2])
+        with dc:
+            chart(
+                bootstrap_chart,
+                bars,
+                ci_table[["method", "low", "high"]],
+                x_title=f"bootstrap {statistic_name} θ*",
+                estimate=any_ci.estimate,
+                title=f"{n_resamples:,} bootstrap {statistic_name}s and each method's interval",
+            )
+        with ic:
+            ref_name = "true value (red tick)" if truth is not None else "estimate θ̂ (red tick)"
+            chart(
+                interval_chart,
+                ci_table,
+                category="method",
+                estimate="estimate",
+                low="low",
+                high="high",
+                reference="reference",
+                x_title=statistic_name,
+                y_title="method",
+                title=f"{100 * level:.0f}% intervals vs the {ref_name}",
+            )
+        st.caption(
+            f"θ̂ = {any_ci.estimate:.4g} from n = {len(sample)} values; "
+            f"bootstrap standard error {any_ci.standard_error:.4g}."
+            + ("" if "bca" in boot else " BCa is undefined here: every bootstrap value lies on one side of θ̂.")
+            + (f" True {statistic_name}: {truth:.4g}." if truth is not None else "")
+        )
+        st.dataframe(ci_table, hide_index=True)
+        return ci_table
+    return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def draw_coverage(
+    boot_source: str,
+    statistic_name: str,
+    boot_n: int,
+    level: float,
+    runs: int,
+    cov_resamples: int,
+    quantile_q: float,
+    seed: int,
+) -> pd.DataFrame:
+    """The coverage lab's chart and table (replayed from the cache); returns the table."""
+    cov = ht.bootstrap_coverage(boot_source, statistic_name, boot_n, level, runs, cov_resamples, quantile_q, seed)
+    low, high = cov.coverage_intervals(0.95)
+    cov_table = pd.DataFrame(
+        {
+            "method": [METHOD_NAMES[m] for m in cov.methods],
+            "coverage": cov.coverage,
+            "95% low": low,
+            "95% high": high,
+            "nominal": level,
+            "mean width": cov.mean_width,
+        }
+    ).round(4)
+    chart(
+        interval_chart,
+        cov_table,
+        category="method",
+        estimate="coverage",
+        low="95% low",
+        high="95% high",
+        reference="nominal",
+        x_title="share of intervals covering the true value",
+        y_title="method",
+        title=f"Empirical coverage over {cov.n_experiments} samples of n = {boot_n} (red: nominal {level:.2f})",
+    )
+    st.dataframe(cov_table, hide_index=True)
+    return cov_table
 
 
 page_header(
@@ -152,34 +430,7 @@ with c3:
         help="A sample proportion to test: its p-value is the shaded H0 area at least this extreme.",
     )
 
-pic = picture(p0, p1, n, alpha, alternative, observed)
-critical = [c for c in (pic.critical_low, pic.critical_high) if c is not None]
-chart(
-    sampling_picture_chart,
-    pic.curves,
-    critical=critical,
-    observed=observed,
-    title=f"Sampling distributions of p̂ with n = {n}: H0 (p = {p0}) and H1 (p = {p1})",
-)
-exact_power = ht.power_proportion(p0, p1, n, alpha, alternative, test="exact")
-exact_size = ht.power_proportion(p0, p0, n, alpha, alternative, test="exact")
-m = st.columns(5)
-m[0].metric("α (chosen)", f"{alpha:.3f}", help="Red area: the H0 curve beyond the critical value(s).")
-m[1].metric("β", f"{pic.beta:.4f}", help="Orange area: the H1 curve inside the keep region (normal approximation).")
-m[2].metric("Power 1 − β", f"{pic.power:.4f}", help="Green area: the H1 curve in the rejection region.")
-m[3].metric("p-value of p̂", fmt_p(pic.pvalue), help=f"Score z-test, z = {pic.z:.3f}; purple area.")
-m[4].metric("Exact test: power", f"{exact_power:.4f}", help="Σ Binomial(k; n, p1) over the exact rejection region.")
-crit_text = " and ".join(f"{c:.4f}" for c in critical)
-st.caption(
-    f"The z-test rejects when p̂ is beyond {crit_text}. At p̂ = {observed:.2f}: z = {pic.z:.3f}, "
-    f"p-value = {fmt_p(pic.pvalue)} → **{verdict(pic.pvalue, alpha)}** at α = {alpha:.3f}. The exact binomial "
-    f"test's actual size at n = {n} is {exact_size:.4f} (≤ α = {alpha:.3f}), its power {exact_power:.4f}."
-)
-chart(
-    exact_pmf_chart,
-    exact_picture(p0, p1, n, alpha, alternative),
-    title="The same test, exactly: Binomial pmfs of K under H0 and H1 (solid bars: the exact test rejects)",
-)
+power_z, exact_power = draw_test_picture(p0, p1, n, alpha, alternative, observed)
 
 # --- 2. Is the coin fair? --------------------------------------------------------------------------
 st.header("2 · Is the coin fair? Five ways on the same flips")
@@ -306,61 +557,12 @@ else:
     flips = ht.simulate_flips(true_p, sim_n, seed)
     counts = (int(flips.sum()), int(flips.size))
 
-results = score = None
-if counts is not None:
-    k_obs, n_obs = counts
-    score = lib_call(ht.proportion_ztest, k_obs, n_obs, coin_p0, alternative)
-if counts is not None and score is not None:
-    minlike = ht.binomial_test(k_obs, n_obs, coin_p0, alternative)
-    central = ht.binomial_test(k_obs, n_obs, coin_p0, alternative, two_sided="central")
-    bf01 = ht.bayes_factor_binomial(k_obs, n_obs, coin_p0, prior_a, prior_b)
-    post = ht.posterior_null_probability(k_obs, n_obs, coin_p0, prior_a, prior_b, prior_null)
-    wald_ok = 0 < k_obs < n_obs
-    wald = ht.wald_ztest(k_obs, n_obs, coin_p0, alternative) if wald_ok else None
-    rows = [
-        ("score z-test (SE from p0)", f"z = {score.statistic:.4f}", fmt_p(score.pvalue), verdict(score.pvalue, alpha)),
-        (
-            "Wald z-test (SE from p̂)",
-            f"z = {wald.statistic:.4f}" if wald else "undefined (p̂ = 0 or 1)",
-            fmt_p(wald.pvalue) if wald else "—",
-            verdict(wald.pvalue, alpha) if wald else "no verdict",
-        ),
-        ("exact binomial, minlike (R, scipy)", f"k = {k_obs}", fmt_p(minlike.pvalue), verdict(minlike.pvalue, alpha)),
-        ("exact binomial, central", f"k = {k_obs}", fmt_p(central.pvalue), verdict(central.pvalue, alpha)),
-        (
-            f"Bayes factor, Beta({prior_a:g}, {prior_b:g}) under H1",
-            f"BF01 = {bf01:.4g}",
-            f"P(H0 | y) = {post:.4f}",
-            "favours H0" if post > 0.5 else ("favours H1" if post < 0.5 else "undecided"),
-        ),
-    ]
-    results = pd.DataFrame(rows, columns=["method", "statistic", "p-value / posterior", "verdict"])
-    head = st.columns(4)
-    head[0].metric("Heads k", f"{k_obs:,}")
-    head[1].metric("Flips n", f"{n_obs:,}")
-    head[2].metric("p̂ = k / n", f"{k_obs / n_obs:.4f}")
-    head[3].metric("BF01", f"{bf01:.4g}", help="> 1: the data favour H0 (p = p0); < 1: they favour H1.")
-    st.dataframe(results, hide_index=True, width="stretch")
-    if alternative == "two-sided":
-        st.caption(
-            "For p0 = 0.5 the minlike and central rules coincide (the pmf is symmetric); move p0 away from "
-            "0.5 to see them part."
-        )
-    else:
-        st.caption("One-sided, both exact rules are the same tail sum.")
-    intervals = pd.DataFrame(
-        [
-            (name, *ht.proportion_confint(k_obs, n_obs, 1 - alpha, method))
-            for name, method in (
-                ("Wilson (inverts the score test)", "wilson"),
-                ("Wald", "wald"),
-                ("Clopper–Pearson (exact)", "exact"),
-            )
-        ],
-        columns=["interval", "low", "high"],
-    ).round(4)
-    st.markdown(f"**{100 * (1 - alpha):.1f}% confidence intervals for p**")
-    st.dataframe(intervals, hide_index=True)
+results = (
+    None
+    if counts is None
+    else lib_call(draw_verdicts, *counts, coin_p0, alternative, alpha, prior_a, prior_b, prior_null)
+)
+if results is not None:
     csv_download(results, "is_the_coin_fair.csv", "Download the verdicts (CSV)", key="ht_dl_coin")
 
 map_n = bound(
@@ -373,28 +575,8 @@ map_n = bound(
     step=1,
     help="The verdict map below covers every n up to this and every k from 0 to n.",
 )
-vmap = verdicts(coin_p0, alpha, map_n, alternative, prior_a, prior_b, prior_null)
 here = (counts[0], counts[1]) if results is not None and counts[1] <= map_n else None
-chart(
-    verdict_map_chart,
-    vmap,
-    verdicts=[*ht.VERDICTS, "other split"],
-    point=here,
-    title=f"Where the five ways disagree: every (n, k) for p0 = {coin_p0}, α = {alpha:.3f}, {alternative}",
-)
-split_counts = vmap["verdict"].value_counts()
-split_counts = split_counts[~split_counts.index.isin(["all reject", "all keep"])]
-split_text = "; ".join(f"{name}: {count:,}" for name, count in split_counts.items()) or "none"
-st.caption(
-    f"{int(split_counts.sum()):,} of {len(vmap):,} cells get different verdicts ({split_text}). They hug the "
-    "critical counts, where the z-tests and the exact test draw the boundary in slightly different places; "
-    "at k = 0 or n the Wald test has no verdict (zero standard error)."
-    + (
-        " Cells where the tests reject but the Bayes factor favours H0 are Lindley's paradox."
-        if "tests reject, Bayes favours H0" in split_counts.index
-        else ""
-    )
-)
+draw_map(coin_p0, alpha, map_n, alternative, prior_a, prior_b, prior_null, here)
 
 # --- 3. Power and sample size ----------------------------------------------------------------------
 st.header("3 · Power and sample size")
@@ -433,41 +615,7 @@ with w3:
         step=100,
         help="Coin experiments simulated at each marked n to estimate the rejection rate.",
     )
-table = power_table(p0, p1, n_max, alpha, alternative)
-grid = sorted({int(v) for v in np.unique(np.linspace(1, n_max, 10).round())})
-sim_power = simulated_rates(p0, p1, grid, alpha, alternative, n_sims, seed)
-sim_size = simulated_rates(p0, p0, grid, alpha, alternative, n_sims, seed + 1)
-power_long = table.melt(
-    id_vars="n", value_vars=["z formula", "z-test, exact rate", "exact test"], var_name="curve", value_name="value"
-)
-size_long = table.melt(
-    id_vars="n",
-    value_vars=["size: z formula", "size: z-test, exact rate", "size: exact test"],
-    var_name="curve",
-    value_name="value",
-).assign(curve=lambda f: f["curve"].str.removeprefix("size: "))
-pc, sc_ = st.columns(2)
-with pc:
-    chart(
-        power_chart,
-        power_long,
-        sim_power,
-        y_title="power = P(reject | p = p1)",
-        level=target,
-        level_label="target power",
-        title=f"Power against p1 = {p1}: formulas and simulated rates",
-    )
-with sc_:
-    chart(
-        power_chart,
-        size_long,
-        sim_size,
-        y_title="actual size = P(reject | p = p0)",
-        level=alpha,
-        level_label="α",
-        y_max=min(1.0, 1.05 * max(2 * alpha, size_long["value"].max(), sim_size["high"].max())),
-        title="Actual size: the exact test stays below α (sawtooth), the z-test need not",
-    )
+table = draw_power(p0, p1, n_max, alpha, alternative, target, n_sims, seed)
 try:
     n_z = sample_size(p0, p1, alpha, target, alternative, "z")
     n_exact = sample_size(p0, p1, alpha, target, alternative, "exact", 5000)
@@ -485,7 +633,7 @@ if n_z is not None:
     )
 else:
     st.info(ss_error)
-q[2].metric(f"Power at n = {n}, z formula", f"{pic.power:.4f}", help="The n of section 1.")
+q[2].metric(f"Power at n = {n}, z formula", f"{power_z:.4f}", help="The n of section 1.")
 q[3].metric(f"Power at n = {n}, exact test", f"{exact_power:.4f}", help="The n of section 1.")
 csv_download(table, "power_and_size.csv", "Download power and size by n (CSV)", key="ht_dl_power")
 
@@ -563,47 +711,10 @@ if boot_source == PASTE:
 else:
     sample = draw_sample(boot_source, boot_n, seed)
     truth = ht.true_statistic(boot_source, statistic_name, quantile_q)
-boot = None if sample is None else lib_call(intervals_for, sample, statistic_name, level, n_resamples, seed, quantile_q)
-if boot:
-    any_ci = next(iter(boot.values()))
-    ci_table = pd.DataFrame(
-        [(METHOD_NAMES[m], ci.low, ci.high, ci.high - ci.low) for m, ci in boot.items()],
-        columns=["method", "low", "high", "width"],
-    ).assign(estimate=any_ci.estimate, reference=truth if truth is not None else any_ci.estimate)
-    ci_table = ci_table.round({c: 4 for c in ci_table.columns if c != "method"})
-    density, edges = np.histogram(any_ci.bootstrap_distribution, bins=50, density=True)
-    bars = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
-    dc, ic = st.columns([3, 2])
-    with dc:
-        chart(
-            bootstrap_chart,
-            bars,
-            ci_table[["method", "low", "high"]],
-            x_title=f"bootstrap {statistic_name} θ*",
-            estimate=any_ci.estimate,
-            title=f"{n_resamples:,} bootstrap {statistic_name}s and each method's interval",
-        )
-    with ic:
-        ref_name = "true value (red tick)" if truth is not None else "estimate θ̂ (red tick)"
-        chart(
-            interval_chart,
-            ci_table,
-            category="method",
-            estimate="estimate",
-            low="low",
-            high="high",
-            reference="reference",
-            x_title=statistic_name,
-            y_title="method",
-            title=f"{100 * level:.0f}% intervals vs the {ref_name}",
-        )
-    st.caption(
-        f"θ̂ = {any_ci.estimate:.4g} from n = {len(sample)} values; "
-        f"bootstrap standard error {any_ci.standard_error:.4g}."
-        + ("" if "bca" in boot else " BCa is undefined here: every bootstrap value lies on one side of θ̂.")
-        + (f" True {statistic_name}: {truth:.4g}." if truth is not None else "")
-    )
-    st.dataframe(ci_table, hide_index=True)
+ci_table = (
+    None if sample is None else draw_bootstrap(sample, statistic_name, level, n_resamples, seed, quantile_q, truth)
+)
+if ci_table is not None:
     csv_download(ci_table, "bootstrap_intervals.csv", "Download the intervals (CSV)", key="ht_dl_boot")
 
 st.subheader("Coverage lab")
@@ -634,31 +745,7 @@ else:
             help="Bootstrap resamples inside each experiment.",
         )
     with st.spinner("Repeating the experiment…"):
-        cov = coverage_lab(boot_source, statistic_name, boot_n, level, runs, cov_resamples, quantile_q, seed)
-    low, high = cov.coverage_intervals(0.95)
-    cov_table = pd.DataFrame(
-        {
-            "method": [METHOD_NAMES[m] for m in cov.methods],
-            "coverage": cov.coverage,
-            "95% low": low,
-            "95% high": high,
-            "nominal": level,
-            "mean width": cov.mean_width,
-        }
-    ).round(4)
-    chart(
-        interval_chart,
-        cov_table,
-        category="method",
-        estimate="coverage",
-        low="95% low",
-        high="95% high",
-        reference="nominal",
-        x_title="share of intervals covering the true value",
-        y_title="method",
-        title=f"Empirical coverage over {cov.n_experiments} samples of n = {boot_n} (red: nominal {level:.2f})",
-    )
-    st.dataframe(cov_table, hide_index=True)
+        cov_table = draw_coverage(boot_source, statistic_name, boot_n, level, runs, cov_resamples, quantile_q, seed)
     csv_download(cov_table, "bootstrap_coverage.csv", "Download the coverage table (CSV)", key="ht_dl_cov")
 
 snippet(
