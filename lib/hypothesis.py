@@ -1150,3 +1150,50 @@ def simulated_rates(
             half = z * np.sqrt(rate * (1 - rate) / n_sims + z**2 / (4 * n_sims**2)) / (1 + z**2 / n_sims)
             rows.append((int(n), name, rate, max(0.0, centre - half), min(1.0, centre + half)))
     return pd.DataFrame(rows, columns=["n", "curve", "rate", "low", "high"])
+
+
+def read_csv_column(content: bytes | str, column: str | None = None, kind: str = "numbers") -> np.ndarray:
+    """One column of an uploaded CSV: ``kind="numbers"`` (finite floats) or ``"flips"`` (H/T or 1/0 as 1/0).
+
+    ``column`` names the column; by default the first one is used. Text in a numeric column,
+    an empty file or a missing column raise a one-sentence ``ValueError``.
+    """
+    import io
+
+    import pandas as pd
+
+    text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
+    if not text.strip():
+        raise ValueError("The CSV file is empty.")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError):
+        raise ValueError("The file could not be read as a CSV table with a header row.") from None
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise ValueError("The CSV file needs a header row and at least one data row.")
+    name = frame.columns[0] if column is None else column
+    if name not in frame.columns:
+        raise ValueError(f"The CSV file has no column named {str(name)[:40]!r}.")
+    cells = frame[name].str.strip()
+    cells = cells[cells != ""]
+    if cells.empty:
+        raise ValueError(f"Column {str(name)[:40]!r} of the CSV file is empty.")
+    if kind == "flips":
+        upper = cells.str.upper()
+        bad = ~upper.isin(["H", "T", "1", "0"])
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise ValueError(
+                f"Column {str(name)[:40]!r} must hold H/T or 1/0 flips; row {row + 1} holds {cells.iloc[row][:20]!r}."
+            )
+        return upper.isin(["H", "1"]).to_numpy().astype(np.int64)
+    if kind != "numbers":
+        raise ValueError(f"kind must be numbers or flips, got {kind!r}.")
+    values = pd.to_numeric(cells, errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.fillna(0.0))
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise ValueError(
+            f"Column {str(name)[:40]!r} must hold numbers only; row {row + 1} holds {cells.iloc[row][:20]!r}."
+        )
+    return values.to_numpy(dtype=float)

@@ -25,8 +25,9 @@ sample_size = cached(ht.sample_size_proportion)
 draw_sample = cached(ht.sample_distribution)
 
 SIDES = {"two-sided": "two-sided (p ≠ p0)", "greater": "greater (p > p0)", "less": "less (p < p0)"}
-SOURCES = ("H/T flips", "a count: k heads in n flips", "simulate flips from a true p")
+SOURCES = ("H/T flips", "a count: k heads in n flips", "simulate flips from a true p", "an uploaded CSV of flips")
 PASTE = "pasted numbers"
+UPLOAD = "an uploaded CSV"
 METHOD_NAMES = {"percentile": "percentile", "basic": "basic (δ method)", "bca": "BCa"}
 
 
@@ -441,7 +442,7 @@ with s1:
         "Data",
         key="ht_source",
         options=list(SOURCES),
-        help="Type flips, give a count, or let the lab flip a coin with a P(heads) you choose.",
+        help="Type flips, give a count, let the lab flip a coin with a P(heads) you choose, or upload a CSV.",
     )
 with s2:
     if source == SOURCES[0]:
@@ -474,6 +475,13 @@ with s2:
             value=200,
             step=1,
             help="Number of flips (trials); k must not exceed n.",
+        )
+    elif source == SOURCES[3]:
+        coin_file = st.file_uploader(
+            "CSV of flips",
+            type="csv",
+            key="ht_coin_csv",
+            help="A CSV with a header row; its first column holds one flip per row, as H/T or 1/0.",
         )
     else:
         tc, sc = st.columns(2)
@@ -553,6 +561,11 @@ if source == SOURCES[0]:
     counts = None if flips is None else (int(flips.sum()), int(flips.size))
 elif source == SOURCES[1]:
     counts = (int(k_in), int(n_in))
+elif source == SOURCES[3]:
+    flips = None if coin_file is None else lib_call(ht.read_csv_column, coin_file.getvalue(), kind="flips")
+    counts = None if flips is None else (int(flips.sum()), int(flips.size))
+    if coin_file is None:
+        st.info("Upload a CSV file of flips to test them.")
 else:
     flips = ht.simulate_flips(true_p, sim_n, seed)
     counts = (int(flips.sum()), int(flips.size))
@@ -645,8 +658,8 @@ with b1:
         st.selectbox,
         "Sample",
         key="ht_boot_source",
-        options=[*ht.SKEWED_DISTRIBUTIONS, PASTE],
-        help="Draw a sample from a skewed distribution (its true statistic is known), or paste your numbers.",
+        options=[*ht.SKEWED_DISTRIBUTIONS, PASTE, UPLOAD],
+        help="Draw a sample from a skewed distribution (its true statistic is known), paste numbers or upload a CSV.",
     )
     statistic_name = bound(
         st.selectbox,
@@ -708,6 +721,17 @@ if boot_source == PASTE:
     )
     sample = lib_call(ht.parse_numbers, pasted)
     truth = None
+elif boot_source == UPLOAD:
+    boot_file = st.file_uploader(
+        "CSV of numbers",
+        type="csv",
+        key="ht_boot_csv",
+        help="A CSV with a header row; the first column is the sample.",
+    )
+    sample = None if boot_file is None else lib_call(ht.read_csv_column, boot_file.getvalue())
+    truth = None
+    if boot_file is None:
+        st.info("Upload a CSV file to bootstrap its first column.")
 else:
     sample = draw_sample(boot_source, boot_n, seed)
     truth = ht.true_statistic(boot_source, statistic_name, quantile_q)
@@ -718,7 +742,7 @@ if ci_table is not None:
     csv_download(ci_table, "bootstrap_intervals.csv", "Download the intervals (CSV)", key="ht_dl_boot")
 
 st.subheader("Coverage lab")
-if boot_source == PASTE:
+if boot_source in (PASTE, UPLOAD):
     st.info("The coverage lab needs a known truth: choose a distribution as the sample above.")
 else:
     l1, l2 = st.columns(2)

@@ -485,3 +485,25 @@ def test_parse_numbers() -> None:
     np.testing.assert_array_equal(ht.parse_numbers("1, 2.5;3\n-4e1"), [1.0, 2.5, 3.0, -40.0])
     with pytest.raises(ValueError, match="'x' is not"):
         ht.parse_numbers("1 x")
+
+
+def test_read_csv_column_reads_numbers_and_flips() -> None:
+    np.testing.assert_array_equal(ht.read_csv_column(b"x,y\n1,2\n3.5,4\n"), [1.0, 3.5])
+    np.testing.assert_array_equal(ht.read_csv_column("x,y\n1,2\n3.5,4\n", column="y"), [2.0, 4.0])
+    np.testing.assert_array_equal(ht.read_csv_column(b"flip\nH\nt\n1\n0\n", kind="flips"), [1, 0, 1, 0])
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "fragment"),
+    [
+        (b"", "numbers", "empty"),
+        (b"x\n", "numbers", "at least one data row"),
+        (b"x\n1\nabc\n3\n", "numbers", "row 2 holds 'abc'"),
+        (b"x\n1\ninf\n", "numbers", "numbers only"),
+        (b"flip\nH\nX\n", "flips", "H/T or 1/0"),
+    ],
+)
+def test_read_csv_column_rejects_bad_files(content: bytes, kind: str, fragment: str) -> None:
+    with pytest.raises(ValueError, match=r"\.$") as err:
+        ht.read_csv_column(content, kind=kind)
+    assert fragment in str(err.value)

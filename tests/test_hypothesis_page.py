@@ -167,3 +167,31 @@ def test_snippet_runs_as_is(tmp_path) -> None:
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1.197" in result.stdout[:2000] or "1.1971" in result.stdout  # BF01 of pingouin's coin
+
+
+def test_uploaded_csv_of_numbers_is_bootstrapped() -> None:
+    at = run_page(PAGE, {"ht_boot_source": "an uploaded CSV"})
+    assert_clean(at)
+    at.get("file_uploader")[0].upload("sample.csv", b"value,label\n1.5,a\n2.5,b\n4,c\n8,d\n", "text/csv")
+    at = at.run()
+    assert_clean(at)
+    table = at.dataframe[2].value.set_index("method")
+    assert table.loc["percentile", "estimate"] == pytest.approx(4.0)
+
+
+def test_uploaded_csv_with_text_in_the_numeric_column_gives_one_error() -> None:
+    at = run_page(PAGE, {"ht_boot_source": "an uploaded CSV"})
+    at.get("file_uploader")[0].upload("sample.csv", b"value\n1.5\ntwo\n4\n", "text/csv")
+    one_error(at.run(), "row 2 holds 'two'")
+
+
+def test_uploaded_csv_of_flips_is_tested() -> None:
+    at = run_page(PAGE, {"ht_source": "an uploaded CSV of flips"})
+    assert_clean(at)
+    at.get("file_uploader")[0].upload("flips.csv", b"flip\nH\nH\nT\n1\n0\nH\n", "text/csv")
+    at = at.run()
+    assert_clean(at)
+    assert metrics(at)["Heads k"] == "4"
+    assert metrics(at)["Flips n"] == "6"
+    at.get("file_uploader")[0].upload("flips.csv", b"flip\nH\nheads\n", "text/csv")
+    one_error(at.run(), "H/T or 1/0")
