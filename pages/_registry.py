@@ -23,6 +23,16 @@ class PageInfo:
 
 PAGES = (
     PageInfo(
+        path="pages/hypothesis_testing.py",
+        title="Hypothesis testing",
+        icon=":material/balance:",
+        section="Statistics",
+        summary=(
+            "α, β, power and the p-value as shaded areas; is the coin fair, tested five ways on the same flips; "
+            "power and sample size with the exact test's sawtooth; bootstrap intervals and their real coverage."
+        ),
+    ),
+    PageInfo(
         path="pages/choice_models.py",
         title="Choice models",
         icon=":material/directions_bus:",

@@ -1,0 +1,43 @@
+"""The hypothesis-testing page in a real headless Chromium: charts drawn, verdicts shown, nothing fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, wait_for_script
+
+pytestmark = pytest.mark.e2e
+
+
+def test_hypothesis_page_renders_its_charts(server_url, page) -> None:
+    page.goto(f"{server_url}/hypothesis_testing")
+    wait_for_script(page)
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.first.wait_for(state="visible", timeout=30_000)
+    assert charts.count() >= 8
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert page.get_by_text("The z-test rejects when p̂ is beyond").count() == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "hypothesis_testing.png")
+
+
+def test_hypothesis_bad_flips_give_one_error_in_the_browser(server_url, page) -> None:
+    page.goto(f"{server_url}/hypothesis_testing?ht_flips=HTXH")
+    wait_for_script(page)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
+    assert page.locator("[data-testid='stAlertContentError']").count() == 1
+    assert page.get_by_text("letters H and T only").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_hypothesis_page_on_simulated_flips_and_pasted_numbers(server_url, page) -> None:
+    query = "ht_source=simulate+flips+from+a+true+p&ht_true_p=0.7&ht_sim_n=400&ht_boot_source=pasted+numbers"
+    page.goto(f"{server_url}/hypothesis_testing?{query}")
+    wait_for_script(page)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
+    assert page.get_by_text("Flips simulated").count() == 1
+    assert page.get_by_text("The coverage lab needs a known truth").count() == 1
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 7
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
