@@ -391,4 +391,5 @@ def test_bad_input_gives_one_clear_sentence(call, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment) as info:
         call()
     message = str(info.value)
-    assert message.count(". ") == 0 and message.endswith("."), message
+    assert message.count(". ") == 0, message
+    assert message.endswith("."), message
