@@ -359,6 +359,13 @@ def coxian(rates: Sequence[float], continue_probs: Sequence[float]) -> PhaseType
     return PhaseType(alpha, S)
 
 
+def sample(service: PhaseType, size: int, seed: Seed = None) -> np.ndarray:
+    """``service.sample(size, seed)`` as a plain function (handy to cache or to map over distributions)."""
+    if not isinstance(service, PhaseType):
+        raise ValueError("service must be a PhaseType distribution (see exponential, coxian, …).")
+    return service.sample(size, seed)
+
+
 # ---------------------------------------------------------------------------
 # The notes' convolution: two exponential phases in series
 # ---------------------------------------------------------------------------
@@ -570,6 +577,26 @@ def mgc_mean_wait(arrival_rate: float, service: PhaseType, servers: int) -> floa
     return (1 + service.scv) / 2 * mmc.mean_wait
 
 
+def mean_wait_from_moments(arrival_rate: float, mean: float, scv: float, servers: int = 1) -> float:
+    """``W_q ≈ (1 + SCV)/2 · W_q(M/M/c)`` from the service mean and SCV alone.
+
+    Exact for one server (it *is* Pollaczek–Khinchine: ``ρ m (1 + SCV) / (2 (1 - ρ))``) and for
+    exponential service (SCV = 1, Erlang C); the Lee–Longton approximation otherwise.
+    """
+    mean = _positive("mean", mean)
+    scv = float(scv)
+    if not math.isfinite(scv) or scv < 0:
+        raise ValueError(f"scv must be a non-negative, finite number, got {scv:g}.")
+    return (1 + scv) / 2 * mmc_metrics(arrival_rate, 1 / mean, servers).mean_wait
+
+
+def waits_csv(waits: np.ndarray | Sequence[float]) -> bytes:
+    """The simulated waits as CSV text (customer number, wait in queue), six significant digits."""
+    w = np.asarray(waits, dtype=float)
+    lines = [f"{i},{x:.6g}" for i, x in enumerate(w.tolist(), start=1)]
+    return ("customer,wait_in_queue\n" + "\n".join(lines) + "\n").encode("utf-8")
+
+
 def min_servers(offered_load: float, max_prob_wait: float) -> int:
     """Smallest number of servers ``c > a`` with Erlang C ``P(wait) <= max_prob_wait``.
 
@@ -586,6 +613,80 @@ def min_servers(offered_load: float, max_prob_wait: float) -> int:
         if c > MAX_SERVERS:
             raise ValueError(f"offered_load {a:g} needs more than {MAX_SERVERS} servers for that target.")
     return c
+
+
+@dataclass(frozen=True)
+class QueueTheory:
+    """What theory says about the wait in queue of M/G/c, and whether it is exact."""
+
+    utilization: float
+    mean_wait: float
+    prob_wait: float
+    wait_distribution: PhaseType | None  # exact distribution of the wait, where known
+    exact: bool
+    method: str  # the formula used, in words
+
+
+def is_exponential(service: PhaseType) -> bool:
+    """True when ``service`` is an exponential distribution (one phase, or phases with one common rate
+    that always exit); M/M/c formulas are then exact."""
+    rates = -np.diag(service.S)
+    return (
+        service.atom == 0 and np.allclose(service.exit_rates, rates, rtol=1e-9) and np.ptp(rates) <= 1e-9 * rates.max()
+    )
+
+
+def queue_theory(arrival_rate: float, service: PhaseType, servers: int = 1) -> QueueTheory:
+    """The closed forms for Poisson arrivals into ``servers`` FCFS servers.
+
+    * one server: Pollaczek–Khinchine mean, ``P(wait) = ρ`` and the M/PH/1 wait distribution (exact);
+    * exponential service: Erlang C (exact);
+    * otherwise: Lee–Longton ``(1 + SCV)/2 · W_q(M/M/c)`` for the mean and Erlang C with the same
+      mean service for ``P(wait)`` (approximations).
+    """
+    lam = _positive("arrival_rate", arrival_rate)
+    c = _count("servers", servers, 1, MAX_SERVERS)
+    rho = utilization(lam, service, c)
+    _stable(rho, f"this queue with {c} server{'s' if c > 1 else ''}")
+    if c == 1:
+        return QueueTheory(
+            rho, mg1_mean_wait(lam, service), rho, mg1_wait_distribution(lam, service), True, "Pollaczek–Khinchine"
+        )
+    mu = 1 / service.mean
+    mmc = mmc_metrics(lam, mu, c)
+    if is_exponential(service):
+        return QueueTheory(rho, mmc.mean_wait, mmc.prob_wait, mmc_wait_distribution(lam, mu, c), True, "Erlang C")
+    return QueueTheory(
+        rho, mgc_mean_wait(lam, service, c), mmc.prob_wait, None, False, "Lee–Longton approximation with Erlang C"
+    )
+
+
+def wait_curve_by_utilization(
+    service: PhaseType, servers: int, utilizations: Sequence[float], n_customers: int, seed: Seed = None
+) -> list[tuple[float, float, MeanInterval]]:
+    """``(ρ, theory W_q, simulated interval)`` for each utilisation, the service fixed and λ = ρ c / E[S]."""
+    rng = _rng(seed)
+    out = []
+    for rho in utilizations:
+        lam = rho * servers / service.mean
+        waits = simulate_queue(lam, service, n_customers, servers, rng)
+        out.append((float(rho), queue_theory(lam, service, servers).mean_wait, batch_means_interval(waits)))
+    return out
+
+
+def wait_curve_by_scv(
+    mean: float, scvs: Sequence[float], utilization: float, servers: int, n_customers: int, seed: Seed = None
+) -> list[tuple[float, float, MeanInterval]]:
+    """``(SCV, theory W_q, simulated interval)`` for services of one mean and varying SCV
+    (each the :func:`fit_two_moments` distribution), at a fixed utilisation."""
+    rng = _rng(seed)
+    lam = utilization * servers / _positive("mean", mean)
+    out = []
+    for scv in scvs:
+        service = fit_two_moments(mean, scv)
+        waits = simulate_queue(lam, service, n_customers, servers, rng)
+        out.append((float(scv), queue_theory(lam, service, servers).mean_wait, batch_means_interval(waits)))
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -32,4 +32,14 @@ PAGES = (
             "patterns (Penney's game) solved exactly from its automaton and checked by simulation."
         ),
     ),
+    PageInfo(
+        path="pages/queueing_distributions.py",
+        title="Queueing distributions",
+        icon=":material/groups:",
+        section="Stochastic models",
+        summary=(
+            "Exponential phases in series, in parallel and Coxian: build a service distribution, check its "
+            "closed form against samples, match a mean and SCV, and see how its shape sets the wait in M/G/1 and M/M/c."
+        ),
+    ),
 )
