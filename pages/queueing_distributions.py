@@ -255,22 +255,21 @@ if service is not None:
     with diagram_col:
         st.graphviz_chart(phase_diagram(service.alpha, service.S), width="stretch")
         st.caption("Circles are phases (rate μ); arrows carry the probability of each next step.")
-    upper = float(np.quantile(draws, 0.995)) if draws.max() > 0 else 1.0
-    grid = np.linspace(0.0, max(upper, 1e-6), GRID)
+    grid = np.linspace(0.0, max(float(draws.max()), 1e-6), GRID)
     with pdf_col:
-        curves = pd.DataFrame({"x": grid, "density": service.pdf(grid), "curve": "closed form α e^{Sx} s₀"})
+        curves = pd.DataFrame({"x": grid, "density": service.pdf(grid), "curve": "closed form α·exp(Sx)·s₀"})
         chart(
             histogram_with_density,
-            draws[draws <= grid[-1]],
+            draws,
             curves,
             x_title="service time (min)",
-            sample_label=f"{SAMPLES:,} samples (≤ 99.5% quantile)",
+            sample_label=f"{SAMPLES:,} samples",
             title="pdf: the closed form over a histogram of simulated phase walks",
         )
     ecdf = np.searchsorted(np.sort(draws), grid, side="right") / draws.size
     cdf_frame = pd.concat(
         [
-            pd.DataFrame({"x": grid, "P(S ≤ x)": service.cdf(grid), "source": "closed form 1 − α e^{Sx} 1"}),
+            pd.DataFrame({"x": grid, "P(S ≤ x)": service.cdf(grid), "source": "closed form 1 − α·exp(Sx)·1"}),
             pd.DataFrame({"x": grid, "P(S ≤ x)": ecdf, "source": "empirical (samples)"}),
         ]
     )
@@ -280,6 +279,7 @@ if service is not None:
         x="x",
         y="P(S ≤ x)",
         color="source",
+        dash="source",
         x_title="service time (min)",
         y_title="P(S ≤ x)",
         title="cdf: closed form and the empirical cdf of the samples",
@@ -318,7 +318,7 @@ conv_frame = pd.concat(
     [
         pd.DataFrame({"x": xs, "density": conv.value, "method": "∫₀ˣ numerically (scipy quad)"}),
         pd.DataFrame({"x": xs, "density": closed, "method": "closed form"}),
-        pd.DataFrame({"x": xs, "density": matrix_form, "method": "phase-type α e^{Sx} s₀"}),
+        pd.DataFrame({"x": xs, "density": matrix_form, "method": "phase-type α·exp(Sx)·s₀"}),
     ]
 )
 conv_col, table_col = st.columns([3, 2])
@@ -339,11 +339,11 @@ with table_col:
     st.dataframe(
         pd.DataFrame(
             {
-                "x": xs[picks],
+                "x": np.round(xs[picks], 3),
                 "quad": conv.value[picks],
                 "closed form": closed[picks],
-                "|difference|": np.abs(conv.value - closed)[picks],
-                "quad error estimate": conv.abs_error[picks],
+                "|quad − closed|": [f"{v:.1e}" for v in np.abs(conv.value - closed)[picks]],
+                "quad's error bound": [f"{v:.1e}" for v in conv.abs_error[picks]],
             }
         ),
         hide_index=True,
@@ -383,11 +383,15 @@ fit = q.fit_two_moments(target_mean, target_scv)
 cox2 = q.fit_coxian2(target_mean, target_scv) if target_scv >= 0.5 else None
 need = q.min_phases(target_scv)
 fit_kind = (
-    "exponential"
+    "single exponential phase"
     if fit.n_phases == 1
     else "two-phase hyper-exponential (balanced means)"
     if target_scv > 1
     else f"mixture of Erlang-{need - 1} and Erlang-{need} (a {need}-phase Coxian)"
+)
+st.markdown(
+    f"**Fewest phases:** a {fit_kind} matches mean {target_mean:g} and SCV {target_scv:g} exactly"
+    + (" (Tijms' two-moment fit)." if fit.n_phases > 1 else ".")
 )
 fit_left, fit_right = st.columns(2)
 with fit_left:
@@ -399,7 +403,7 @@ with fit_left:
     )
 with fit_right:
     grid_fit = np.linspace(0, target_mean * (3 + 2 * np.sqrt(target_scv)), GRID)
-    fits = [pd.DataFrame({"x": grid_fit, "density": fit.pdf(grid_fit), "fit": f"fewest phases: {fit_kind}"})]
+    fits = [pd.DataFrame({"x": grid_fit, "density": fit.pdf(grid_fit), "fit": f"fewest phases ({fit.n_phases})"})]
     if cox2 is not None:
         fits.append(pd.DataFrame({"x": grid_fit, "density": cox2.pdf(grid_fit), "fit": "two-phase Coxian (Marie)"}))
     chart(
@@ -471,8 +475,8 @@ with qc[2]:
         "Customers simulated",
         key="q_customers",
         min_value=1_000,
-        max_value=200_000,
-        value=20_000,
+        max_value=500_000,
+        value=100_000,
         step=1_000,
         help="Customers pushed through the queue (the first 10% are dropped as warm-up for the interval).",
     )
@@ -583,7 +587,8 @@ else:
             if theory.wait_distribution is None:
                 st.caption("No closed form for several servers with non-exponential service: simulation only.")
         with rho_col:
-            rows = curve_by_rho(queue_service, servers, (0.3, 0.5, 0.7, 0.8, 0.9), SWEEP_CUSTOMERS, seed)
+            sweep = tuple(r for r in (0.3, 0.5, 0.7, 0.8, 0.9) if abs(r - rho) > 0.005)
+            rows = curve_by_rho(queue_service, servers, sweep, SWEEP_CUSTOMERS, seed)
             rows = [*rows, (rho, theory.mean_wait, interval)]  # the simulation above, at the current ρ
             dense = np.linspace(0.05, max(rho, 0.95), 40)
             dense_theory = [
