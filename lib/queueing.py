@@ -148,6 +148,7 @@ class PhaseType:
     alpha: np.ndarray
     S: np.ndarray
     _inv: np.ndarray = field(init=False, repr=False)  # (-S)^{-1}
+    _moments: dict[int, float] = field(init=False, repr=False, default_factory=dict)  # memo of moment(k)
 
     def __post_init__(self) -> None:
         alpha = np.atleast_1d(np.asarray(self.alpha, dtype=float))
@@ -232,10 +233,12 @@ class PhaseType:
     def moment(self, k: int) -> float:
         """Raw moment ``E[X^k] = k! α (-S)^{-k} 1``."""
         k = _count("k", k, 1, 20)
-        v = np.ones(self.n_phases)
-        for _ in range(k):
-            v = self._inv @ v
-        return float(math.factorial(k) * self.alpha @ v)
+        if k not in self._moments:
+            v = np.ones(self.n_phases)
+            for _ in range(k):
+                v = self._inv @ v
+            self._moments[k] = float(math.factorial(k) * self.alpha @ v)
+        return self._moments[k]
 
     @property
     def mean(self) -> float:
@@ -364,6 +367,22 @@ def sample(service: PhaseType, size: int, seed: Seed = None) -> np.ndarray:
     if not isinstance(service, PhaseType):
         raise ValueError("service must be a PhaseType distribution (see exponential, coxian, …).")
     return service.sample(size, seed)
+
+
+def pdf(service: PhaseType, x: float | np.ndarray) -> float | np.ndarray:
+    """``service.pdf(x)`` as a plain function (to cache or map)."""
+    return service.pdf(x)
+
+
+def cdf(service: PhaseType, x: float | np.ndarray) -> float | np.ndarray:
+    """``service.cdf(x)`` as a plain function (to cache or map)."""
+    return service.cdf(x)
+
+
+def empirical_cdf(values: np.ndarray | Sequence[float], x: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Share of ``values`` at or below each ``x``."""
+    v = np.sort(np.asarray(values, dtype=float))
+    return np.searchsorted(v, np.asarray(x, dtype=float), side="right") / max(v.size, 1)
 
 
 # ---------------------------------------------------------------------------
@@ -772,6 +791,27 @@ def batch_means_interval(
     centre = float(means.mean())
     half = float(sps.t.ppf(0.5 + level / 2, n_batches - 1) * means.std(ddof=1) / math.sqrt(n_batches))
     return MeanInterval(centre, centre - half, centre + half, level, kept.size)
+
+
+@dataclass(frozen=True)
+class WaitSummary:
+    """What a simulated run says once the warm-up is dropped."""
+
+    interval: MeanInterval  # mean wait with its batch-means interval
+    prob_wait: float  # share of customers who waited
+    t: np.ndarray  # a grid of waiting times up to the 99% quantile
+    ecdf: np.ndarray  # empirical P(W_q <= t) on that grid
+
+
+def summarize_waits(waits: np.ndarray, points: int = 160, level: float = 0.95, warmup: float = 0.1) -> WaitSummary:
+    """Mean wait (batch means), P(wait) and the empirical wait distribution, after dropping ``warmup``."""
+    w = np.asarray(waits, dtype=float)
+    kept = w[int(warmup * w.size) :]
+    points = _count("points", points, 2, 10_000)
+    t = np.linspace(0.0, float(np.quantile(w, 0.99)) or 1.0, points)
+    return WaitSummary(
+        batch_means_interval(w, level=level, warmup=warmup), float((kept > 0).mean()), t, empirical_cdf(kept, t)
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Queueing distributions: exponential phases in series, in parallel and Coxian — and the queue they make."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -27,7 +29,12 @@ theory_of = cached(q.queue_theory)
 curve_by_rho = cached(q.wait_curve_by_utilization)
 curve_by_scv = cached(q.wait_curve_by_scv)
 convolve = cached(q.convolve_exponentials)
-waits_csv = cached(q.waits_csv)
+pdf_on = cached(q.pdf)
+cdf_on = cached(q.cdf)
+ecdf_on = cached(q.empirical_cdf)
+summarize = cached(q.summarize_waits)
+fit_fewest = cached(q.fit_two_moments)
+fit_cox2 = cached(q.fit_coxian2)
 
 
 def numbers(text: str, name: str) -> list[float] | None:
@@ -257,7 +264,7 @@ if service is not None:
         st.caption("Circles are phases (rate μ); arrows carry the probability of each next step.")
     grid = np.linspace(0.0, max(float(draws.max()), 1e-6), GRID)
     with pdf_col:
-        curves = pd.DataFrame({"x": grid, "density": service.pdf(grid), "curve": "closed form α·exp(Sx)·s₀"})
+        curves = pd.DataFrame({"x": grid, "density": pdf_on(service, grid), "curve": "closed form α·exp(Sx)·s₀"})
         chart(
             histogram_with_density,
             draws,
@@ -266,10 +273,10 @@ if service is not None:
             sample_label=f"{SAMPLES:,} samples",
             title="pdf: the closed form over a histogram of simulated phase walks",
         )
-    ecdf = np.searchsorted(np.sort(draws), grid, side="right") / draws.size
+    ecdf = ecdf_on(draws, grid)
     cdf_frame = pd.concat(
         [
-            pd.DataFrame({"x": grid, "P(S ≤ x)": service.cdf(grid), "source": "closed form 1 − α·exp(Sx)·1"}),
+            pd.DataFrame({"x": grid, "P(S ≤ x)": cdf_on(service, grid), "source": "closed form 1 − α·exp(Sx)·1"}),
             pd.DataFrame({"x": grid, "P(S ≤ x)": ecdf, "source": "empirical (samples)"}),
         ]
     )
@@ -379,8 +386,8 @@ with m2_col:
         step=0.05,
         help="Variance / mean². Below 1 needs phases in series (n ≥ 1/SCV); above 1 a mixture.",
     )
-fit = q.fit_two_moments(target_mean, target_scv)
-cox2 = q.fit_coxian2(target_mean, target_scv) if target_scv >= 0.5 else None
+fit = fit_fewest(target_mean, target_scv)
+cox2 = fit_cox2(target_mean, target_scv) if target_scv >= 0.5 else None
 need = q.min_phases(target_scv)
 fit_kind = (
     "single exponential phase"
@@ -403,9 +410,9 @@ with fit_left:
     )
 with fit_right:
     grid_fit = np.linspace(0, target_mean * (3 + 2 * np.sqrt(target_scv)), GRID)
-    fits = [pd.DataFrame({"x": grid_fit, "density": fit.pdf(grid_fit), "fit": f"fewest phases ({fit.n_phases})"})]
+    fits = [pd.DataFrame({"x": grid_fit, "density": pdf_on(fit, grid_fit), "fit": f"fewest phases ({fit.n_phases})"})]
     if cox2 is not None:
-        fits.append(pd.DataFrame({"x": grid_fit, "density": cox2.pdf(grid_fit), "fit": "two-phase Coxian (Marie)"}))
+        fits.append(pd.DataFrame({"x": grid_fit, "density": pdf_on(cox2, grid_fit), "fit": "two-phase Coxian (Marie)"}))
     chart(
         line_chart,
         pd.concat(fits),
@@ -522,8 +529,8 @@ else:
         )
     else:
         theory = theory_of(lam, queue_service, servers)
-        interval = q.batch_means_interval(waits)
-        sim_p_wait = float((waits[waits.size // 10 :] > 0).mean())
+        summary = summarize(waits, GRID)
+        interval, sim_p_wait = summary.interval, summary.prob_wait
         label = "exact" if theory.exact else "approximation"
         mc = st.columns(4)
         mc[0].metric(f"Mean wait W_q, {label}", f"{theory.mean_wait:.4g}", help=theory.method)
@@ -555,22 +562,13 @@ else:
                 "for several servers with non-exponential service."
             )
 
-        upper_w = float(np.quantile(waits, 0.99)) or 1.0
-        tgrid = np.linspace(0, upper_w, GRID)
-        kept = np.sort(waits[waits.size // 10 :])
-        frames = [
-            pd.DataFrame(
-                {
-                    "t": tgrid,
-                    "P(W_q ≤ t)": np.searchsorted(kept, tgrid, side="right") / kept.size,
-                    "source": "simulated",
-                }
-            )
-        ]
+        tgrid = summary.t
+        frames = [pd.DataFrame({"t": tgrid, "P(W_q ≤ t)": summary.ecdf, "source": "simulated"})]
         if theory.wait_distribution is not None:
             exact_name = "exact (M/PH/1)" if servers == 1 else "exact (M/M/c)"
             frames.insert(
-                0, pd.DataFrame({"t": tgrid, "P(W_q ≤ t)": theory.wait_distribution.cdf(tgrid), "source": exact_name})
+                0,
+                pd.DataFrame({"t": tgrid, "P(W_q ≤ t)": cdf_on(theory.wait_distribution, tgrid), "source": exact_name}),
             )
         dist_col, rho_col = st.columns(2)
         with dist_col:
@@ -654,10 +652,10 @@ else:
                 f"P(wait) = {float((check[check.size // 10 :] > 0).mean()):.3f}."
             )
 
-    # csv_download would re-format every wait on every rerun (~0.2 s for 20,000 rows): cache the bytes.
+    # csv_download would format every wait on every rerun (~0.2 s per 20,000 rows): build the file on click.
     st.download_button(
         "Download the simulated waits (CSV)",
-        waits_csv(waits),
+        partial(q.waits_csv, waits),
         file_name="simulated_waits.csv",
         mime="text/csv",
         icon=":material/download:",

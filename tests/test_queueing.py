@@ -393,3 +393,88 @@ def test_bad_input_gives_one_clear_sentence(call, fragment: str) -> None:
     message = str(info.value)
     assert message.count(". ") == 0, message
     assert message.endswith("."), message
+
+
+# ---------------------------------------------------------------------------
+# Helpers the page calls
+# ---------------------------------------------------------------------------
+
+
+def test_mean_wait_from_moments_is_pk_for_one_server_and_erlang_c_for_exponential() -> None:
+    ph = q.coxian([3.0, 1.0], [0.5])
+    assert q.mean_wait_from_moments(0.6, ph.mean, ph.scv, 1) == pytest.approx(q.mg1_mean_wait(0.6, ph), rel=1e-12)
+    assert q.mean_wait_from_moments(2.5, 1.0, 1.0, 3) == pytest.approx(q.mmc_metrics(2.5, 1.0, 3).mean_wait)
+
+
+def test_queue_theory_says_when_it_is_exact() -> None:
+    one = q.queue_theory(0.5, q.erlang(2, 2.0), 1)
+    assert one.exact
+    assert one.prob_wait == pytest.approx(0.5)
+    assert one.wait_distribution is not None
+    mmc = q.queue_theory(2.0, q.exponential(1.0), 3)
+    assert mmc.exact
+    assert mmc.prob_wait == pytest.approx(q.erlang_c(3, 2.0))
+    approx = q.queue_theory(2.0, q.erlang(2, 2.0), 3)
+    assert not approx.exact
+    assert approx.wait_distribution is None
+    assert q.is_exponential(q.hyperexponential([0.5, 0.5], [2.0, 2.0]))
+    assert not q.is_exponential(q.PhaseType([0.5], [[-1.0]]))  # an atom at zero is not exponential
+
+
+def test_wait_curves_put_theory_beside_simulation() -> None:
+    rows = q.wait_curve_by_scv(1.0, [0.5, 2.0], 0.5, 1, 50_000, seed=4)
+    assert [r[0] for r in rows] == [0.5, 2.0]
+    for scv, theory, interval in rows:
+        assert theory == pytest.approx(0.5 * (1 + scv) / (2 * 0.5))  # P-K at ρ = 1/2, mean 1
+        assert interval.covers(theory) or abs(interval.mean - theory) < 0.1 * theory
+    rows = q.wait_curve_by_utilization(q.exponential(1.0), 2, [0.5], 50_000, seed=4)
+    assert rows[0][1] == pytest.approx(q.mmc_metrics(1.0, 1.0, 2).mean_wait)
+
+
+def test_summarize_waits_and_csv() -> None:
+    waits = q.simulate_queue(0.5, q.exponential(1.0), 50_000, seed=8)
+    summary = q.summarize_waits(waits, points=50)
+    assert summary.t.size == summary.ecdf.size == 50
+    assert summary.ecdf[0] == pytest.approx(1 - summary.prob_wait)  # the jump at zero
+    assert abs(summary.prob_wait - 0.5) < 0.02  # M/M/1: P(wait) = ρ
+    assert np.all(np.diff(summary.ecdf) >= 0)
+    text = q.waits_csv(np.array([0.0, 1.23456789])).decode()
+    assert text == "customer,wait_in_queue\n1,0\n2,1.23457\n"
+    np.testing.assert_allclose(q.empirical_cdf([1.0, 2.0, 3.0], [0.5, 2.0, 9.0]), [0.0, 2 / 3, 1.0])
+
+
+def test_phase_diagram_draws_every_transition() -> None:
+    from lib.viz.queueing import phase_diagram
+
+    ph = q.coxian([3.0, 2.0], [0.6])
+    dot = phase_diagram(ph.alpha, ph.S)
+    assert "start -> p0" in dot
+    assert 'p0 -> p1 [label="0.6"]' in dot
+    assert 'p0 -> done [label="0.4"' in dot
+    assert 'p1 -> done [label="1"' in dot
+    atom = q.PhaseType([0.3], [[-1.0]])
+    assert 'start -> done [label="0.7"' in phase_diagram(atom.alpha, atom.S)
+    assert "too many" in phase_diagram(np.ones(20) / 20, -np.eye(20))
+
+
+def test_queueing_charts_have_titles_and_tooltips() -> None:
+    import pandas as pd
+
+    from lib.viz.queueing import feasibility_chart, theory_vs_simulation
+
+    data = pd.DataFrame(
+        {"rho": [0.3, 0.5, 0.6], "theory": [0.4, 1.0, 1.5], "sim": [0.41, np.nan, 1.4], "lo": [0.3, np.nan, 1.2]}
+    ).assign(hi=lambda d: d["sim"] + 0.1)
+    spec = theory_vs_simulation(
+        data, x="rho", theory="theory", estimate="sim", low="lo", high="hi", x_title="ρ", y_title="W"
+    ).to_dict()
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["line", "errorbar", "point"]
+    assert all(layer["encoding"].get("tooltip") for layer in spec["layer"])
+    for values in spec["datasets"].values():  # no NaN reaches the chart
+        assert all(v is not None for row in values for v in row.values())
+    spec = feasibility_chart(0.3, max_phases=6).to_dict()
+    bars = spec["layer"][0]
+    assert bars["encoding"]["x"]["title"] == "number of phases n"
+    (values,) = [v for v in spec["datasets"].values() if len(v) == 6]
+    assert [row["fits the target"] for row in values] == ["no", "no", "no", "yes", "yes", "yes"]
