@@ -20,7 +20,7 @@ FAMILIES = (
     "General phase-type (α, S)",
 )
 SAMPLES = 20_000
-GRID = 160
+GRID = 100
 SWEEP_CUSTOMERS = 20_000
 
 sample = cached(q.sample)
