@@ -22,12 +22,14 @@ recursion for one server and a tight loop over the servers' free times for sever
 from __future__ import annotations
 
 import heapq
+import io
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import integrate
 from scipy import stats as sps
 
@@ -846,3 +848,57 @@ def parse_matrix(text: str, name: str = "S", *, max_size: int = 10) -> np.ndarra
     if len(matrix) > max_size or len({len(r) for r in matrix}) != 1:
         raise ValueError(f"{name} must be a square matrix with at most {max_size} rows of equal length.")
     return np.array(matrix)
+
+
+MAX_UPLOAD_ROWS = 1_000_000
+
+
+def read_service_times(data: bytes | str, column: str = "service_time") -> np.ndarray:
+    """Service times from CSV text: the column named ``column`` if there is one, else the first column.
+
+    A file without a header (a bare column of numbers) works too. Every value must be a
+    finite number ``>= 0``; at least two are needed.
+    """
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data)
+    if not text.strip():
+        raise ValueError("The uploaded file is empty; it needs a column of service times.")
+    try:
+        frame = pd.read_csv(io.StringIO(text), nrows=MAX_UPLOAD_ROWS + 1, skip_blank_lines=True)
+    except (ValueError, pd.errors.ParserError):
+        raise ValueError("The uploaded file is not a readable CSV; give one service time per row.") from None
+    if frame.shape[1] == 0:
+        raise ValueError("The uploaded file has no columns; it needs a column of service times.")
+    name = column if column in frame.columns else frame.columns[0]
+    try:
+        float(str(name))
+        frame = pd.read_csv(io.StringIO(text), header=None, nrows=MAX_UPLOAD_ROWS + 1)  # no header row
+        name = frame.columns[0]
+    except ValueError:
+        pass
+    if len(frame) > MAX_UPLOAD_ROWS:
+        raise ValueError(f"The uploaded file may hold at most {MAX_UPLOAD_ROWS:,} service times.")
+    raw = frame[name]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        shown = str(raw.iloc[bad[0]])[:20]
+        raise ValueError(f"Column {str(name)[:30]!r} must hold numbers only; row {bad[0] + 1} holds {shown!r}.")
+    if np.any(values < 0):
+        raise ValueError(f"Service times must be ≥ 0; row {int(np.argmax(values < 0)) + 1} is negative.")
+    if values.size < 2:
+        raise ValueError(f"At least two service times are needed to estimate a variance, got {values.size}.")
+    return values
+
+
+def sample_moments(values: np.ndarray | Sequence[float]) -> tuple[float, float]:
+    """Sample mean and SCV (variance with ``ddof=1`` over mean²) of observed service times."""
+    v = np.asarray(values, dtype=float)
+    if v.size < 2 or not np.all(np.isfinite(v)):
+        raise ValueError("At least two finite service times are needed to estimate a mean and an SCV.")
+    mean = float(v.mean())
+    if mean <= 0:
+        raise ValueError("The service times must have a positive mean.")
+    scv = float(v.var(ddof=1) / mean**2)
+    if scv <= 0:
+        raise ValueError("The service times are all equal (SCV 0): no phase-type distribution has SCV 0.")
+    return mean, scv

@@ -386,63 +386,98 @@ with m2_col:
         step=0.05,
         help="Variance / mean². Below 1 needs phases in series (n ≥ 1/SCV); above 1 a mixture.",
     )
-fit = fit_fewest(target_mean, target_scv)
-cox2 = fit_cox2(target_mean, target_scv) if target_scv >= 0.5 else None
-need = q.min_phases(target_scv)
-fit_kind = (
-    "single exponential phase"
-    if fit.n_phases == 1
-    else "two-phase hyper-exponential (balanced means)"
-    if target_scv > 1
-    else f"mixture of Erlang-{need - 1} and Erlang-{need} (a {need}-phase Coxian)"
+uploaded = st.file_uploader(
+    "…or fit service times you measured (CSV)",
+    type=["csv"],
+    key="q_upload",
+    help="One service time per row: a column named service_time, or the first column. Overrides the sliders.",
 )
-st.markdown(
-    f"**Fewest phases:** a {fit_kind} matches mean {target_mean:g} and SCV {target_scv:g} exactly"
-    + (" (Tijms' two-moment fit)." if fit.n_phases > 1 else ".")
-)
-fit_left, fit_right = st.columns(2)
-with fit_left:
-    chart(
-        feasibility_chart,
-        target_scv,
-        max_phases=max(10, min(20, need + 3)),
-        title=f"SCV {target_scv:g} needs at least n = ⌈1/SCV⌉ = {need} phase{'s' if need > 1 else ''}",
+times = None
+if uploaded is not None:
+    times = lib_call(q.read_service_times, uploaded.getvalue())
+    moments = None if times is None else lib_call(q.sample_moments, times)
+    if moments is None:
+        times = None
+    else:
+        target_mean, target_scv = moments
+        st.caption(
+            f"Fitting {times.size:,} uploaded service times: mean {target_mean:.4g}, SCV {target_scv:.4g} "
+            "(the sliders are ignored while a file is loaded)."
+        )
+fit = lib_call(fit_fewest, target_mean, target_scv)
+if fit is not None:
+    cox2 = fit_cox2(target_mean, target_scv) if target_scv >= 0.5 else None
+    need = q.min_phases(target_scv)
+    fit_kind = (
+        "single exponential phase"
+        if fit.n_phases == 1
+        else "two-phase hyper-exponential (balanced means)"
+        if target_scv > 1
+        else f"mixture of Erlang-{need - 1} and Erlang-{need} (a {need}-phase Coxian)"
     )
-with fit_right:
-    grid_fit = np.linspace(0, target_mean * (3 + 2 * np.sqrt(target_scv)), GRID)
-    fits = [pd.DataFrame({"x": grid_fit, "density": pdf_on(fit, grid_fit), "fit": f"fewest phases ({fit.n_phases})"})]
-    if cox2 is not None:
-        fits.append(pd.DataFrame({"x": grid_fit, "density": pdf_on(cox2, grid_fit), "fit": "two-phase Coxian (Marie)"}))
-    chart(
-        line_chart,
-        pd.concat(fits),
-        x="x",
-        y="density",
-        color="fit",
-        x_title="service time (min)",
-        y_title="density",
-        title="Distributions with the target mean and SCV",
+    st.markdown(
+        f"**Fewest phases:** a {fit_kind} matches mean {target_mean:g} and SCV {target_scv:g} exactly"
+        + (" (Tijms' two-moment fit)." if fit.n_phases > 1 else ".")
     )
-fit_rows = [("fewest phases", fit)] + ([("two-phase Coxian", cox2)] if cox2 is not None else [])
-st.dataframe(
-    pd.DataFrame(
-        {
-            "fit": [name for name, _ in fit_rows],
-            "phases": [d.n_phases for _, d in fit_rows],
-            "rates": [", ".join(f"{r:.4g}" for r in -np.diag(d.S)) for _, d in fit_rows],
-            "mean": [d.mean for _, d in fit_rows],
-            "SCV": [d.scv for _, d in fit_rows],
-            "E[S³]": [d.moment(3) for _, d in fit_rows],
-        }
-    ),
-    hide_index=True,
-)
-if cox2 is None:
-    st.caption(
-        f"No two-phase Coxian reaches SCV {target_scv:g} (two phases give SCV ≥ 1/2); the fit uses {need} phases."
+    fit_left, fit_right = st.columns(2)
+    with fit_left:
+        chart(
+            feasibility_chart,
+            target_scv,
+            max_phases=max(10, min(20, need + 3)),
+            title=f"SCV {target_scv:g} needs at least n = ⌈1/SCV⌉ = {need} phase{'s' if need > 1 else ''}",
+        )
+    with fit_right:
+        grid_fit = np.linspace(0, target_mean * (3 + 2 * np.sqrt(target_scv)), GRID)
+        if times is not None:
+            grid_fit = np.linspace(0, float(times.max()), GRID)
+        fits = [
+            pd.DataFrame({"x": grid_fit, "density": pdf_on(fit, grid_fit), "curve": f"fewest phases ({fit.n_phases})"})
+        ]
+        if cox2 is not None:
+            fits.append(
+                pd.DataFrame({"x": grid_fit, "density": pdf_on(cox2, grid_fit), "curve": "two-phase Coxian (Marie)"})
+            )
+        if times is None:
+            chart(
+                line_chart,
+                pd.concat(fits),
+                x="x",
+                y="density",
+                color="curve",
+                x_title="service time (min)",
+                y_title="density",
+                title="Distributions with the target mean and SCV",
+            )
+        else:
+            chart(
+                histogram_with_density,
+                times,
+                pd.concat(fits),
+                x_title="service time (min)",
+                sample_label=f"{times.size:,} uploaded times",
+                title="The uploaded service times and the fitted distributions",
+            )
+    fit_rows = [("fewest phases", fit)] + ([("two-phase Coxian", cox2)] if cox2 is not None else [])
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "fit": [name for name, _ in fit_rows],
+                "phases": [d.n_phases for _, d in fit_rows],
+                "rates": [", ".join(f"{r:.4g}" for r in -np.diag(d.S)) for _, d in fit_rows],
+                "mean": [d.mean for _, d in fit_rows],
+                "SCV": [d.scv for _, d in fit_rows],
+                "E[S³]": [d.moment(3) for _, d in fit_rows],
+            }
+        ),
+        hide_index=True,
     )
-else:
-    st.caption("Two moments do not pin a distribution down: both fits agree on mean and SCV but not on E[S³].")
+    if cox2 is None:
+        st.caption(
+            f"No two-phase Coxian reaches SCV {target_scv:g} (two phases give SCV ≥ 1/2); the fit uses {need} phases."
+        )
+    else:
+        st.caption("Two moments do not pin a distribution down: both fits agree on mean and SCV but not on E[S³].")
 
 # --- 4. The queue -------------------------------------------------------------------------------------------
 st.header("4 · The queue")
@@ -663,7 +698,7 @@ else:
         key="q_dl_waits",
     )
 
-if queue_service is not None:
+if queue_service is not None and fit is not None:
     snippet(
         """
 from lib import queueing as q

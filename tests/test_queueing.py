@@ -385,6 +385,9 @@ def test_unstable_queue_waits_grow() -> None:
         (lambda: q.parse_vector("1, x", "rates"), "numbers separated"),
         (lambda: q.parse_vector("  ", "rates"), "at least one number"),
         (lambda: q.parse_matrix("-1 0; 1", "S"), "square"),
+        (lambda: q.read_service_times(b"x\n1\nfoo\n"), "numbers only"),
+        (lambda: q.read_service_times(b"x\n1\n-1\n"), "must be ≥ 0"),
+        (lambda: q.sample_moments([3.0, 3.0]), "all equal"),
     ],
 )
 def test_bad_input_gives_one_clear_sentence(call, fragment: str) -> None:
@@ -478,3 +481,12 @@ def test_queueing_charts_have_titles_and_tooltips() -> None:
     assert bars["encoding"]["x"]["title"] == "number of phases n"
     (values,) = [v for v in spec["datasets"].values() if len(v) == 6]
     assert [row["fits the target"] for row in values] == ["no", "no", "no", "yes", "yes", "yes"]
+
+
+def test_read_service_times_finds_the_column() -> None:
+    np.testing.assert_array_equal(q.read_service_times(b"id,service_time\n1,0.5\n2,1.5\n"), [0.5, 1.5])
+    np.testing.assert_array_equal(q.read_service_times("0.5\n1.5\n2.5\n"), [0.5, 1.5, 2.5])  # no header
+    np.testing.assert_array_equal(q.read_service_times(b"minutes\n3\n4\n"), [3.0, 4.0])  # first column
+    mean, scv = q.sample_moments(q.exponential(2.0).sample(200_000, seed=1))
+    assert mean == pytest.approx(0.5, rel=0.01)
+    assert scv == pytest.approx(1.0, rel=0.02)

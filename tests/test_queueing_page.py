@@ -154,3 +154,35 @@ def test_view_comes_from_the_url() -> None:
     assert at.slider(key="q_erl_k").value == 4
     assert metrics(at)["Mean E[S]"] == "0.5"
     assert metrics(at)["SCV"] == "0.25"
+
+
+def _upload(at, content: bytes):
+    at.file_uploader(key="q_upload").set_value(("times.csv", content, "text/csv"))
+    return at.run()
+
+
+def test_uploaded_service_times_are_fitted() -> None:
+    times = "\n".join(str(0.5 + (i % 7) * 0.3) for i in range(700))  # mean 1.4
+    at = _upload(run_page(PAGE, FAST), f"service_time\n{times}\n".encode())
+    assert_clean(at)
+    assert any("Fitting 700 uploaded service times: mean 1.4," in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"service_time\n1.0\nabc\n2.0\n", "numbers only; row 2 holds 'abc'"),
+        (b"service_time\n1.0\n-2.0\n", "must be ≥ 0"),
+        (b"", "empty"),
+        (b"service_time\n1.5\n", "At least two"),
+        (b"service_time\n2\n2\n2\n", "all equal"),
+        (b"t\n1.0\n1.0001\n1.0\n1.0001\n", "at least 1/60"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "numbers only"),
+    ],
+)
+def test_bad_uploads_give_one_clear_error(content: bytes, fragment: str) -> None:
+    at = _upload(run_page(PAGE, FAST), content)
+    assert not at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert fragment in at.error[0].value.replace("\\", "")
+    assert_clean(at, allow_errors=True)
