@@ -26,7 +26,7 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -149,8 +149,6 @@ class PhaseType:
 
     alpha: np.ndarray
     S: np.ndarray
-    _inv: np.ndarray = field(init=False, repr=False)  # (-S)^{-1}
-    _moments: dict[int, float] = field(init=False, repr=False, default_factory=dict)  # memo of moment(k)
 
     def __post_init__(self) -> None:
         alpha = np.atleast_1d(np.asarray(self.alpha, dtype=float))
@@ -182,7 +180,13 @@ class PhaseType:
         inv.setflags(write=False)
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "S", S)
-        object.__setattr__(self, "_inv", inv)
+        # Not dataclass fields, so that Streamlit's cache keys (dataclasses.asdict) and pickles see (α, S) only.
+        object.__setattr__(self, "_inv", inv)  # (-S)^{-1}
+        object.__setattr__(self, "_moments", {})  # memo of moment(k)
+
+    def __reduce__(self) -> tuple:
+        # Pickle (and Streamlit's cache hashing) see only (α, S), never the moment memo.
+        return (type(self), (self.alpha.copy(), self.S.copy()))
 
     # -- structure -----------------------------------------------------------------------------------
 

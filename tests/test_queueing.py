@@ -490,3 +490,16 @@ def test_read_service_times_finds_the_column() -> None:
     mean, scv = q.sample_moments(q.exponential(2.0).sample(200_000, seed=1))
     assert mean == pytest.approx(0.5, rel=0.01)
     assert scv == pytest.approx(1.0, rel=0.02)
+
+
+def test_pickling_ignores_the_moment_memo() -> None:
+    import pickle
+
+    a, b = q.coxian([1.0, 2.0], [0.5]), q.coxian([1.0, 2.0], [0.5])
+    assert a.mean == pytest.approx(1.25)  # fills a's memo, not b's
+    assert pickle.dumps(a) == pickle.dumps(b)  # so cache keys (which hash the pickle) agree
+    assert pickle.loads(pickle.dumps(a)).variance == pytest.approx(b.variance)
+    # Streamlit's cache hashes dataclasses through dataclasses.asdict: only (α, S) may show there.
+    import dataclasses
+
+    assert set(dataclasses.asdict(a)) == {"alpha", "S"}
