@@ -250,7 +250,7 @@ def test_erlang_c_against_the_direct_sum_and_a_table_value() -> None:
 
     for c, a in ((1, 0.5), (2, 1.0), (5, 4.2), (11, 10.0), (30, 25.0)):
         assert q.erlang_c(c, a) == pytest.approx(direct(c, a), rel=1e-12)
-    # The commonly tabulated Erlang C value for a = 10 Erlangs on c = 11 servers: 0.682 (the direct sum above is the oracle).
+    # The commonly tabulated Erlang C value for a = 10 Erlangs, c = 11 servers: 0.682 (the direct sum is the oracle).
     assert q.erlang_c(11, 10.0) == pytest.approx(0.682, abs=5e-4)
     # Large systems stay finite (no factorial overflow).
     assert 0 < q.erlang_c(900, 880.0) < 1
