@@ -33,6 +33,17 @@ PAGES = (
         ),
     ),
     PageInfo(
+        path="pages/mle_estimators.py",
+        title="MLE estimators",
+        icon=":material/functions:",
+        section="Statistics",
+        summary=(
+            "Binomial and negative-binomial likelihoods with Wald and profile intervals, their coverage as m grows, "
+            "the beta-negative-binomial fitted by numeric MLE, MLE as minimum cross-entropy, and a black-box "
+            "logistic regression unboxed from its answers."
+        ),
+    ),
+    PageInfo(
         path="pages/choice_models.py",
         title="Choice models",
         icon=":material/directions_bus:",
@@ -54,14 +65,13 @@ PAGES = (
         ),
     ),
     PageInfo(
-        path="pages/mle_estimators.py",
-        title="MLE estimators",
-        icon=":material/functions:",
-        section="Statistics",
+        path="pages/queueing_distributions.py",
+        title="Queueing distributions",
+        icon=":material/groups:",
+        section="Stochastic models",
         summary=(
-            "Binomial and negative-binomial likelihoods with Wald and profile intervals, their coverage as m grows, "
-            "the beta-negative-binomial fitted by numeric MLE, MLE as minimum cross-entropy, and a black-box "
-            "logistic regression unboxed from its answers."
+            "Exponential phases in series, in parallel and Coxian: build a service distribution, check its "
+            "closed form against samples, match a mean and SCV, and see how its shape sets the wait in M/G/1 and M/M/c."
         ),
     ),
 )

@@ -1,0 +1,188 @@
+"""The queueing page under AppTest: every family, widget extremes, bad input, the unstable queue, the snippet."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+
+PAGE = "pages/queueing_distributions.py"
+FAST = {"q_customers": "5000"}
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_default_view_shows_theory_beside_simulation() -> None:
+    at = run_page(PAGE)
+    assert_clean(at)
+    shown = metrics(at)
+    # Coxian(3, 2, 4; continue 0.6, 0.5): E[S] = 1/3 + 0.6 (1/2 + 0.5/4) = 0.70833…
+    assert shown["Mean E[S]"] == "0.7083"
+    assert shown["P(wait), exact"] == "0.8"  # M/G/1: P(wait) = ρ
+    assert "Mean wait W_q, exact" in shown
+    assert len(at.get("graphviz_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 8
+    assert len(at.success) + len(at.warning) == 1  # theory inside the interval, or a warning saying not
+
+
+@pytest.mark.parametrize(
+    ("family", "mean"),
+    [
+        ("Exponential", "0.6667"),  # 1 / 1.5
+        ("Erlang", "0.75"),  # 3 / 4
+        ("Hypo-exponential", "0.8333"),  # 1/2 + 1/3
+        ("Hyper-exponential", "0.65"),  # 0.4 / 0.8 + 0.6 / 4
+        ("General phase-type (α, S)", "0.4071"),  # Ciw's documented PhaseType example
+    ],
+)
+def test_every_family_runs_and_reports_its_mean(family: str, mean: str) -> None:
+    at = run_page(PAGE, {"q_family": family, **FAST})
+    assert_clean(at)
+    assert metrics(at)["Mean E[S]"] == mean
+
+
+def test_widgets_at_their_extremes() -> None:
+    assert_extremes_are_clean(
+        PAGE,
+        {"q_mu1", "q_mu2", "q_fit_mean", "q_fit_scv", "q_servers", "q_rho", "q_customers", "q_target", "seed"},
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q_family": "Erlang", "q_erl_k": "20", "q_erl_rate": "0.1"},
+        {"q_family": "Erlang", "q_erl_k": "1", "q_erl_rate": "20"},
+        {"q_family": "Exponential", "q_exp_rate": "0.1", "q_servers": "10", "q_rho": "0.99"},
+        {"q_family": "Exponential", "q_exp_rate": "10", "q_servers": "10", "q_rho": "0.05"},
+        {"q_mu1": "2.5", "q_mu2": "2.5"},  # equal rates: the 0/0 case of the closed form
+        {"q_fit_scv": "0.05", "q_source": "The fewest-phase fit from 3", "q_rho": "0.95"},
+        {"q_fit_scv": "5", "q_source": "The fewest-phase fit from 3", "q_servers": "4", "q_target": "0.01"},
+    ],
+)
+def test_family_sliders_and_combinations_are_clean(query: dict[str, str]) -> None:
+    at = run_page(PAGE, {**FAST, **query})
+    assert_clean(at)
+
+
+def test_unstable_queue_says_it_grows_without_bound() -> None:
+    at = run_page(PAGE, {"q_rho": "1.1", **FAST})
+    assert_clean(at)
+    assert any("grows without bound" in w.value for w in at.warning)
+    assert not any(label.startswith("Mean wait W_q") for label in metrics(at))
+
+
+def test_several_servers_label_exact_and_approximate_theory() -> None:
+    exact = run_page(PAGE, {"q_family": "Exponential", "q_servers": "3", **FAST})
+    assert "Mean wait W_q, exact" in metrics(exact)
+    approx = run_page(PAGE, {"q_servers": "3", **FAST})
+    assert "Mean wait W_q, approximation" in metrics(approx)
+    assert any("simulation only" in c.value for c in approx.caption)
+
+
+def test_staffing_answer_is_printed() -> None:
+    at = run_page(PAGE, {"q_family": "Exponential", "q_rho": "0.8", "q_servers": "1", "q_target": "0.2", **FAST})
+    # λ = 0.8 / (2/3) = 1.2, a = 0.8 Erlangs: C(1) = 0.8, C(2) = 0.2286, C(3) = 0.052 -> c = 3.
+    assert any("is **c = 3**" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("family", "key", "text", "fragment"),
+    [
+        ("Hypo-exponential", "q_hypo_rates", "", "at least one number"),
+        ("Hypo-exponential", "q_hypo_rates", "2, x", "numbers separated"),
+        ("Hypo-exponential", "q_hypo_rates", "2, -3", "positive, finite rate"),
+        ("Hyper-exponential", "q_hyper_probs", "0.5, 0.6", "must sum to 1"),
+        ("Hyper-exponential", "q_hyper_probs", "0.3, 0.3, 0.4", "same length"),
+        ("Hyper-exponential", "q_hyper_rates", "inf, 2", "finite"),
+        ("Coxian", "q_cox_cont", "1.5, 0.5", "probability in [0, 1]"),
+        ("Coxian", "q_cox_cont", "0.5", "one probability fewer"),
+        ("Coxian", "q_cox_rates", "<b>1</b>", "numbers separated"),
+        ("General phase-type (α, S)", "q_ph_S", "-1 2; 0 -1; 1 1 1", "square"),
+        ("General phase-type (α, S)", "q_ph_S", "-1 1 0; 1 -1 0; 0 0 -1", "reach absorption"),
+        ("General phase-type (α, S)", "q_ph_alpha", "0.9, 0.9, 0.1", "sum to at most 1"),
+    ],
+)
+def test_bad_text_gives_one_clear_error(family: str, key: str, text: str, fragment: str) -> None:
+    at = run_page(PAGE, {"q_family": family, **FAST})
+    at = set_widget(at, key, text)
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value.replace("\\", "")
+    assert fragment in message, message
+    assert not re.search(r"(?<!\\)[<>]", at.error[0].value)
+    assert_clean(at, allow_errors=True)
+
+
+def test_queue_still_runs_on_the_fit_when_the_distribution_is_bad() -> None:
+    at = run_page(PAGE, {"q_family": "Hypo-exponential", "q_source": "The fewest-phase fit from 3", **FAST})
+    at = set_widget(at, "q_hypo_rates", "oops")
+    assert len(at.error) == 1
+    assert "Simulated mean wait" in metrics(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q_rho": "0.7", "q_customers": "3000"},
+        {"q_family": "Hyper-exponential", "q_servers": "2", "q_customers": "3000"},
+        {"q_source": "The fewest-phase fit from 3", "q_fit_scv": "0.3", "q_rho": "1.1", "q_customers": "3000"},
+    ],
+)
+def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
+    at = run_page(PAGE, query)
+    (code,) = [c.value for c in at.code]
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "simulated mean wait" in result.stdout
+    assert ("theory:" in result.stdout) == (float(query.get("q_rho", "0.8")) < 1)
+
+
+def test_view_comes_from_the_url() -> None:
+    at = run_page(PAGE, {"q_family": "Erlang", "q_erl_k": "4", "q_erl_rate": "8", "q_servers": "2", **FAST})
+    assert at.selectbox(key="q_family").value == "Erlang"
+    assert at.slider(key="q_erl_k").value == 4
+    assert metrics(at)["Mean E[S]"] == "0.5"
+    assert metrics(at)["SCV"] == "0.25"
+
+
+def _upload(at, content: bytes):
+    at.file_uploader(key="q_upload").set_value(("times.csv", content, "text/csv"))
+    return at.run()
+
+
+def test_uploaded_service_times_are_fitted() -> None:
+    times = "\n".join(str(0.5 + (i % 7) * 0.3) for i in range(700))  # mean 1.4
+    at = _upload(run_page(PAGE, FAST), f"service_time\n{times}\n".encode())
+    assert_clean(at)
+    assert any("Fitting 700 uploaded service times: mean 1.4," in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"service_time\n1.0\nabc\n2.0\n", "numbers only; row 2 holds 'abc'"),
+        (b"service_time\n1.0\n-2.0\n", "must be ≥ 0"),
+        (b"", "empty"),
+        (b"service_time\n1.5\n", "At least two"),
+        (b"service_time\n2\n2\n2\n", "all equal"),
+        (b"t\n1.0\n1.0001\n1.0\n1.0001\n", "at least 1/60"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "numbers only"),
+    ],
+)
+def test_bad_uploads_give_one_clear_error(content: bytes, fragment: str) -> None:
+    at = _upload(run_page(PAGE, FAST), content)
+    assert not at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert fragment in at.error[0].value.replace("\\", "")
+    assert_clean(at, allow_errors=True)
