@@ -615,13 +615,6 @@ def mean_wait_from_moments(arrival_rate: float, mean: float, scv: float, servers
     return (1 + scv) / 2 * mmc_metrics(arrival_rate, 1 / mean, servers).mean_wait
 
 
-def waits_csv(waits: np.ndarray | Sequence[float]) -> bytes:
-    """The simulated waits as CSV text (customer number, wait in queue), six significant digits."""
-    w = np.asarray(waits, dtype=float)
-    lines = [f"{i},{x:.6g}" for i, x in enumerate(w.tolist(), start=1)]
-    return ("customer,wait_in_queue\n" + "\n".join(lines) + "\n").encode("utf-8")
-
-
 def min_servers(offered_load: float, max_prob_wait: float) -> int:
     """Smallest number of servers ``c > a`` with Erlang C ``P(wait) <= max_prob_wait``.
 

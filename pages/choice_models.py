@@ -446,14 +446,10 @@ if result is not None:
             title=f"{recovery_model.capitalize()}: estimates (solid, 95% band) close in on the truth (dashed)?",
             cache_key=(true_beta, true_lam, n_obs, seed, recovery_model),
         )
-    # Thousands of rows: the CSV is written only when the button is clicked (a callable defers it).
-    st.download_button(
+    csv_download(
+        lambda: choice.to_long_frame(result.X, result.choice, result.mnl.names, ["0", "1", "2"]),
+        "simulated_choices.csv",
         "Download the simulated choices (long-format CSV, readable by part b)",
-        lambda: choice.to_long_frame(result.X, result.choice, result.mnl.names, ["0", "1", "2"]).to_csv(index=False),
-        file_name="simulated_choices.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
         key="ch_dl_simulated",
     )
 

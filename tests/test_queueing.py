@@ -434,15 +434,13 @@ def test_wait_curves_put_theory_beside_simulation() -> None:
     assert rows[0][1] == pytest.approx(q.mmc_metrics(1.0, 1.0, 2).mean_wait)
 
 
-def test_summarize_waits_and_csv() -> None:
+def test_summarize_waits() -> None:
     waits = q.simulate_queue(0.5, q.exponential(1.0), 50_000, seed=8)
     summary = q.summarize_waits(waits, points=50)
     assert summary.t.size == summary.ecdf.size == 50
     assert summary.ecdf[0] == pytest.approx(1 - summary.prob_wait)  # the jump at zero
     assert abs(summary.prob_wait - 0.5) < 0.02  # M/M/1: P(wait) = ρ
     assert np.all(np.diff(summary.ecdf) >= 0)
-    text = q.waits_csv(np.array([0.0, 1.23456789])).decode()
-    assert text == "customer,wait_in_queue\n1,0\n2,1.23457\n"
     np.testing.assert_allclose(q.empirical_cdf([1.0, 2.0, 3.0], [0.5, 2.0, 9.0]), [0.0, 2 / 3, 1.0])
 
 
