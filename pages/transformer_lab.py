@@ -329,20 +329,21 @@ train_length = bound(
     key="tl_train_len",
     min_value=8,
     max_value=128,
-    value=32,
+    value=16,
     step=8,
     help="Positions a model saw in training; the charts go to 2·L (4·L for distances) to show what lies past it.",
 )
 d_k = config.head_size if config.head_size % 2 == 0 else 2 * (config.head_size // 2 + 1)
 span = 2 * train_length
 tables = position_tables(d_model, span, d_k, seed)
+n_features = min(d_model, 32)  # the first 32 features: the fast-turning ones that carry the pattern
 positions = [str(t) for t in range(span)]
 sin_col, learned_col, rope_col = st.columns(3)
 with sin_col:
     chart(
         matrix_heatmap,
-        tables["sinusoidal"].T,
-        [str(j) for j in range(d_model)],
+        tables["sinusoidal"][:, :n_features].T,
+        [str(j) for j in range(n_features)],
         positions,
         x_title="position t",
         y_title="feature",
@@ -354,8 +355,8 @@ with sin_col:
 with learned_col:
     chart(
         matrix_heatmap,
-        tables["learned"][:train_length].T,
-        [str(j) for j in range(d_model)],
+        tables["learned"][:train_length, :n_features].T,
+        [str(j) for j in range(n_features)],
         positions[:train_length],
         x_title="position t",
         y_title="feature",
