@@ -19,6 +19,7 @@ from pages._common import (
     lib_call,
     note,
     page_header,
+    plain,
     selected_device,
     snippet,
 )
@@ -70,7 +71,9 @@ def inspect_text(settings: tuple, seed: int, device: str, ids: tuple[int, ...]) 
 
 def choice(label: str, key: str, help_text: str) -> str:
     options = CHOICES[key]
-    return bound(st.selectbox, label, key=key, options=list(options), format_func=options.get, help=help_text)
+    # The options are lib's own names, so the URL reads ?tl_norm=rms; the help lists what they mean.
+    meaning = "; ".join(f"{name} = {text}" for name, text in options.items())
+    return bound(st.selectbox, label, key=key, options=list(options), help=f"{help_text} ({meaning})")
 
 
 page_header(
@@ -213,7 +216,7 @@ model = build_model(key, seed, device)
 labels = [f"{i} · {show_token(c)}" for i, c in enumerate(text)]
 st.caption(
     f"**{T} tokens**, vocabulary of **{tokenizer.vocab_size}** characters "
-    f"({' '.join(show_token(c) for c in tokenizer.vocabulary)}); torch runs on **{device}**."
+    f"({plain(' '.join(show_token(c) for c in tokenizer.vocabulary))}); torch runs on **{device}**."
 )
 
 # --- 1. Shapes and parameters ---------------------------------------------------------------------
@@ -492,12 +495,15 @@ csv_download(depth, "depth_profile.csv", "Download the depth profile (CSV)", key
 # --- 5. Cost on this device -------------------------------------------------------------------------
 st.header(f"5 · Cost on this device ({device})")
 cost_key = (key, seed, device)
-if st.button(
+st.button(
     "Measure decoding, attention and norm timings",
     key="tl_measure",
     icon=":material/speed:",
     help="Runs a few seconds of live timings on the selected device; the results stay until the settings change.",
-):
+    # A callback, not the button's return value: the request survives the router's first-visit rerun.
+    on_click=lambda: st.session_state.update(tl_measure_requested=True),
+)
+if st.session_state.pop("tl_measure_requested", False):
     with st.status("Timing on " + device + "…", expanded=False) as status:
         status.update(label="Decoding with and without the KV cache…")
         speed = lib_call(ti.decoding_speed, model, [16, 32, 64, 128], prompt_length=8, seed=seed)
