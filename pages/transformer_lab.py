@@ -452,7 +452,7 @@ max_depth = bound(
     help="Pre- and post-norm stacks of 1, 2, 4, … up to this many layers (d_model 32, 16 tokens, 4 random sequences).",
 )
 depths = sorted({*(2**i for i in range(5) if 2**i < max_depth), max_depth})
-with st.spinner("Building and back-propagating the stacks…"):
+with st.spinner("Building and back-propagating the stacks…"), ti.torch_threads(1 if device == "cpu" else None):
     depth = depth_profile(tuple(depths), d_model=32, n_heads=4, T=16, norm=norm, seed=seed, device=device)
 deepest = depth[depth["depth"] == max_depth]
 grad_col, resid_col = st.columns(2)
@@ -504,7 +504,8 @@ st.button(
     on_click=lambda: st.session_state.update(tl_measure_requested=True),
 )
 if st.session_state.pop("tl_measure_requested", False):
-    with st.status("Timing on " + device + "…", expanded=False) as status:
+    threads = 1 if device == "cpu" else None
+    with st.status("Timing on " + device + "…", expanded=False) as status, ti.torch_threads(threads):
         status.update(label="Decoding with and without the KV cache…")
         speed = lib_call(ti.decoding_speed, model, [16, 32, 64, 128], prompt_length=8, seed=seed)
         status.update(label="Softmax vs linear attention…")
@@ -513,7 +514,7 @@ if st.session_state.pop("tl_measure_requested", False):
         )
         status.update(label="Norms…")
         norms_timed = ti.time_norms(max(T, 64), d_model, device=device)
-        status.update(label="Done", state="complete")
+        status.update(label="Done" + (" (one CPU thread)" if threads else ""), state="complete")
     st.session_state["tl_cost"] = {"key": cost_key, "speed": speed, "attention": attn, "norms": norms_timed}
 measured = st.session_state.get("tl_cost")
 if measured and measured["key"] == cost_key and measured["speed"] is not None:
@@ -565,7 +566,10 @@ if measured and measured["key"] == cost_key and measured["speed"] is not None:
         st.dataframe(measured["norms"], hide_index=True)
     csv_download(speed, "decoding_speed.csv", "Download the decoding timings (CSV)", key="tl_dl_speed")
 else:
-    st.info("Press the button to time decoding and attention on this device (a few seconds).")
+    st.info(
+        "Press the button to time decoding and attention on this device (a few seconds). On the CPU the "
+        "timings use one torch thread: tiny models on shared cores run faster single-threaded."
+    )
 
 st.subheader("KV-cache memory: MHA, GQA, MQA and DeepSeek's MLA")
 k1, k2, k3, k4, k5 = st.columns(5)

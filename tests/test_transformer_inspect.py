@@ -300,3 +300,14 @@ def test_shape_trace_bad_input() -> None:
         ti.shape_trace(_config(), T=17)
     with pytest.raises(ValueError, match="at least 1"):
         ti.shape_trace(_config(), T=0)
+
+
+def test_torch_threads_is_restored() -> None:
+    before = torch.get_num_threads()
+    with ti.torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with ti.torch_threads(None):
+        assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="at least 1"), ti.torch_threads(0):
+        pass

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -414,6 +415,26 @@ def depth_profile(
 # ---------------------------------------------------------------------------
 
 
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``n`` intra-op CPU threads (None: leave torch's setting alone), then restore it.
+
+    Tiny models on a few shared cores run far faster on one thread than on several that wait
+    for each other; the page times CPU work single-threaded and says so.
+    """
+    if n is None:
+        yield
+        return
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}.")
+    before = torch.get_num_threads()
+    torch.set_num_threads(int(n))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -593,4 +614,5 @@ __all__ = [
     "rope_wavelengths",
     "shape_trace",
     "time_norms",
+    "torch_threads",
 ]
