@@ -25,6 +25,13 @@ def show_token(token: str) -> str:
     return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
 
 
+def _axis(channel, index: str, label: str, n: int, title: str):
+    """Up to 64 rows or columns are labelled with their names (in order); more get bare indices."""
+    if n <= 64:
+        return channel(f"{label}:N", title=title, sort=alt.EncodingSortField(field=index, op="min"))
+    return channel(f"{index}:O", title=title, axis=alt.Axis(labels=False, ticks=False))
+
+
 def matrix_heatmap(
     values: np.ndarray,
     row_labels: Sequence[str],
@@ -73,8 +80,8 @@ def matrix_heatmap(
         .transform_lookup(lookup="c", from_=alt.LookupData(col_names, "c", ["col_label"]))
         .mark_rect()
         .encode(
-            x=alt.X("c:O", title=x_title, axis=alt.Axis(labels=values.shape[1] <= 64, ticks=False, labelAngle=0)),
-            y=alt.Y("r:O", title=y_title, axis=alt.Axis(labels=values.shape[0] <= 64, ticks=False)),
+            x=_axis(alt.X, "c", "col_label", values.shape[1], x_title),
+            y=_axis(alt.Y, "r", "row_label", values.shape[0], y_title),
             color=alt.Color("v:Q", title=value_title, scale=scale),
             tooltip=[
                 alt.Tooltip("row_label:N", title=y_title),
