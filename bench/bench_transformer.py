@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from bench.common import Result, compare
+from bench.common import Result, compare, page_rerun
 from lib.device import pick_device
 from lib.transformer import ModelConfig, TinyGPT, generate, linear_attention, scaled_dot_product_attention
 from lib.transformer.attention import causal_mask
@@ -45,4 +45,24 @@ def attention_crossover(repeats: int) -> list[Result]:
     return [attention_at_length(T, repeats) for T in (64, 256, 1024, 2048)]
 
 
-BENCHMARKS = [kv_cache_decoding, attention_crossover]
+TRANSFORMER_LAB = "pages/transformer_lab.py"
+
+
+def rerun_after_d_model_slider(repeats: int) -> Result:
+    """The lab at its defaults (23 tokens, 2 layers); d_model cycles through 4 values (cached after one cycle)."""
+    return page_rerun(
+        TRANSFORMER_LAB, "tl_d_model", [48, 64, 80, 96], "Transformer lab rerun after moving 'd_model'", repeats
+    )
+
+
+def rerun_after_training_length_slider(repeats: int) -> Result:
+    return page_rerun(
+        TRANSFORMER_LAB,
+        "tl_train_len",
+        [8, 16, 24, 32],
+        "Transformer lab rerun after moving 'Training length L'",
+        repeats,
+    )
+
+
+BENCHMARKS = [kv_cache_decoding, attention_crossover, rerun_after_d_model_slider, rerun_after_training_length_slider]

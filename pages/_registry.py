@@ -23,6 +23,18 @@ class PageInfo:
 
 PAGES = (
     PageInfo(
+        path="pages/transformer_lab.py",
+        title="Transformer lab",
+        icon=":material/hub:",
+        section="Deep learning",
+        summary=(
+            "Every block of the notes' transformer built from lib and switchable: shapes and parameter counts, "
+            "attention maps per head, sinusoidal vs learned vs RoPE, pre- vs post-norm at depth, KV-cache and "
+            "linear-attention cost on your device, and a KV-memory calculator for MHA, GQA, MQA and MLA."
+        ),
+        uses_torch=True,
+    ),
+    PageInfo(
         path="pages/hypothesis_testing.py",
         title="Hypothesis testing",
         icon=":material/balance:",

@@ -68,7 +68,7 @@ def train(
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         if callback is not None and callback(TrainStep(step, losses[-1])) is False:
             break
     model.eval()

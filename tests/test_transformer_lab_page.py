@@ -1,0 +1,140 @@
+"""The Transformer lab page: runs from the router, survives its widgets' extremes, bad input, the cost button."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
+from tests.apptest_helpers import ROOT, assert_clean, numeric_widgets, run_page, set_widget, url_value
+
+LAB = "pages/transformer_lab.py"
+DEFAULT_TEXT = "the cat sat on the mat."
+
+
+def test_lab_default_view() -> None:
+    at = run_page(LAB)
+    assert_clean(at)
+    assert at.title[0].value == "Transformer lab"
+    assert at.selectbox(key="device").value == "auto"  # uses_torch: the sidebar offers devices
+    headers = [h.value for h in at.header]
+    assert headers[:2] == ["1 · Shapes and parameters", "2 · Attention, layer by layer and head by head"]
+    # The parameter metric is TinyGPT.n_parameters() for the default switches.
+    vocab = CharTokenizer.from_text(DEFAULT_TEXT).vocab_size
+    expected = TinyGPT(ModelConfig(vocab_size=vocab, d_model=64, n_heads=4, n_layers=2, max_seq_len=256))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Parameters"] == f"{expected.n_parameters():,}"
+    assert metrics["Head size d_k"] == "16"
+    assert metrics["FFN width d_ff"] == "176"  # 8/3 · 64 = 170.7, rounded up to a multiple of 8
+    assert len(at.get("vega_lite_chart")) >= 12
+    assert any("23 tokens" in c.value for c in at.caption)
+    assert any("Largest spread along any diagonal" in c.value for c in at.caption)
+
+
+def test_lab_widgets_at_their_extremes() -> None:
+    widgets = list(numeric_widgets(run_page(LAB)))
+    keys = {key for key, *_ in widgets}
+    assert keys >= {"tl_d_model", "tl_layers", "tl_train_len", "tl_depth", "tl_kv_seq", "seed"}
+    for key, low, high in widgets:
+        for value in (low, high):
+            at = run_page(LAB, {key: url_value(value)})
+            widget = next(w for w in (*at.slider, *at.number_input) if w.key == key)
+            assert float(widget.value) == float(value), f"{key} did not take {value} from the URL"
+            if (key, value) in {("tl_kv_groups", high), ("tl_kv_heads", low)}:
+                # More KV groups (8 by default) than heads: exactly one clear message, the rest of the page stands.
+                assert_clean(at, allow_errors=True)
+                assert len(at.error) == 1
+                assert "n_kv_groups must divide n_heads" in at.error[0].value.replace("\\", "")
+            else:
+                assert_clean(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"tl_attention": "linear", "tl_causal": "false", "tl_positions": "learned", "tl_norm": "layer"},
+        {"tl_ffn": "gelu", "tl_placement": "post", "tl_positions": "sinusoidal", "tl_layers": "8", "tl_heads": "8"},
+        {"tl_example": "256 characters", "tl_positions": "none", "tl_d_model": "256", "tl_heads": "16"},
+    ],
+)
+def test_lab_switch_combinations(query: dict) -> None:
+    at = run_page(LAB, query)
+    assert_clean(at)
+    assert (
+        at.selectbox(key=next(k for k in query if k in ("tl_attention", "tl_ffn", "tl_example"))).value
+        == query[next(k for k in query if k in ("tl_attention", "tl_ffn", "tl_example"))]
+    )
+
+
+def test_lab_256_tokens_draw_full_attention_maps() -> None:
+    at = run_page(LAB, {"tl_example": "256 characters"})
+    assert_clean(at)
+    assert any("256 tokens" in c.value for c in at.caption)
+
+
+def test_lab_impossible_head_split_is_one_clear_error() -> None:
+    # 16 heads of d_model 16 leaves d_k = 1: RoPE needs an even head size.
+    at = run_page(LAB, {"tl_d_model": "16", "tl_heads": "16"})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "RoPE" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "[click](http://example.com) *bold* $x$ <b>hi</b> `code` \\ |", "🪐 ünïcödé\ttab", "x" * 256],
+)
+def test_lab_own_text(text: str) -> None:
+    at = run_page(LAB, {"tl_example": "Your own text"})
+    at = set_widget(at, "tl_text", text)
+    assert not at.exception
+    if not text:
+        assert len(at.error) == 1
+        assert "empty" in at.error[0].value
+        return
+    assert_clean(at)
+    caption = next(c.value for c in at.caption if "tokens**" in c.value)
+    assert f"**{len(text)} tokens**" in caption
+    # Whatever the user typed is shown literally: every markdown special in the vocabulary is escaped.
+    vocabulary = caption.split("(", 1)[1].rsplit(")", 1)[0]
+    assert not re.search(r"(?<!\\)[<>\[\]$*_`|]", vocabulary), vocabulary
+
+
+def test_lab_measures_cost_with_identical_tokens() -> None:
+    at = run_page(LAB, {"tl_layers": "1", "tl_d_model": "32"})
+    at.button(key="tl_measure").click()
+    at = at.run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["Cached and uncached decoding produced identical tokens at every length."]
+    assert any("Linear attention" in c.value for c in at.caption)
+
+
+def test_lab_kv_calculator_reproduces_deepseek_v2() -> None:
+    at = run_page(LAB)
+    kv = next(t.value for t in at.dataframe if "variant" in t.value.columns).set_index("variant")
+    assert kv.loc["MLA", "values per token per layer"] == 576
+    assert kv.loc["MHA", "values per token per layer"] == 32768
+    assert kv.loc["MLA", "vs MHA"] == pytest.approx(576 / 32768 - 1)
+
+
+def test_lab_snippet_runs_as_is(tmp_path) -> None:
+    at = run_page(LAB, {"tl_layers": "1", "tl_positions": "learned", "tl_attention": "linear", "seed": "3"})
+    (code,) = [c.value for c in at.code]
+    assert "positional='learned'" in code
+    assert "torch.manual_seed(3)" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "True" in lines  # cached and uncached decoding agree
+    n_params = TinyGPT(
+        ModelConfig(vocab_size=CharTokenizer.from_text(DEFAULT_TEXT).vocab_size, d_model=64, n_layers=1,
+                    max_seq_len=256, positional="learned", attention="linear")
+    ).n_parameters()  # fmt: skip
+    assert f"{n_params} {n_params}" in lines
