@@ -127,12 +127,12 @@ def test_rope_matches_complex_rotation_and_keeps_norms() -> None:
 def test_rope_scores_depend_only_on_relative_position(m: int, n: int, shift: int) -> None:
     gen = torch.Generator().manual_seed(m * 1000 + n)
     q, k = torch.randn(16, generator=gen, dtype=torch.float64), torch.randn(16, generator=gen, dtype=torch.float64)
-    freqs = rope_frequencies(16, 130).double()
+    freqs = rope_frequencies(16, 130, dtype=torch.float64)
 
     def score(i: int, j: int) -> float:
         return float(apply_rope(q[None], freqs[i : i + 1]) @ apply_rope(k[None], freqs[j : j + 1]).T)
 
-    assert score(m, n) == pytest.approx(score(m + shift, n + shift), rel=1e-5, abs=1e-6)  # float32 angles
+    assert score(m, n) == pytest.approx(score(m + shift, n + shift), rel=1e-9, abs=1e-12)
 
 
 # ---------------------------------------------------------------------------

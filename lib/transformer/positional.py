@@ -23,16 +23,23 @@ def sinusoidal_encoding(T: int, d: int, device: str | torch.device | None = None
     return pe
 
 
-def rope_frequencies(d_k: int, T: int, base: float = 10000.0, device: str | torch.device | None = None) -> torch.Tensor:
+def rope_frequencies(
+    d_k: int,
+    T: int,
+    base: float = 10000.0,
+    device: str | torch.device | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
     """cos and sin of the RoPE angles t·θ_i, θ_i = base^(−2i/d_k): shape (T, d_k/2, 2).
 
     Real cos/sin rather than complex numbers so it runs on every device (mps has no complex).
+    The angles are computed in float64 and rounded once, so far positions stay accurate.
     """
     if d_k % 2:
         raise ValueError(f"RoPE rotates pairs of features, so d_k must be even, got {d_k}.")
-    theta = base ** (-torch.arange(0, d_k, 2, dtype=torch.float32, device=device) / d_k)  # (d_k/2,)
-    angles = torch.arange(T, dtype=torch.float32, device=device).unsqueeze(1) * theta  # (T, d_k/2)
-    return torch.stack([angles.cos(), angles.sin()], dim=-1)
+    theta = base ** (-torch.arange(0, d_k, 2, dtype=torch.float64) / d_k)  # (d_k/2,)
+    angles = torch.arange(T, dtype=torch.float64).unsqueeze(1) * theta  # (T, d_k/2)
+    return torch.stack([angles.cos(), angles.sin()], dim=-1).to(device=device, dtype=dtype)
 
 
 def apply_rope(x: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
