@@ -6,8 +6,10 @@ then figures, the note (``note``), the snippet (``snippet``) and downloads (``cs
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -144,14 +146,32 @@ def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
 # ---------------------------------------------------------------------------
 
 
+def _to_arrow_dataset(data: pd.DataFrame, datasets: dict[str, bytes]) -> dict[str, str]:
+    """Altair data transformer: keep a chart's table as Arrow bytes, referenced by its hash.
+
+    Altair's default turns every table into JSON records (sanitising each value), which
+    Streamlit would then convert to Arrow again; this goes straight to Arrow.
+    """
+    arrow = convert_anything_to_arrow_bytes(data)
+    name = hashlib.md5(arrow, usedforsecurity=False).hexdigest()
+    datasets[name] = arrow
+    return {"name": name}
+
+
+alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
+_ALTAIR_GLOBALS = threading.Lock()  # the active data transformer is process-wide state
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing) and
-    # Streamlit converts chart data to Arrow on every call unless it already is bytes: both are
-    # done once per input here. JSON-schema validation is skipped: tests/test_viz.py validates.
-    spec = _build().to_dict(validate=False)
-    datasets = spec.get("datasets", {})
-    spec["datasets"] = {n: convert_anything_to_arrow_bytes(pd.DataFrame(rows)) for n, rows in datasets.items()}
+    # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing):
+    # the finished spec, its data already in Arrow, is cached per input. JSON-schema
+    # validation is skipped here: tests/test_viz.py validates every builder's spec.
+    figure = _build()
+    datasets: dict[str, bytes] = {}
+    with _ALTAIR_GLOBALS, alt.data_transformers.enable("garden_arrow", datasets=datasets):
+        spec = figure.to_dict(validate=False)
+    spec["datasets"] = datasets
     return spec
 
 
