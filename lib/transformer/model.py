@@ -130,7 +130,9 @@ class MultiHeadAttention(nn.Module):
             if cache.k is not None:
                 k, v = torch.cat([cache.k, k], dim=2), torch.cat([cache.v, v], dim=2)  # (B, H, T_past + T, D)
             cache.k, cache.v = k, v
-        mask = causal_mask(q.size(2), q.device, offset=k.size(2) - q.size(2)) if self.config.causal else None
+        # One new query (cached decoding) sits after every key, so it needs no mask.
+        needs_mask = self.config.causal and q.size(2) > 1
+        mask = causal_mask(q.size(2), q.device, offset=k.size(2) - q.size(2)) if needs_mask else None
         out, weights = scaled_dot_product_attention(q, k, v, mask)
         if trace is not None:
             scores = q @ k.transpose(-2, -1) / q.size(-1) ** 0.5
