@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-
-from streamlit.testing.v1 import AppTest
-
-from bench.common import BARE_PAGE, ROOT, Result, compare, page_rerun
+from bench.common import Result, compare, page_rerun
 from lib.queueing import exponential, simulate_queue
 
 PAGE = "pages/queueing_distributions.py"
@@ -43,30 +39,9 @@ def mm1_throughput_vs_ciw(repeats: int) -> Result:
     return Result(what, ours_s, "Ciw 3 (same queue, same customers)", anchor_s)
 
 
-def _mover(at: AppTest, key: str, values: list[float]):
-    cycle = itertools.cycle(values)
-
-    def move_and_rerun() -> None:
-        at.slider(key=key).set_value(next(cycle))
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-
-    return move_and_rerun
-
-
 def rerun_after_utilisation_slider(repeats: int) -> Result:
-    # page_rerun's warm-up visits only the first value, so 3 of its first timed reruns would miss
-    # the caches; visit every value once first so that this row measures cached reruns only.
-    values = [0.81, 0.82, 0.83, 0.84]
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.switch_page(PAGE)
-    ours = _mover(at.run(), "q_rho", values)
-    bare = _mover(AppTest.from_string(BARE_PAGE, default_timeout=120).run(), "x", [11, 12, 13, 14])
-    for _ in values:
-        ours()
-    ours_s, anchor_s = compare(ours, bare, repeats)
     what = "Queueing page rerun after moving 'Utilisation ρ' (every value seen before: cached)"
-    return Result(what, ours_s, "bare page with one slider", anchor_s)
+    return page_rerun(PAGE, "q_rho", [0.81, 0.82, 0.83, 0.84], what, repeats, warm_all=True)
 
 
 def rerun_after_new_utilisation(repeats: int) -> Result:

@@ -50,7 +50,7 @@ def compare(ours: Callable[[], object], anchor: Callable[[], object], repeats: i
     return statistics.median(ours_times), statistics.median(anchor_times)
 
 
-def _rerun_after_moving(at: AppTest, key: str, values: Sequence[object]) -> Callable[[], None]:
+def rerun_after_moving(at: AppTest, key: str, values: Sequence[object]) -> Callable[[], None]:
     cycle = itertools.cycle(values)
 
     def move_and_rerun() -> None:
@@ -61,12 +61,20 @@ def _rerun_after_moving(at: AppTest, key: str, values: Sequence[object]) -> Call
     return move_and_rerun
 
 
-def page_rerun(page: str, key: str, values: Sequence[object], what: str, repeats: int) -> Result:
+def page_rerun(
+    page: str, key: str, values: Sequence[object], what: str, repeats: int, *, warm_all: bool = False
+) -> Result:
     """Median AppTest rerun time of ``page`` after moving slider ``key`` through ``values``,
-    against a bare page with one slider (Streamlit's own floor), measured alternately."""
+    against a bare page with one slider (Streamlit's own floor), measured alternately.
+
+    Values cycle; with ``warm_all`` each is visited once before timing (cached reruns only).
+    """
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.switch_page(page)
-    ours = _rerun_after_moving(at.run(), key, values)
-    bare = _rerun_after_moving(AppTest.from_string(BARE_PAGE, default_timeout=120).run(), "x", [11, 12, 13, 14])
+    ours = rerun_after_moving(at.run(), key, values)
+    bare = rerun_after_moving(AppTest.from_string(BARE_PAGE, default_timeout=120).run(), "x", [11, 12, 13, 14])
+    if warm_all:  # visit every value once, so that the timed reruns all hit the caches
+        for _ in values:
+            ours()
     ours_s, anchor_s = compare(ours, bare, repeats)
     return Result(what, ours_s, "bare page with one slider", anchor_s)

@@ -105,3 +105,16 @@ def wait_for_script(page, timeout_ms: int = 60_000) -> None:
         page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=timeout_ms)
         page.wait_for_timeout(300)
     page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=timeout_ms)
+
+
+def assert_no_errors(page) -> None:
+    """Neither an exception nor an error alert is on the page."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+def wait_for_charts(page, count: int, timeout_ms: int = 60_000) -> None:
+    """Wait until at least ``count`` charts are on the page (they mount one by one on a cold server)."""
+    page.wait_for_function(
+        f"document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= {count}", timeout=timeout_ms
+    )

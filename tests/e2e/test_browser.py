@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, streamlit_server, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, streamlit_server, wait_for_charts, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -20,11 +20,9 @@ def test_overview_links_every_page(server_url, page) -> None:
 def test_markov_page_renders_its_charts(server_url, page) -> None:
     page.goto(f"{server_url}/markov_chains")
     wait_for_script(page)
-    charts = page.locator("[data-testid='stVegaLiteChart']")
-    charts.first.wait_for(state="visible", timeout=30_000)
-    assert charts.count() >= 5
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    wait_for_charts(page, 6)  # matrix, trajectory, speed; race intervals, race progress; race chain
+    assert page.locator("[data-testid='stVegaLiteChart']").first.is_visible()
+    assert_no_errors(page)
     assert page.get_by_text("Every exact value lies inside").count() + page.get_by_text("falls outside").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "markov_chains.png")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -15,8 +15,7 @@ def test_choice_models_page_renders(server_url, page) -> None:
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(state="visible", timeout=60_000)
     assert charts.count() >= 5
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)
     assert page.get_by_text("1/(1 + 2^λ) = 0.414214").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "choice_models.png")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -15,8 +15,7 @@ def test_hypothesis_page_renders_its_charts(server_url, page) -> None:
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(state="visible", timeout=30_000)
     assert charts.count() >= 8
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)
     assert page.get_by_text("The z-test rejects when p̂ is beyond").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "hypothesis_testing.png")
@@ -39,5 +38,4 @@ def test_hypothesis_page_on_simulated_flips_and_pasted_numbers(server_url, page)
     assert page.get_by_text("Flips simulated").count() == 1
     assert page.get_by_text("The coverage lab needs a known truth").count() == 1
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 7
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -15,8 +15,7 @@ def test_mle_page_renders_its_charts(server_url, page) -> None:
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(state="visible", timeout=30_000)
     assert charts.count() >= 8
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)
     assert page.get_by_text("Numeric maximum of ℓ(p)").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "mle_estimators.png")
@@ -32,5 +31,4 @@ def test_mle_page_unboxes_from_labels_via_the_url(server_url, page) -> None:
     # The table is drawn on a canvas, so check the URL-bound choice instead of its column names.
     assert page.get_by_role("radio", name="labels only").is_checked()
     assert page.get_by_text("Direction cosine").count() == 1
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -17,8 +17,7 @@ def test_queueing_page_renders_diagram_and_charts(server_url, page) -> None:
     # On a busy machine the last charts may still be mounting when the script reports done.
     page.wait_for_function("document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= 8", timeout=60_000)
     page.locator("[data-testid='stGraphVizChart']").first.wait_for(state="visible", timeout=30_000)
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)
     assert page.get_by_text("Queueing distributions", exact=True).count() >= 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "queueing_distributions.png", full_page=True)
@@ -29,5 +28,4 @@ def test_unstable_queue_says_so_from_the_url(server_url, page) -> None:
     wait_for_script(page)
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
     assert page.get_by_text("grows without bound").count() >= 1
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert_no_errors(page)
