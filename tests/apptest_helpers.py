@@ -49,6 +49,11 @@ def visible_strings(at: AppTest) -> Iterator[str]:
         yield f"{metric.label} {metric.value}"
 
 
+def metric_values(at: AppTest) -> dict[str, str]:
+    """Every ``st.metric`` on the page: label -> displayed value."""
+    return {m.label: m.value for m in at.metric}
+
+
 def _has_nan(frame: pd.DataFrame) -> bool:
     numeric = frame.select_dtypes("number")
     if numeric.isna().to_numpy().any() or not numeric.apply(lambda c: c.map(math.isfinite)).to_numpy().all():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from lib import choice as ch
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 PAGE = "pages/choice_models.py"
 SMALL = {"ch_n": "300", "ch_draws": "200"}  # keep the simulations small where the test is about something else
@@ -20,7 +20,7 @@ SMALL = {"ch_n": "300", "ch_draws": "200"}  # keep the simulations small where t
 def test_page_shows_the_red_bus_numbers() -> None:
     at = run_page(PAGE, SMALL)
     assert_clean(at)
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = metric_values(at)
     assert metrics["P(car) after: multinomial logit"] == "0.3333"
     assert metrics["P(car) after: nested logit, λ = 0.5"] == f"{1 / (1 + 2**0.5):.4f}"
     assert metrics["P(car) after: common sense: the clone splits the bus"] == "0.5000"
@@ -34,7 +34,7 @@ def test_page_shows_the_red_bus_numbers() -> None:
 def test_nested_logit_at_lambda_one_is_the_logit_on_screen() -> None:
     at = run_page(PAGE, {**SMALL, "ch_lambda": "1", "ch_v_car": "0.7", "ch_v_bus": "-0.4"})
     assert_clean(at)
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = metric_values(at)
     assert metrics["P(car) after: nested logit, λ = 1"] == metrics["P(car) after: multinomial logit"]
     expected = ch.mnl_probabilities([0.7, -0.4, -0.4])[0]
     assert metrics["P(car) after: multinomial logit"] == f"{expected:.4f}"

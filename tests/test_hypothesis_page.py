@@ -10,21 +10,17 @@ import sys
 import pytest
 
 from lib import hypothesis as ht
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 PAGE = "pages/hypothesis_testing.py"
 COUNT = "a count: k heads in n flips"
 SIMULATE = "simulate flips from a true p"
 
 
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def test_page_shows_the_test_picture_numbers() -> None:
     at = run_page(PAGE)
     assert_clean(at)
-    shown = metrics(at)
+    shown = metric_values(at)
     assert shown["Power 1 − β"] == f"{ht.power_proportion(0.5, 0.6, 100, 0.05, 'two-sided', 'z'):.4f}"
     assert shown["Exact test: power"] == f"{ht.power_proportion(0.5, 0.6, 100, 0.05, 'two-sided', 'exact'):.4f}"
     assert shown["p-value of p̂"] == f"{ht.proportion_ztest(58, 100).pvalue:.4g}"
@@ -36,7 +32,7 @@ def test_coin_count_from_the_url_gives_every_verdict() -> None:
     # pingouin's documented coin: 115 heads in 200 tosses, BF01 = 1.197.
     at = run_page(PAGE, {"ht_source": COUNT, "ht_k": "115", "ht_count_n": "200"})
     assert_clean(at)
-    assert metrics(at)["BF01"] == "1.197"
+    assert metric_values(at)["BF01"] == "1.197"
     table = at.dataframe[0].value
     assert list(table["method"])[:4] == [
         "score z-test (SE from p0)",
@@ -70,7 +66,7 @@ def test_simulated_flips_follow_the_seed() -> None:
     at = run_page(PAGE, query)
     assert_clean(at)
     expected = int(ht.simulate_flips(0.7, 300, 5).sum())
-    assert metrics(at)["Heads k"] == f"{expected:,}"
+    assert metric_values(at)["Heads k"] == f"{expected:,}"
     assert run_page(PAGE, query).metric[5].value == at.metric[5].value
 
 
@@ -191,7 +187,7 @@ def test_uploaded_csv_of_flips_is_tested() -> None:
     at.get("file_uploader")[0].upload("flips.csv", b"flip\nH\nH\nT\n1\n0\nH\n", "text/csv")
     at = at.run()
     assert_clean(at)
-    assert metrics(at)["Heads k"] == "4"
-    assert metrics(at)["Flips n"] == "6"
+    assert metric_values(at)["Heads k"] == "4"
+    assert metric_values(at)["Flips n"] == "6"
     at.get("file_uploader")[0].upload("flips.csv", b"flip\nH\nheads\n", "text/csv")
     one_error(at.run(), "H/T or 1/0")

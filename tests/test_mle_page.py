@@ -10,21 +10,25 @@ import sys
 import pytest
 
 from lib import mle
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget, url_value
+from tests.apptest_helpers import (
+    ROOT,
+    assert_clean,
+    assert_extremes_are_clean,
+    metric_values,
+    run_page,
+    set_widget,
+    url_value,
+)
 
 PAGE = "pages/mle_estimators.py"
 NEGATIVE = "negative binomial: trials until the k-th success"
 ENTER = {"mle_source": "enter counts"}
 
 
-def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def test_mle_page_defaults_show_closed_form_and_numeric_agreeing() -> None:
     at = run_page(PAGE)
     assert_clean(at)
-    metrics = _metrics(at)
+    metrics = metric_values(at)
     assert metrics["p̂ = Σk / (m·n)"] == metrics["Numeric maximum of ℓ(p)"]
     # The page's numbers are lib's numbers for the same seed.
     est = mle.binomial_mle(mle.simulate_counts("binomial", 0.3, 10, 20, seed=0), 10)
@@ -61,7 +65,7 @@ def test_mle_widgets_at_their_extremes() -> None:
 def test_negative_binomial_model_at_its_extremes(key, value) -> None:
     at = run_page(PAGE, {"mle_model": NEGATIVE, key: url_value(value)})
     assert_clean(at)
-    assert "p̂ = m·k / Σn" in _metrics(at)
+    assert "p̂ = m·k / Σn" in metric_values(at)
 
 
 def test_label_mode_with_hard_settings() -> None:
@@ -69,7 +73,7 @@ def test_label_mode_with_hard_settings() -> None:
     query = {"mle_reveal": "labels only", "mle_C": "0.001", "mle_threshold": "0.95", "mle_decimals": "1"}
     at = run_page(PAGE, {**query, "mle_budget": "2", "mle_d": "10"})
     assert_clean(at)
-    assert float(_metrics(at)["Direction cosine"]) > 0.99
+    assert float(metric_values(at)["Direction cosine"]) > 0.99
     assert any("raised to" in c.value for c in at.caption)
 
 
@@ -77,7 +81,7 @@ def test_typed_counts_are_used() -> None:
     at = run_page(PAGE, {**ENTER, "mle_n": "10"})
     at = set_widget(at, "mle_counts_binomial", "3, 5, 4")
     assert_clean(at)
-    assert _metrics(at)["p̂ = Σk / (m·n)"] == "0.400000"
+    assert metric_values(at)["p̂ = Σk / (m·n)"] == "0.400000"
     (code,) = [c.value for c in at.code]
     assert "data = np.array([3, 5, 4])  # your counts" in code
 
@@ -86,7 +90,7 @@ def test_zero_successes_is_a_documented_boundary_not_a_nan() -> None:
     at = run_page(PAGE, {**ENTER, "mle_n": "10"})
     at = set_widget(at, "mle_counts_binomial", "0 0 0")
     assert_clean(at)
-    metrics = _metrics(at)
+    metrics = metric_values(at)
     assert metrics["p̂ = Σk / (m·n)"] == "0.000000"
     assert metrics["Wald 95%"] == "0.0000 – 0.0000"
     assert metrics["Profile 95%"].startswith("0.0000 – 0.06")

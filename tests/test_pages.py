@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from pages._registry import PAGES
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 MARKOV = "pages/markov_chains.py"
 
@@ -38,7 +38,7 @@ def test_markov_page_shows_the_notes_result() -> None:
     assert "limit: **2/3** = 0.666667" in captions
     assert "limit: **1/3** = 0.333333" in captions
     assert "exact: **16/3**" in captions  # HHT vs HTT from the first flip
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = metric_values(at)
     assert metrics["Convergence rate ρ"] == "0.5"
     assert len(at.get("vega_lite_chart")) == 6
 

@@ -9,20 +9,16 @@ import sys
 
 import pytest
 
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, run_page, set_widget
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 PAGE = "pages/queueing_distributions.py"
 FAST = {"q_customers": "5000"}
 
 
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def test_default_view_shows_theory_beside_simulation() -> None:
     at = run_page(PAGE)
     assert_clean(at)
-    shown = metrics(at)
+    shown = metric_values(at)
     # Coxian(3, 2, 4; continue 0.6, 0.5): E[S] = 1/3 + 0.6 (1/2 + 0.5/4) = 0.70833…
     assert shown["Mean E[S]"] == "0.7083"
     assert shown["P(wait), exact"] == "0.8"  # M/G/1: P(wait) = ρ
@@ -45,7 +41,7 @@ def test_default_view_shows_theory_beside_simulation() -> None:
 def test_every_family_runs_and_reports_its_mean(family: str, mean: str) -> None:
     at = run_page(PAGE, {"q_family": family, **FAST})
     assert_clean(at)
-    assert metrics(at)["Mean E[S]"] == mean
+    assert metric_values(at)["Mean E[S]"] == mean
 
 
 def test_widgets_at_their_extremes() -> None:
@@ -76,14 +72,14 @@ def test_unstable_queue_says_it_grows_without_bound() -> None:
     at = run_page(PAGE, {"q_rho": "1.1", **FAST})
     assert_clean(at)
     assert any("grows without bound" in w.value for w in at.warning)
-    assert not any(label.startswith("Mean wait W_q") for label in metrics(at))
+    assert not any(label.startswith("Mean wait W_q") for label in metric_values(at))
 
 
 def test_several_servers_label_exact_and_approximate_theory() -> None:
     exact = run_page(PAGE, {"q_family": "Exponential", "q_servers": "3", **FAST})
-    assert "Mean wait W_q, exact" in metrics(exact)
+    assert "Mean wait W_q, exact" in metric_values(exact)
     approx = run_page(PAGE, {"q_servers": "3", **FAST})
-    assert "Mean wait W_q, approximation" in metrics(approx)
+    assert "Mean wait W_q, approximation" in metric_values(approx)
     assert any("simulation only" in c.value for c in approx.caption)
 
 
@@ -125,7 +121,7 @@ def test_queue_still_runs_on_the_fit_when_the_distribution_is_bad() -> None:
     at = run_page(PAGE, {"q_family": "Hypo-exponential", "q_source": "The fewest-phase fit from 3", **FAST})
     at = set_widget(at, "q_hypo_rates", "oops")
     assert len(at.error) == 1
-    assert "Simulated mean wait" in metrics(at)
+    assert "Simulated mean wait" in metric_values(at)
 
 
 @pytest.mark.parametrize(
@@ -152,8 +148,8 @@ def test_view_comes_from_the_url() -> None:
     at = run_page(PAGE, {"q_family": "Erlang", "q_erl_k": "4", "q_erl_rate": "8", "q_servers": "2", **FAST})
     assert at.selectbox(key="q_family").value == "Erlang"
     assert at.slider(key="q_erl_k").value == 4
-    assert metrics(at)["Mean E[S]"] == "0.5"
-    assert metrics(at)["SCV"] == "0.25"
+    assert metric_values(at)["Mean E[S]"] == "0.5"
+    assert metric_values(at)["SCV"] == "0.25"
 
 
 def _upload(at, content: bytes):

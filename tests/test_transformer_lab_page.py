@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
-from tests.apptest_helpers import ROOT, assert_clean, numeric_widgets, run_page, set_widget, url_value
+from tests.apptest_helpers import ROOT, assert_clean, metric_values, numeric_widgets, run_page, set_widget, url_value
 
 LAB = "pages/transformer_lab.py"
 DEFAULT_TEXT = "the cat sat on the mat."
@@ -26,7 +26,7 @@ def test_lab_default_view() -> None:
     # The parameter metric is TinyGPT.n_parameters() for the default switches.
     vocab = CharTokenizer.from_text(DEFAULT_TEXT).vocab_size
     expected = TinyGPT(ModelConfig(vocab_size=vocab, d_model=64, n_heads=4, n_layers=2, max_seq_len=256))
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = metric_values(at)
     assert metrics["Parameters"] == f"{expected.n_parameters():,}"
     assert metrics["Head size d_k"] == "16"
     assert metrics["FFN width d_ff"] == "176"  # 8/3 · 64 = 170.7, rounded up to a multiple of 8
