@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
 import torch
 
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT, train
-from lib.transformer.checkpoint import cache_dir, checkpoint_name, load_checkpoint, save_checkpoint
+from lib.transformer.checkpoint import cache_dir, load_checkpoint, save_checkpoint
 from lib.transformer.corpus import ascii_text, stdlib_corpus
 from lib.transformer.evaluation import bits, evaluate, token_log_probs, unigram_loss
+from lib.transformer.pretrained import (
+    DEFAULT_SETTINGS,
+    STDLIB_CORPUS,
+    TrainingSettings,
+    checkpoint_path,
+    corpus_id,
+    train_model,
+    trained_checkpoint,
+)
+from lib.transformer.train import learning_rate
 
 
 def test_stdlib_corpus_holds_out_whole_files() -> None:
@@ -57,11 +68,81 @@ def test_checkpoint_round_trip(tmp_path, monkeypatch) -> None:
     tok = CharTokenizer.from_text("hello world")
     config = ModelConfig(vocab_size=tok.vocab_size, d_model=16, n_heads=2, n_layers=1, max_seq_len=16)
     model = TinyGPT(config)
-    name = checkpoint_name(config, steps=10, corpus="x")
-    assert name != checkpoint_name(config, steps=11, corpus="x")
-    save_checkpoint(tmp_path / name, model, tok, {"val_loss": 1.5})
-    loaded, loaded_tok, metrics = load_checkpoint(tmp_path / name, "cpu")
+    save_checkpoint(tmp_path / "model.pt", model, tok, {"val_loss": 1.5})
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]  # the temporary file was renamed
+    loaded, loaded_tok, metrics = load_checkpoint(tmp_path / "model.pt", "cpu")
     assert loaded_tok == tok
     assert metrics == {"val_loss": 1.5}
     ids = torch.tensor([tok.encode("hello")])
     torch.testing.assert_close(loaded(ids), model.eval()(ids))
+
+
+def test_learning_rate_warms_up_then_decays_to_a_tenth() -> None:
+    rates = [learning_rate(step, 100, 1.0, warmup_steps=10) for step in range(1, 101)]
+    assert rates[:10] == pytest.approx([step / 10 for step in range(1, 11)])
+    assert all(a >= b for a, b in itertools.pairwise(rates[9:]))
+    assert rates[-1] == pytest.approx(0.1)
+    assert learning_rate(5, 10, 2.0) == pytest.approx(2.0 * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi / 2))))
+
+
+TINY = TrainingSettings(
+    d_model=32,
+    n_heads=2,
+    n_layers=1,
+    max_seq_len=32,
+    batch_size=16,
+    steps=120,
+    lr=1e-2,
+    warmup_steps=10,
+    eval_every=40,
+    eval_batches=2,
+)
+
+
+def test_train_model_learns_held_out_code_and_saves_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GARDEN_LAB_CACHE", str(tmp_path))
+    corpus = stdlib_corpus(max_chars=40_000)
+    assert trained_checkpoint(TINY) is None
+    seen = []
+    result = train_model(
+        corpus.train, corpus.validation, TINY, device="cpu", callback=seen.append, save_to=checkpoint_path(TINY)
+    )
+    assert [p.step for p in seen] == list(range(1, 121))
+    assert [p.step for p in seen if p.val_loss is not None] == [40, 80, 120] == list(result.val_steps)
+    assert result.val_losses[-1] < result.val_losses[0] < math.log(result.tokenizer.vocab_size)
+    assert result.val_losses[-1] < result.unigram_val_loss
+    assert not result.stopped_early
+    assert trained_checkpoint(TINY) == checkpoint_path(TINY)
+    model, tok, metrics = load_checkpoint(trained_checkpoint(TINY), "cpu")
+    assert tok == result.tokenizer
+    assert metrics["val_loss"] == pytest.approx(result.val_losses[-1])
+    assert model.config == TINY.model_config(tok.vocab_size)
+
+
+def test_stopping_early_still_measures_the_model() -> None:
+    corpus = stdlib_corpus(max_chars=20_000)
+    result = train_model(corpus.train, corpus.validation, TINY, device="cpu", callback=lambda p: p.step < 7)
+    assert result.stopped_early
+    assert len(result.train_losses) == 7
+    assert result.val_steps == (7,)
+
+
+def test_checkpoint_names_follow_settings_and_corpus(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GARDEN_LAB_CACHE", str(tmp_path))
+    names = {
+        checkpoint_path(),
+        checkpoint_path(TINY),
+        checkpoint_path(corpus=corpus_id("some uploaded text")),
+        checkpoint_path(corpus=corpus_id("other uploaded text")),
+    }
+    assert len(names) == 4
+    assert checkpoint_path() == checkpoint_path(DEFAULT_SETTINGS, STDLIB_CORPUS)
+    assert all(path.parent == tmp_path for path in names)
+
+
+@pytest.mark.parametrize("change", [{"steps": 0}, {"lr": 0.0}, {"lr": 2.0}, {"d_model": -4}])
+def test_bad_training_settings_are_refused(change) -> None:
+    with pytest.raises(ValueError, match="must"):
+        TrainingSettings(**change)
+    with pytest.raises(ValueError, match="at least"):
+        train_model("short", "text", TINY)

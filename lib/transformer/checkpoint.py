@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -21,12 +19,6 @@ def cache_dir() -> Path:
     if os.environ.get("GARDEN_LAB_CACHE"):
         return Path(os.environ["GARDEN_LAB_CACHE"])
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "garden-lab"
-
-
-def checkpoint_name(config: ModelConfig, **training: object) -> str:
-    """A file name that changes whenever the model or its training changes."""
-    described = json.dumps({"config": dataclasses.asdict(config), "training": training}, sort_keys=True, default=str)
-    return f"tinygpt-{hashlib.sha256(described.encode()).hexdigest()[:16]}.pt"
 
 
 def save_checkpoint(path: Path, model: TinyGPT, tokenizer: CharTokenizer, metrics: dict[str, float]) -> None:

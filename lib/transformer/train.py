@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,20 @@ def cross_entropy(model: TinyGPT, inputs: torch.Tensor, targets: torch.Tensor) -
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
 
 
+def learning_rate(step: int, steps: int, lr: float, warmup_steps: int = 0, final_fraction: float = 0.1) -> float:
+    """Linear warm-up to ``lr`` over ``warmup_steps``, then cosine decay to ``final_fraction · lr``.
+
+    Example
+    -------
+    >>> [round(learning_rate(s, 10, 1.0, warmup_steps=2), 3) for s in (1, 2, 10)]
+    [0.5, 1.0, 0.1]
+    """
+    if step <= warmup_steps:
+        return lr * step / warmup_steps
+    progress = (step - warmup_steps) / max(steps - warmup_steps, 1)  # 0 → 1 after warm-up
+    return lr * (final_fraction + (1 - final_fraction) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
 def train(
     model: TinyGPT,
     token_ids: Sequence[int] | torch.Tensor,
@@ -43,11 +58,13 @@ def train(
     batch_size: int = 32,
     seq_len: int | None = None,
     lr: float = 3e-3,
+    warmup_steps: int = 0,
     seed: int | None = 0,
     callback: Callable[[TrainStep], bool | None] | None = None,
 ) -> list[float]:
     """Train with AdamW on random windows of ``token_ids``; return the loss of every step.
 
+    The learning rate follows :func:`learning_rate` (warm-up, then cosine decay to lr / 10).
     ``callback(TrainStep)`` runs after each step; returning ``False`` stops training early
     (the page's stop button).
     """
@@ -59,9 +76,11 @@ def train(
         raise ValueError(f"steps must be at least 1, got {steps}.")
     generator = torch.Generator().manual_seed(0 if seed is None else int(seed))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    model.train()
     losses = []
     for step in range(1, steps + 1):
+        model.train()  # a callback may have evaluated the model in between
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(step, steps, lr, warmup_steps)
         inputs, targets = random_batch(data, batch_size, seq_len, generator)
         loss = cross_entropy(model, inputs.to(model.device), targets.to(model.device))
         optimizer.zero_grad(set_to_none=True)
