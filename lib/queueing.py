@@ -275,18 +275,21 @@ class PhaseType:
         jumps = np.column_stack([self.S / rates[:, None] + np.eye(n), self.exit_rates / rates])
         cumulative = np.cumsum(jumps, axis=1)
         cumulative[:, -1] = 1.0
+        # Row i shifted by i makes one increasing array, so a single searchsorted of u + phase
+        # finds every customer's next state without a (customers x states) comparison.
+        shifted = (cumulative + np.arange(n)[:, None]).ravel()
         start = np.cumsum(np.append(self.alpha, self.atom))
         start[-1] = 1.0
         state = np.minimum(np.searchsorted(start, rng.random(size), side="right"), n)
         total = np.zeros(size)
         active = np.flatnonzero(state < n)
+        phase = state[active]
         while active.size:
-            phase = state[active]
             total[active] += rng.standard_exponential(active.size) / rates[phase]
             u = rng.random(active.size)
-            nxt = np.minimum((u[:, None] >= cumulative[phase]).sum(axis=1), n)
-            state[active] = nxt
-            active = active[nxt < n]
+            nxt = np.minimum(np.searchsorted(shifted, u + phase, side="right") - phase * (n + 1), n)
+            stays = nxt < n
+            active, phase = active[stays], nxt[stays]
         return total
 
 

@@ -553,6 +553,7 @@ else:
         chart(
             line_chart,
             path,
+            cache_key=("path", queue_service, servers, rho, n_customers, seed),
             x="customer",
             y="wait",
             color="run",
@@ -608,6 +609,7 @@ else:
             chart(
                 line_chart,
                 pd.concat(frames),
+                cache_key=("wait cdf", queue_service, servers, rho, n_customers, seed),
                 x="t",
                 y="P(W_q ≤ t)",
                 color="source",
@@ -634,6 +636,7 @@ else:
             chart(
                 theory_vs_simulation,
                 frame,
+                cache_key=("by rho", queue_service, servers, rho, n_customers, seed),
                 x="ρ",
                 theory="theory",
                 estimate="simulated",
@@ -656,6 +659,7 @@ else:
             chart(
                 theory_vs_simulation,
                 frame,
+                cache_key=("by scv", queue_service.mean, servers, rho, seed),
                 x="SCV",
                 theory="theory",
                 estimate="simulated",
