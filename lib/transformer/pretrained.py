@@ -20,6 +20,7 @@ import torch
 
 from lib.device import pick_device
 from lib.transformer.checkpoint import cache_dir, save_checkpoint
+from lib.transformer.corpus import ascii_text
 from lib.transformer.evaluation import evaluate, unigram_loss
 from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
@@ -82,13 +83,15 @@ TINY_CORPUS_CHARS = 200_000
 
 @dataclass(frozen=True)
 class TrainingProgress:
-    """Reported after every step; ``val_loss`` only on evaluation steps (nats/char)."""
+    """Reported after every step; ``val_loss`` only on evaluation steps (nats/char);
+    ``unigram_val_loss`` is the baseline to beat on the same validation text."""
 
     step: int
     steps: int
     train_loss: float
     val_loss: float | None
     elapsed_s: float
+    unigram_val_loss: float | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,25 @@ def split_text(text: str, validation_fraction: float = 0.1, min_chars: int = 5_0
     return text[:cut], text[cut:]
 
 
+def read_training_text(raw: bytes, max_bytes: int = 2_000_000) -> str:
+    r"""An uploaded training file as text: UTF-8, at most ``max_bytes``, normalised by ``ascii_text``.
+
+    Example
+    -------
+    >>> read_training_text("naïve café\n".encode())
+    'na?ve caf?\n'
+    """
+    if len(raw) > max_bytes:
+        raise ValueError(f"The file has {len(raw):,} bytes; upload at most {max_bytes:,}.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"The file is not UTF-8 text (byte {err.start:,} cannot be decoded); save it as UTF-8 and upload again."
+        ) from None
+    return ascii_text(text.removeprefix("\ufeff"))
+
+
 def checkpoint_path(settings: TrainingSettings = DEFAULT_SETTINGS, corpus: str = STDLIB_CORPUS) -> Path:
     """Where the model trained with ``settings`` on ``corpus`` is (or will be) saved."""
     described = json.dumps({"settings": dataclasses.asdict(settings), "corpus": corpus}, sort_keys=True)
@@ -179,6 +201,7 @@ def train_model(
     val_steps: list[int] = []
     val_losses: list[float] = []
     start = time.perf_counter()
+    baseline = unigram_loss(train_ids.tolist(), val_ids.tolist(), tokenizer.vocab_size)
 
     def validate(step: int) -> float:
         loss = evaluate(model, val_ids, batches=settings.eval_batches, batch_size=settings.batch_size)
@@ -190,7 +213,8 @@ def train_model(
         val = validate(done.step) if done.step % settings.eval_every == 0 or done.step == settings.steps else None
         if callback is None:
             return None
-        progress = TrainingProgress(done.step, settings.steps, done.loss, val, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        progress = TrainingProgress(done.step, settings.steps, done.loss, val, elapsed, baseline)
         return callback(progress)
 
     train_losses = train(
@@ -212,7 +236,7 @@ def train_model(
         train_losses=tuple(train_losses),
         val_steps=tuple(val_steps),
         val_losses=tuple(val_losses),
-        unigram_val_loss=unigram_loss(train_ids.tolist(), val_ids.tolist(), tokenizer.vocab_size),
+        unigram_val_loss=baseline,
         wall_time_s=time.perf_counter() - start,
         stopped_early=stopped_early,
     )
