@@ -43,7 +43,8 @@ def encode_prompt(tokenizer: CharTokenizer, prompt: str) -> list[int]:
     if unknown:
         shown = ", ".join(repr(c) for c in unknown[:10]) + (" …" if len(unknown) > 10 else "")
         raise ValueError(
-            f"The prompt has {len(unknown)} character(s) the model's vocabulary lacks: {shown}; "
+            f"The prompt uses {len(unknown)} character{'s' if len(unknown) > 1 else ''} the model's vocabulary "
+            f"lacks: {shown}; "
             "use printable ASCII, newline and tab."
         )
     return tokenizer.encode(prompt)
