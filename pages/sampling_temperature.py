@@ -501,7 +501,7 @@ stage_table = pd.DataFrame(
         "e^H": [float(np.exp(s.entropy)) for s in pipeline],
     }
 )
-table_col, chart_col = st.columns([2, 3])
+table_col, chart_col = st.columns([1, 1])
 with table_col:
     st.dataframe(stage_table, hide_index=True)
     kept_now = pipeline[-1].kept
@@ -510,10 +510,13 @@ with table_col:
         final = sampling.sampling_pipeline(logits, tau, [(STAGE_NAMES[n], values[STAGE_NAMES[n]]) for n in perm])[-1]
         by_order[" → ".join(perm) or "temperature only"] = final.kept
     if len(set(by_order.values())) > 1:
+        groups = {}
+        for name, kept in by_order.items():
+            groups.setdefault(kept, []).append(name)
         st.caption(
-            f"**Order matters here:** your order keeps {kept_now} characters; "
-            + "; ".join(f"{name}: {kept}" for name, kept in by_order.items())
-            + ". Each stage renormalises, so a later stage judges a different distribution."
+            f"**Order matters here:** your order keeps {kept_now} characters. "
+            + " ".join(f"{kept} kept by {', '.join(names)}." for kept, names in sorted(groups.items()))
+            + " Each stage renormalises, so a later stage judges a different distribution."
         )
     else:
         st.caption(
@@ -598,7 +601,7 @@ else:
             "repetition rate": [s.repetition_rate for s in sets],
         }
     )
-    summary_col, plot_col = st.columns([2, 3])
+    summary_col, plot_col = st.columns([1, 1])
     with summary_col:
         st.dataframe(summary, hide_index=True)
         st.caption(

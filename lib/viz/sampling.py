@@ -54,7 +54,12 @@ def token_bars(frame: pd.DataFrame, *, temperature: float, title: str | None = N
 
     ``frame`` has ``label`` (readable character), ``rank``, ``probability``, ``at τ = 1`` and ``logit``.
     """
-    x = alt.X("label:N", title="next character (most likely first)", sort=alt.EncodingSortField("rank", op="min"))
+    x = alt.X(
+        "label:N",
+        title="next character (most likely first)",
+        sort=alt.EncodingSortField("rank", op="min"),
+        axis=alt.Axis(labelAngle=0, labelFontSize=13),
+    )
     tooltip = [
         alt.Tooltip("label:N", title="character"),
         alt.Tooltip("rank:Q"),
@@ -83,7 +88,12 @@ def pipeline_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.Char
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("label:N", title="next character", sort=alt.EncodingSortField("rank", op="min")),
+            x=alt.X(
+                "label:N",
+                title="next character",
+                sort=alt.EncodingSortField("rank", op="min"),
+                axis=alt.Axis(labelAngle=0, labelFontSize=13),
+            ),
             xOffset=alt.XOffset("stage:N", sort=stages),
             y=alt.Y("probability:Q", title="probability after the stage"),
             color=alt.Color("stage:N", scale=categorical_scale(stages), sort=stages, title="after"),
