@@ -14,6 +14,7 @@ from bench.common import Result, compare, page_rerun
 from lib.device import pick_device
 from lib.sampling import softmax
 from lib.transformer import TinyGPT, generate
+from lib.transformer.inspect import torch_threads
 from lib.transformer.pretrained import DEFAULT_SETTINGS
 from lib.transformer.train import train
 
@@ -28,17 +29,19 @@ def _default_model(device: torch.device) -> TinyGPT:
 
 
 def generation_tokens_per_second(repeats: int) -> Result:
-    """100 new characters at τ = 1 after a 16-character prompt, the default model (0.8 M parameters)."""
+    """100 new characters at τ = 1 after a 16-character prompt, the default model (0.8 M parameters),
+    on one CPU thread as the page samples (on shared cores a second thread makes it many times slower)."""
     device = pick_device("auto")
     model = _default_model(device)
     prompt = torch.randint(0, VOCAB, (1, 16), device=device)
-    ours_s, anchor_s = compare(
-        lambda: generate(model, prompt, NEW_TOKENS, temperature=1.0, seed=0, use_kv_cache=True),
-        lambda: generate(model, prompt, NEW_TOKENS, temperature=1.0, seed=0, use_kv_cache=False),
-        max(1, repeats // 2),
-    )
+    with torch_threads(1 if device.type == "cpu" else None):
+        ours_s, anchor_s = compare(
+            lambda: generate(model, prompt, NEW_TOKENS, temperature=1.0, seed=0, use_kv_cache=True),
+            lambda: generate(model, prompt, NEW_TOKENS, temperature=1.0, seed=0, use_kv_cache=False),
+            max(1, repeats // 2),
+        )
     return Result(
-        f"generate {NEW_TOKENS} chars with KV cache ({device.type}): {NEW_TOKENS / ours_s:,.0f} chars/s",
+        f"generate {NEW_TOKENS} chars, KV cache ({device.type}, 1 thread): {NEW_TOKENS / ours_s:,.0f} chars/s",
         ours_s,
         f"no cache: {NEW_TOKENS / anchor_s:,.0f} chars/s",
         anchor_s,
@@ -79,6 +82,29 @@ def training_steps_per_second(repeats: int) -> Result:
     )
 
 
+def training_threads(repeats: int) -> Result:
+    """The same 5 default-settings steps on one CPU thread against torch's default thread count."""
+    device = pick_device("auto")
+    data = torch.randint(0, VOCAB, (200_000,))
+    model = _default_model(device)
+    default_threads = torch.get_num_threads()
+
+    def steps() -> None:
+        train(model, data, TRAIN_STEPS, batch_size=DEFAULT_SETTINGS.batch_size, lr=DEFAULT_SETTINGS.lr, seed=0)
+
+    def one_thread() -> None:
+        with torch_threads(1):
+            steps()
+
+    ours_s, anchor_s = compare(one_thread, steps, max(1, repeats // 3))
+    return Result(
+        f"{TRAIN_STEPS} training steps on 1 thread: {TRAIN_STEPS / ours_s:.2f} steps/s",
+        ours_s,
+        f"{default_threads} threads: {TRAIN_STEPS / anchor_s:.2f} steps/s",
+        anchor_s,
+    )
+
+
 def softmax_batch(repeats: int) -> Result:
     """Softmax with temperature 0.7 over 10,000 rows of 97 logits (stable, with the τ = 0 branch)."""
     logits = np.random.default_rng(0).normal(0, 5, (10_000, VOCAB))
@@ -109,6 +135,7 @@ def rerun_after_new_tau(repeats: int) -> Result:
 BENCHMARKS = [
     generation_tokens_per_second,
     training_steps_per_second,
+    training_threads,
     softmax_batch,
     rerun_after_tau_slider,
     rerun_after_new_tau,
