@@ -363,7 +363,7 @@ with prompt_col:
         key="sp_prompt",
         value="import os\n\n\ndef main():\n    ",
         max_chars=1_000,
-        height=110,
+        height=150,
         help="Text the model continues (printable ASCII, newlines and tabs); only the last 128 characters are seen.",
     )
 with tau_col:
@@ -410,6 +410,7 @@ cols[3].metric(
     frame["label"].iloc[0],
     delta=f"p = {frame['probability'].iloc[0]:.3f}",
     delta_color="off",
+    delta_arrow="off",
     help="At τ = 0 this character gets all the mass (greedy decoding); tied maxima share it.",
 )
 chart(
