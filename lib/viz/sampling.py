@@ -26,7 +26,7 @@ def loss_curve_chart(
         alt.Chart(history)
         .mark_line(point=alt.OverlayMarkDef(size=14))
         .encode(
-            x=alt.X("step:Q", title="training step"),
+            x=alt.X("step:Q", title="training step", axis=alt.Axis(format="d")),
             y=alt.Y("loss:Q", title=f"cross-entropy ({unit} per character)", scale=alt.Scale(zero=False)),
             color=alt.Color("curve:N", scale=categorical_scale(domain), title=None),
             tooltip=[alt.Tooltip("curve:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", title=unit, format=".4f")],
