@@ -255,6 +255,11 @@ if not trained and not (snap is not None and snap.active):
             train_slot.empty()
             if joined:
                 st.toast("Someone is already training this model: you are watching the same run.")
+    busy = [other for other in runner.jobs() if other.key != str(path) and other.snapshot().active]
+    if busy and not (snap is not None and snap.active):
+        note_col.caption(
+            f"{len(busy)} other training run(s) on this server right now: one runs at a time, so yours would wait."
+        )
     elif snap is not None and snap.state == STOPPED:
         note_col.info("The last run was stopped before the end, so nothing was saved: train again to keep a model.")
     elif snap is not None and snap.error:
@@ -309,6 +314,10 @@ def training_status(was_active: bool) -> None:
             title="Cross-entropy while training (dashed: unigram baseline and the 1.8 nats target)",
         )
     if current.active:
+        st.caption(
+            "This run belongs to the server: anyone who opens this model watches the same run, and it goes on "
+            "if you leave the page."
+        )
         st.button(
             "Stop",
             key="sp_stop",
