@@ -50,7 +50,7 @@ def generation_tokens_per_second(repeats: int) -> Result:
 
 def training_steps_per_second(repeats: int) -> Result:
     """5 steps of lib.transformer.train at the default settings (batch 32 × 128 characters) against the
-    same steps in a bare torch loop (AdamW, F.cross_entropy; no schedule, no clipping)."""
+    same steps in a bare torch loop (AdamW, F.cross_entropy; no schedule, no clipping), both on one thread."""
     device = pick_device("auto")
     data = torch.randint(0, VOCAB, (200_000,))
     model = _default_model(device)
@@ -73,9 +73,11 @@ def training_steps_per_second(repeats: int) -> Result:
             optimizer.step()
         model.eval()
 
-    ours_s, anchor_s = compare(ours, bare, max(1, repeats // 3))
+    # One thread on CPU: with two, other tenants of a shared machine decide the timings (see training_threads).
+    with torch_threads(1 if device.type == "cpu" else None):
+        ours_s, anchor_s = compare(ours, bare, max(1, repeats // 3))
     return Result(
-        f"{TRAIN_STEPS} training steps, default settings ({device.type}): {TRAIN_STEPS / ours_s:.2f} steps/s",
+        f"{TRAIN_STEPS} training steps, default settings ({device.type}, 1 thread): {TRAIN_STEPS / ours_s:.2f} steps/s",
         ours_s,
         f"bare torch loop: {TRAIN_STEPS / anchor_s:.2f} steps/s",
         anchor_s,
