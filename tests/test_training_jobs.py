@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +25,7 @@ from lib.transformer.pretrained import (
     trained_checkpoint,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 WAIT = 30  # seconds; a job that takes longer is a failure, not a slow machine
 
 
@@ -192,3 +197,25 @@ def test_train_and_save_saves_only_whole_runs(tmp_path, monkeypatch) -> None:
     _, tokenizer, metrics = load_checkpoint(path, "cpu")
     assert tokenizer == whole.tokenizer
     assert metrics["val_loss"] == pytest.approx(whole.val_losses[-1])
+
+
+def test_the_interpreter_exits_while_a_job_runs(tmp_path) -> None:
+    # Work that only ends when asked to stop: without the exit hook the process would never end.
+    script = tmp_path / "exit.py"
+    script.write_text(
+        "import time\n"
+        "from lib.transformer.jobs import JobRunner\n"
+        "runner = JobRunner()\n"
+        "def work(report):\n"
+        "    while report('tick'):\n"
+        "        time.sleep(0.05)\n"
+        "    return 'stopped'\n"
+        "job, _ = runner.submit('forever', work)\n"
+        "while job.snapshot().progress is None:\n"
+        "    time.sleep(0.05)\n"
+        "print(job.snapshot().state)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "running"

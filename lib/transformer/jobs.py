@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -160,6 +161,12 @@ class JobRunner:
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="garden-job")
         self._lock = threading.Lock()
         self._jobs: dict[Hashable, Job] = {}
+        # At interpreter exit the executor waits for its running job: ask every job to stop first, so
+        # stopping the server does not wait minutes for a training run. Hooks run last-registered first.
+        register = getattr(threading, "_register_atexit", None)
+        if register is not None:
+            runner = weakref.ref(self)
+            register(lambda: (r := runner()) is not None and r.stop_all())
 
     def submit(self, key: Hashable, work: Work) -> tuple[Job, bool]:
         """Start (or queue) ``work`` under ``key``; if a job with that key is queued or running,
@@ -204,10 +211,14 @@ class JobRunner:
                 ahead += other.snapshot().active
             return max(ahead - self.max_workers + 1, 0)
 
-    def shutdown(self, wait: bool = True) -> None:
-        """Stop every job and the worker threads."""
+    def stop_all(self) -> None:
+        """Ask every job to stop (queued ones never start)."""
         for job in self.jobs():
             job.stop()
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop every job and the worker threads."""
+        self.stop_all()
         self._executor.shutdown(wait=wait, cancel_futures=True)
 
     def _forget_old(self) -> None:
