@@ -86,9 +86,31 @@ def logits_for(model_key: str, ids: tuple[int, ...], _model: TinyGPT) -> np.ndar
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def samples_for(model_key: str, prompt: str, temperature: float, n: int, n_new: int, seed: int, _model, _tokenizer):
+def samples_for(
+    model_key: str,
+    prompt: str,
+    temperature: float,
+    n: int,
+    n_new: int,
+    seed: int,
+    truncation: tuple,
+    _model,
+    _tokenizer,
+):
+    top_k, top_p, min_p = truncation
     with torch_threads(1):
-        return sample_texts(_model, _tokenizer, prompt, temperature=temperature, n_samples=n, n_new=n_new, seed=seed)
+        return sample_texts(
+            _model,
+            _tokenizer,
+            prompt,
+            temperature=temperature,
+            n_samples=n,
+            n_new=n_new,
+            seed=seed,
+            top_k=top_k,
+            top_p=top_p,
+            min_p=min_p,
+        )
 
 
 def stdlib_texts(max_chars: int | None):
@@ -583,6 +605,17 @@ with len_col:
         help="New characters per sample (the prompt's tail fills the rest of the 128-character context).",
     )
 
+truncate = bound(
+    st.toggle,
+    "Also truncate with the stages chosen in section 3",
+    key="sp_gen_truncate",
+    value=False,
+    help=(
+        "Off: temperature only. On: the top-k, top-p and min-p selected above are applied too, in the order "
+        "temperature → top-k → top-p → min-p (how lib.transformer.generate applies them, whatever the order above)."
+    ),
+)
+truncation = tuple(values[STAGE_NAMES[name]] if truncate and name in stage_order else None for name in STAGE_NAMES)
 seed = global_seed()
 if not temperatures:
     st.info("Choose at least one temperature to sample at.")
@@ -591,7 +624,7 @@ else:
     progress = st.progress(0.0, text="Sampling…") if len(temperatures) * n_samples * n_new > 2_000 else None
     sets = []
     for i, t in enumerate(temperatures):
-        sets.append(samples_for(model_key, prompt, t, n_samples, n_new, seed, model, tokenizer))
+        sets.append(samples_for(model_key, prompt, t, n_samples, n_new, seed, truncation, model, tokenizer))
         if progress is not None:
             progress.progress((i + 1) / len(temperatures), text=f"Sampled τ = {t:g}")
     if progress is not None:
@@ -631,7 +664,7 @@ else:
         chart(
             quality_diversity_chart,
             summary,
-            cache_key=(model_key, prompt, tuple(temperatures), n_samples, n_new, seed),
+            cache_key=(model_key, prompt, tuple(temperatures), n_samples, n_new, seed, truncation),
             title="Quality vs diversity: higher τ writes more varied, less likely text",
         )
 

@@ -164,3 +164,16 @@ def test_snippet_runs_as_is(saved_cache, tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "loaded" in result.stdout
     assert "entropy" in result.stdout
+
+
+def test_generation_can_use_the_truncation_stages(saved_cache) -> None:
+    # top-k 1 leaves one candidate: every temperature then writes the greedy text.
+    at = run_page(PAGE, {**FAST, "sp_top_k": "1"})
+    plain = next(t.value for t in at.dataframe if "distinct-2" in t.value.columns)
+    at.toggle(key="sp_gen_truncate").set_value(True)
+    at = at.run()
+    assert_clean(at)
+    truncated = next(t.value for t in at.dataframe if "distinct-2" in t.value.columns)
+    assert truncated["distinct-2"].nunique() == 1
+    assert truncated["mean log-prob"].round(9).nunique() == 1
+    assert plain["distinct-2"].nunique() > 1  # without truncation the temperatures differ
