@@ -9,11 +9,12 @@ import sys
 import time
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.pretrained import TrainingSettings, checkpoint_path, train_model
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page
+from tests.apptest_helpers import ROOT, ROUTER, assert_clean, assert_extremes_are_clean, metric_values, run_page
 
 PAGE = "pages/sampling_temperature.py"
 # Small enough to train in a second; context 128 like the real model so every sample length fits.
@@ -177,3 +178,16 @@ def test_generation_can_use_the_truncation_stages(saved_cache) -> None:
     assert truncated["distinct-2"].nunique() == 1
     assert truncated["mean log-prob"].round(9).nunique() == 1
     assert plain["distinct-2"].nunique() > 1  # without truncation the temperatures differ
+
+
+def test_the_view_comes_from_the_url(saved_cache) -> None:
+    at = AppTest.from_file(ROUTER, default_timeout=120)
+    for key, value in {**FAST, "sp_tau": "0.35", "sp_stages": ["min-p", "top-k"], "sp_temps": ["0.0", "2.0"]}.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at = at.run()
+    assert_clean(at)
+    assert at.slider(key="sp_tau").value == 0.35
+    assert at.multiselect(key="sp_stages").value == ["min-p", "top-k"]
+    summary = next(t.value for t in at.dataframe if "distinct-2" in t.value.columns)
+    assert summary["temperature"].tolist() == [0.0, 2.0]
