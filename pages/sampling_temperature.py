@@ -40,6 +40,7 @@ from pages._common import (
     page_header,
     plain,
     selected_device,
+    show_error,
     snippet,
 )
 
@@ -248,7 +249,17 @@ path = checkpoint_path(settings, corpus)
 runner = job_runner()
 job = runner.get(str(path))
 snap = job.snapshot() if job is not None else None
-trained = path.is_file()
+loaded = None
+if path.is_file():
+    try:
+        loaded = trained_model(str(path), path.stat().st_mtime, device)
+    except Exception as err:  # a damaged or foreign file: say so, work on the untrained model, offer to retrain
+        show_error(
+            ValueError(
+                f"The saved model {path.name} could not be loaded ({type(err).__name__}); train again to replace it."
+            )
+        )
+trained = loaded is not None
 
 if not trained and not (snap is not None and snap.active):
     train_col, note_col = st.columns([1, 4])
@@ -353,7 +364,7 @@ if snap is not None and snap.active:
     training_status(True)
 
 if trained:
-    model, tokenizer, metrics = trained_model(str(path), path.stat().st_mtime, device)
+    model, tokenizer, metrics = loaded
     model_key = f"{path}:{path.stat().st_mtime}"
     val = metrics["val_loss"]
     verdict = "meets" if val <= TARGET_NATS else "misses"

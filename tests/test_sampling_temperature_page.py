@@ -191,3 +191,13 @@ def test_the_view_comes_from_the_url(saved_cache) -> None:
     assert at.multiselect(key="sp_stages").value == ["min-p", "top-k"]
     summary = next(t.value for t in at.dataframe if "distinct-2" in t.value.columns)
     assert summary["temperature"].tolist() == [0.0, 2.0]
+
+
+def test_a_damaged_checkpoint_gives_one_error_and_the_untrained_model(empty_cache) -> None:
+    checkpoint_path().write_bytes(b"not a torch file")
+    at = run_page(PAGE, FAST)
+    assert_clean(at, allow_errors=True)
+    (error,) = [e.value for e in at.error]
+    assert "could not be loaded" in error
+    assert any("untrained" in w.value for w in at.warning)
+    assert at.button(key="sp_train")  # training again replaces the file
