@@ -466,25 +466,35 @@ st.caption("␣ is a space, ↵ a newline, ⇥ a tab. Hover a bar for its probab
 
 st.subheader("Why log-sum-exp: the same logits, softmax computed naively")
 rows = []
+WORDS = {"overflow": "overflow: ∞ / ∞ = not a number", "underflow": "underflow: 0 / 0 = not a number"}
+top_logit = float(np.max(logits))
 for name, dtype in (("float64", np.float64), ("float32 (what models use)", np.float32)):
     threshold = sampling.overflow_threshold(dtype)
+    failure = sampling.naive_softmax_failure(logits, tau, dtype=dtype)
     if tau == 0:
-        largest, naive_text = "∞ (division by τ = 0)", "∞ / ∞: undefined, not a number"
+        largest = "± ∞ (division by τ = 0)"
     else:
-        naive = sampling.naive_softmax(logits, tau, dtype=dtype)
-        top = float(np.max(logits)) / tau
-        largest = f"{top:,.2f}" + (" > " if top > threshold else " ≤ ") + f"{threshold:.2f}"
-        finite = np.all(np.isfinite(naive))
-        naive_text = f"p max = {float(np.max(naive)):.6f}" if finite else "overflow: ∞ / ∞ = not a number"
+        largest = f"{top_logit / tau:,.2f}" + (" > " if top_logit / tau > threshold else " ≤ ") + f"{threshold:.2f}"
+    if failure is None:
+        naive_text = f"p max = {float(np.max(sampling.naive_softmax(logits, tau, dtype=dtype))):.6f}"
+    else:
+        naive_text = WORDS[failure]
     rows.append({"precision": name, "largest z/τ vs overflow limit": largest, "naive exp(z/τ) / Σ": naive_text})
 table = pd.DataFrame(rows).assign(**{"log-sum-exp softmax": f"p max = {float(np.max(probs)):.6f} (always finite)"})
 st.dataframe(table, hide_index=True)
-limit32 = float(np.max(logits)) / sampling.overflow_threshold(np.float32)
-st.caption(
-    f"This model's largest logit here is {float(np.max(logits)):.2f}, so a naive float32 softmax overflows for "
-    f"τ < {limit32:.4f} and float64 for τ < {float(np.max(logits)) / sampling.overflow_threshold():.4f}; at τ = 0 "
-    "the division itself is infinite. Subtracting the largest logit first keeps every exponent ≤ 0."
-)
+if top_logit > 0:
+    st.caption(
+        f"This model's largest logit here is {top_logit:.2f}, so a naive float32 softmax overflows for "
+        f"τ < {top_logit / sampling.overflow_threshold(np.float32):.4f} and float64 for "
+        f"τ < {top_logit / sampling.overflow_threshold():.4f}; at τ = 0 the division itself is infinite. "
+        "Subtracting the largest logit first keeps every exponent ≤ 0 and the largest term exactly 1."
+    )
+else:
+    st.caption(
+        f"Every logit here is negative (the largest is {top_logit:.2f}), so the naive exp never overflows; as τ "
+        "shrinks every term underflows to 0 instead (0 / 0). Subtracting the largest logit first makes the "
+        "largest term exactly 1, so neither can happen."
+    )
 
 # --- 3. Truncation pipeline -----------------------------------------------------------------------
 st.header("3 · Truncation: temperature → top-k → top-p → min-p")

@@ -162,3 +162,14 @@ def test_temperature_never_changes_the_order(x: np.ndarray, tau: float) -> None:
     assert p[i] >= p[j]
     assert p1[i] >= p1[j]
     assert sampling.entropy(sampling.softmax(x, tau * 2)) >= sampling.entropy(p) - 1e-9  # hotter = flatter
+
+
+def test_naive_softmax_fails_by_overflow_or_underflow() -> None:
+    assert sampling.naive_softmax_failure([5.0, 1.0], 0.05, np.float32) == "overflow"  # 100 > 88.7
+    assert sampling.naive_softmax_failure([5.0, 1.0], 0.05) is None  # but < 709.8
+    assert sampling.naive_softmax_failure([5.0, 1.0], 0.0) == "overflow"
+    assert sampling.naive_softmax_failure([-5.0, -6.0], 0.001) == "underflow"  # exp(-5000) = 0, twice
+    assert sampling.naive_softmax_failure([-5.0, -6.0], 0.0) == "underflow"
+    for logits, tau in (([5.0, 1.0], 0.05), ([-5.0, -6.0], 0.001)):
+        assert np.isnan(sampling.naive_softmax(logits, tau, dtype=np.float32)).any()
+        assert np.isfinite(sampling.softmax(logits, tau)).all()
