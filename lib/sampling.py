@@ -63,14 +63,46 @@ def softmax(logits: ArrayLike, temperature: float = 1.0) -> np.ndarray:
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
-def naive_softmax(logits: ArrayLike, temperature: float = 1.0) -> np.ndarray:
+def naive_softmax(logits: ArrayLike, temperature: float = 1.0, dtype: type = np.float64) -> np.ndarray:
     """exp(z/τ) / Σ exp(z/τ) without the max trick: overflows to inf/inf = NaN for large z/τ.
 
-    Shown on the page beside :func:`softmax` to demonstrate why log-sum-exp exists.
+    Shown on the page beside :func:`softmax` to demonstrate why log-sum-exp exists. exp
+    overflows once z/τ exceeds log(max float): 709.78 in float64, 88.72 in ``np.float32``
+    (the precision models compute in).
     """
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        weights = np.exp(np.asarray(logits, dtype=float) / temperature)
+        weights = np.exp(np.asarray(logits, dtype=dtype) / dtype(temperature))
         return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def naive_softmax_failure(logits: ArrayLike, temperature: float, dtype: type = np.float64) -> str | None:
+    """Why :func:`naive_softmax` fails here: "overflow" (a term is ∞, so ∞/∞), "underflow" (every term
+    is 0, so 0/0), or None when it is finite. τ = 0 divides by zero: "overflow" if a logit is positive.
+
+    Example
+    -------
+    >>> naive_softmax_failure([800.0, 0.0], 1.0), naive_softmax_failure([-800.0, -900.0], 1.0)
+    ('overflow', 'underflow')
+    """
+    x = _as_logits(logits)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        weights = np.exp(x.astype(dtype) / dtype(temperature))
+    if np.isinf(weights).any():
+        return "overflow"
+    if not (weights > 0).any():
+        return "underflow"
+    return None
+
+
+def overflow_threshold(dtype: type = np.float64) -> float:
+    """The largest x with exp(x) finite in ``dtype``: log of its largest number (709.78 for float64).
+
+    Example
+    -------
+    >>> round(overflow_threshold(np.float32), 2)
+    88.72
+    """
+    return float(np.log(np.finfo(dtype).max))
 
 
 def entropy(probs: ArrayLike, base: float = np.e) -> np.ndarray | float:

@@ -35,6 +35,18 @@ PAGES = (
         uses_torch=True,
     ),
     PageInfo(
+        path="pages/sampling_temperature.py",
+        title="Sampling temperature",
+        icon=":material/thermostat:",
+        section="Deep learning",
+        summary=(
+            "Train a tiny character-level GPT on Python's standard library (or your text) in the background, then "
+            "see what temperature, top-k, top-p and min-p do to its next-character distribution, why softmax needs "
+            "log-sum-exp, and how τ trades quality against diversity in the text it writes."
+        ),
+        uses_torch=True,
+    ),
+    PageInfo(
         path="pages/hypothesis_testing.py",
         title="Hypothesis testing",
         icon=":material/balance:",

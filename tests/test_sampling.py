@@ -138,3 +138,38 @@ def test_text_diversity_metrics() -> None:
     assert sampling.repetition_rate("abcdef", 2) == 0.0
     with pytest.raises(ValueError, match="too short"):
         sampling.distinct_n(["a"], 2)
+
+
+def test_naive_softmax_overflows_exactly_past_the_threshold() -> None:
+    # exp(x) is finite up to log(max float): 709.78 in float64, 88.72 in float32.
+    assert sampling.overflow_threshold() == pytest.approx(709.782712893384)
+    assert sampling.overflow_threshold(np.float32) == pytest.approx(88.72284, rel=1e-6)
+    z = np.array([8.0, 3.0, -2.0])
+    tau = 8.0 / 100  # largest z/τ = 100: past float32's limit, far below float64's
+    assert np.isnan(sampling.naive_softmax(z, tau, dtype=np.float32)).any()
+    np.testing.assert_allclose(sampling.naive_softmax(z, tau), sampling.softmax(z, tau))
+    assert np.isfinite(sampling.softmax(z.astype(np.float32), tau)).all()
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is harmless
+        np.testing.assert_array_equal(sampling.softmax(np.array([1e6, -1e6]), 1e-6), [1.0, 0.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=logit_vectors, tau=st.floats(0.05, 20))
+def test_temperature_never_changes_the_order(x: np.ndarray, tau: float) -> None:
+    p, p1 = sampling.softmax(x, tau), sampling.softmax(x)
+    # Where the logits differ, the probabilities keep their order (up to underflow to equal values).
+    i, j = np.argmax(x), np.argmin(x)
+    assert p[i] >= p[j]
+    assert p1[i] >= p1[j]
+    assert sampling.entropy(sampling.softmax(x, tau * 2)) >= sampling.entropy(p) - 1e-9  # hotter = flatter
+
+
+def test_naive_softmax_fails_by_overflow_or_underflow() -> None:
+    assert sampling.naive_softmax_failure([5.0, 1.0], 0.05, np.float32) == "overflow"  # 100 > 88.7
+    assert sampling.naive_softmax_failure([5.0, 1.0], 0.05) is None  # but < 709.8
+    assert sampling.naive_softmax_failure([5.0, 1.0], 0.0) == "overflow"
+    assert sampling.naive_softmax_failure([-5.0, -6.0], 0.001) == "underflow"  # exp(-5000) = 0, twice
+    assert sampling.naive_softmax_failure([-5.0, -6.0], 0.0) == "underflow"
+    for logits, tau in (([5.0, 1.0], 0.05), ([-5.0, -6.0], 0.001)):
+        assert np.isnan(sampling.naive_softmax(logits, tau, dtype=np.float32)).any()
+        assert np.isfinite(sampling.softmax(logits, tau)).all()

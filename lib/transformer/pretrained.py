@@ -20,6 +20,7 @@ import torch
 
 from lib.device import pick_device
 from lib.transformer.checkpoint import cache_dir, save_checkpoint
+from lib.transformer.corpus import ascii_text
 from lib.transformer.evaluation import evaluate, unigram_loss
 from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
@@ -71,16 +72,26 @@ class TrainingSettings:
 
 DEFAULT_SETTINGS = TrainingSettings()
 
+#: A run that takes seconds (about 30 k parameters, 60 steps on a 200,000-character slice of the
+#: standard library): for a quick look, and for the page's tests. It learns spaces and indentation,
+#: not Python.
+TINY_SETTINGS = TrainingSettings(
+    d_model=32, n_heads=2, n_layers=2, batch_size=8, steps=60, lr=1e-2, warmup_steps=10, eval_every=20, eval_batches=2
+)
+TINY_CORPUS_CHARS = 200_000
+
 
 @dataclass(frozen=True)
 class TrainingProgress:
-    """Reported after every step; ``val_loss`` only on evaluation steps (nats/char)."""
+    """Reported after every step; ``val_loss`` only on evaluation steps (nats/char);
+    ``unigram_val_loss`` is the baseline to beat on the same validation text."""
 
     step: int
     steps: int
     train_loss: float
     val_loss: float | None
     elapsed_s: float
+    unigram_val_loss: float | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,47 @@ class TrainingResult:
 def corpus_id(text: str) -> str:
     """A short fingerprint of an uploaded training text (its SHA-256)."""
     return "text-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stdlib_corpus_name(max_chars: int | None = None) -> str:
+    """The corpus name of the standard library, or of its first ``max_chars`` training characters."""
+    return STDLIB_CORPUS if max_chars is None else f"{STDLIB_CORPUS}-first-{int(max_chars)}"
+
+
+def split_text(text: str, validation_fraction: float = 0.1, min_chars: int = 5_000) -> tuple[str, str]:
+    """Split an uploaded text by position: the first 90 % trains, the last 10 % validates.
+
+    Example
+    -------
+    >>> train, val = split_text("ab" * 5_000)
+    >>> len(train), len(val)
+    (9000, 1000)
+    """
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction must lie in (0, 1), got {validation_fraction}.")
+    if len(text) < min_chars:
+        raise ValueError(f"The training text has {len(text):,} characters; it needs at least {min_chars:,}.")
+    cut = round(len(text) * (1 - validation_fraction))
+    return text[:cut], text[cut:]
+
+
+def read_training_text(raw: bytes, max_bytes: int = 2_000_000) -> str:
+    r"""An uploaded training file as text: UTF-8, at most ``max_bytes``, normalised by ``ascii_text``.
+
+    Example
+    -------
+    >>> read_training_text("naïve café\n".encode())
+    'na?ve caf?\n'
+    """
+    if len(raw) > max_bytes:
+        raise ValueError(f"The file has {len(raw):,} bytes; upload at most {max_bytes:,}.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"The file is not UTF-8 text (byte {err.start:,} cannot be decoded); save it as UTF-8 and upload again."
+        ) from None
+    return ascii_text(text.removeprefix("\ufeff"))
 
 
 def checkpoint_path(settings: TrainingSettings = DEFAULT_SETTINGS, corpus: str = STDLIB_CORPUS) -> Path:
@@ -149,6 +201,7 @@ def train_model(
     val_steps: list[int] = []
     val_losses: list[float] = []
     start = time.perf_counter()
+    baseline = unigram_loss(train_ids.tolist(), val_ids.tolist(), tokenizer.vocab_size)
 
     def validate(step: int) -> float:
         loss = evaluate(model, val_ids, batches=settings.eval_batches, batch_size=settings.batch_size)
@@ -160,7 +213,8 @@ def train_model(
         val = validate(done.step) if done.step % settings.eval_every == 0 or done.step == settings.steps else None
         if callback is None:
             return None
-        progress = TrainingProgress(done.step, settings.steps, done.loss, val, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        progress = TrainingProgress(done.step, settings.steps, done.loss, val, elapsed, baseline)
         return callback(progress)
 
     train_losses = train(
@@ -182,10 +236,30 @@ def train_model(
         train_losses=tuple(train_losses),
         val_steps=tuple(val_steps),
         val_losses=tuple(val_losses),
-        unigram_val_loss=unigram_loss(train_ids.tolist(), val_ids.tolist(), tokenizer.vocab_size),
+        unigram_val_loss=baseline,
         wall_time_s=time.perf_counter() - start,
         stopped_early=stopped_early,
     )
     if save_to is not None:
         save_checkpoint(save_to, model, tokenizer, result.metrics)
+    return result
+
+
+def train_and_save(
+    train_text: str,
+    validation_text: str,
+    settings: TrainingSettings,
+    path: Path,
+    *,
+    device: str = "auto",
+    callback: Callable[[TrainingProgress], bool | None] | None = None,
+) -> TrainingResult:
+    """:func:`train_model`, saving the model at ``path`` only if the run was not stopped early.
+
+    The checkpoint's name promises the whole run of ``settings``; a stopped run is returned but
+    never saved under it.
+    """
+    result = train_model(train_text, validation_text, settings, device=device, callback=callback)
+    if not result.stopped_early:
+        save_checkpoint(path, result.model, result.tokenizer, result.metrics)
     return result

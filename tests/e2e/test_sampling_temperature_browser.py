@@ -1,0 +1,31 @@
+"""The Sampling temperature page in a real headless Chromium: the τ slider moved with the keyboard
+reruns the page, the charts are drawn, nothing fails, screenshot saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, wait_for_charts, wait_for_script
+
+pytestmark = pytest.mark.e2e
+
+
+def test_sampling_temperature_moves_tau_with_the_keyboard(server_url, page) -> None:
+    page.goto(f"{server_url}/sampling_temperature?sp_n_samples=2&sp_n_new=40")
+    wait_for_script(page, timeout_ms=120_000)
+    wait_for_charts(page, 3)
+    assert page.get_by_text("Torch device").count() >= 1  # uses_torch: the sidebar's device selector
+    tau = page.locator("[data-testid='stSlider']").filter(has_text="Temperature τ").locator("input[type='range']")
+    tau.focus()
+    for _ in range(4):  # 1.00 -> 1.20 in steps of 0.05
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url("**sp_tau=1.2**", timeout=30_000)
+    wait_for_script(page, timeout_ms=120_000)
+    assert tau.input_value() == "1.2"
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.first.wait_for(state="visible", timeout=60_000)
+    assert charts.count() >= 3
+    assert page.get_by_role("heading", name="2 · Temperature: the next character").count() == 1
+    assert_no_errors(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "sampling_temperature.png")
