@@ -24,6 +24,8 @@ from typing import Literal
 import numpy as np
 from scipy import special, stats
 
+from lib.uploads import check_csv_width
+
 Alternative = Literal["two-sided", "greater", "less"]
 ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 TWO_SIDED_RULES: tuple[str, ...] = ("minlike", "central")
@@ -1165,6 +1167,7 @@ def read_csv_column(content: bytes | str, column: str | None = None, kind: str =
     text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
     if not text.strip():
         raise ValueError("The CSV file is empty.")
+    check_csv_width(text)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError):

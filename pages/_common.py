@@ -7,6 +7,7 @@ then figures, the note (``note``), the snippet (``snippet``) and downloads (``cs
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import string
 import threading
@@ -60,7 +61,31 @@ def page_header(title: str, intro: str) -> None:
 
 def bound(widget: Callable[..., T], label: str, *, key: str, **kwargs: Any) -> T:
     """Create ``widget`` with its value bound to the URL (``?key=value``), so a link reproduces the view."""
+    if getattr(widget, "__name__", "") == "number_input":
+        _drop_infinite_url_number(key)
     return widget(label, key=key, bind="query-params", **kwargs)
+
+
+def _drop_infinite_url_number(key: str) -> None:
+    """Remove ``?key=inf`` (or ``1e999``) from the URL before a number input reads it.
+
+    Streamlit 1.67 ignores URL values a number input cannot take (text, NaN, out of range),
+    but an integer input converts infinity with ``int()`` and raises ``OverflowError``: a
+    shared link such as ``?seed=inf`` would crash every page. The binding seeds widgets from
+    the URL as it was when the session started, so the value is dropped there too (Streamlit's
+    own way of clearing an invalid bound value); the widget then shows its default.
+    """
+    raw = st.query_params.get(key)
+    try:
+        infinite = raw is not None and math.isinf(float(raw))
+    except ValueError:
+        return
+    if infinite:
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+
+        with get_session_state().query_params() as params:
+            params.remove_param(key)
+            params._initial_query_params.pop(key, None)  # private: no public API clears the seed
 
 
 def shared_sidebar(*, uses_torch: bool) -> None:
