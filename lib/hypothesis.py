@@ -863,10 +863,13 @@ def parse_numbers(text: str, max_values: int = 100_000) -> np.ndarray:
     values = []
     for token in tokens:
         try:
-            values.append(float(token))
+            value = float(token)
         except ValueError:
+            value = None
+        if value is None or not np.isfinite(value):
             shown = token if len(token) <= 20 else token[:19] + "…"
-            raise ValueError(f"Every entry must be a number; {shown!r} is not.") from None
+            raise ValueError(f"Every entry must be a number (finite numbers only); {shown!r} is not.")
+        values.append(value)
     return np.asarray(values)
 
 
