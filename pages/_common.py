@@ -13,13 +13,13 @@ import string
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import altair as alt
-import numpy as np
-import pandas as pd
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+if TYPE_CHECKING:  # imported where used: the overview needs none of them (cold start)
+    import altair as alt
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -177,13 +177,14 @@ def _to_arrow_dataset(data: pd.DataFrame, datasets: dict[str, bytes]) -> dict[st
     Altair's default turns every table into JSON records (sanitising each value), which
     Streamlit would then convert to Arrow again; this goes straight to Arrow.
     """
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
     arrow = convert_anything_to_arrow_bytes(data)
     name = hashlib.md5(arrow, usedforsecurity=False).hexdigest()
     datasets[name] = arrow
     return {"name": name}
 
 
-alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
 _ALTAIR_GLOBALS = threading.Lock()  # the active data transformer is process-wide state
 
 
@@ -192,10 +193,15 @@ def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin])
     # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing):
     # the finished spec, its data already in Arrow, is cached per input. JSON-schema
     # validation is skipped here: tests/test_viz.py validates every builder's spec.
+    import altair as alt
+
     figure = _build()
     datasets: dict[str, bytes] = {}
-    with _ALTAIR_GLOBALS, alt.data_transformers.enable("garden_arrow", datasets=datasets):
-        spec = figure.to_dict(validate=False)
+    with _ALTAIR_GLOBALS:
+        if "garden_arrow" not in alt.data_transformers.names():  # registered on first use: see the imports
+            alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
+        with alt.data_transformers.enable("garden_arrow", datasets=datasets):
+            spec = figure.to_dict(validate=False)
     spec["datasets"] = datasets
     return spec
 
@@ -248,6 +254,8 @@ def note(title: str = "The note: where this comes from") -> Iterator[None]:
 
 def _literal(value: Any) -> str:
     """Python source for a value: numpy scalars become plain numbers so the snippet needs no numpy."""
+    import numpy as np
+
     if isinstance(value, np.generic):
         value = value.item()
     return repr(value)

@@ -39,3 +39,26 @@ def test_every_registered_page_exists_and_every_page_is_registered() -> None:
     assert registered <= on_disk
     assert on_disk - registered == {"pages/overview.py"}
     assert all(info.section in SECTIONS for info in PAGES)
+
+
+TORCH_PROBE = """
+import sys
+from streamlit.testing.v1 import AppTest
+from pages._registry import PAGES
+at = AppTest.from_file("dashboard.py", default_timeout=120).run()
+assert not at.exception and at.title[0].value == "Garden Lab", at.exception
+print("overview", "torch" in sys.modules, "altair" in sys.modules)
+for info in PAGES:
+    if not info.uses_torch:
+        at = AppTest.from_file("dashboard.py", default_timeout=120)
+        at.switch_page(info.path)
+        assert not at.run().exception, info.path
+print("statistics pages", "torch" in sys.modules)
+"""
+
+
+def test_torch_is_imported_only_by_pages_that_use_it() -> None:
+    # Cold start: the overview imports neither torch (~3 s) nor altair (~0.4 s); pages not flagged
+    # uses_torch never import torch, whatever their lib modules pull in.
+    out = subprocess.run([sys.executable, "-c", TORCH_PROBE], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["overview", "False", "False", "statistics", "pages", "False"], out.stdout
