@@ -62,3 +62,30 @@ def test_torch_is_imported_only_by_pages_that_use_it() -> None:
     # uses_torch never import torch, whatever their lib modules pull in.
     out = subprocess.run([sys.executable, "-c", TORCH_PROBE], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["overview", "False", "False", "statistics", "pages", "False"], out.stdout
+
+
+def _unbounded_caches(source: str) -> list[int]:
+    """Lines where st.cache_data / st.cache_resource is used without max_entries or ttl."""
+    import ast
+
+    tree = ast.parse(source)
+    called = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("cache_data", "cache_resource"):
+            call = called.get(id(node))
+            if call is None or not {k.arg for k in call.keywords} & {"max_entries", "ttl"}:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_every_cache_is_bounded() -> None:
+    # One server process serves every user: an unbounded cache grows with every new input.
+    for path in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py")]:
+        assert _unbounded_caches(path.read_text()) == [], f"{path.name}: cache without max_entries/ttl"
+
+
+def test_the_cache_check_catches_an_unbounded_cache() -> None:
+    assert _unbounded_caches("import streamlit as st\n@st.cache_data\ndef f(): pass\n") == [2]
+    assert _unbounded_caches("@st.cache_resource(show_spinner=False)\ndef f(): pass\n") == [1]
+    assert _unbounded_caches("g = st.cache_data(ttl=60)(f)\nh = st.cache_data(max_entries=3)(f)\n") == []
