@@ -53,9 +53,9 @@ def wait_healthy(server: Server, timeout: float = 60.0) -> float:
 
 
 @contextmanager
-def streamlit_server(*extra: str, log: Path | None = None) -> Iterator[Server]:
-    """``streamlit run dashboard.py`` on a free port of 127.0.0.1 (the repository's config otherwise)."""
-    port = free_port()
+def streamlit_server(*extra: str, log: Path | None = None, port: int | None = None) -> Iterator[Server]:
+    """``streamlit run dashboard.py`` on 127.0.0.1:``port`` (default: a free port) with the repository's config."""
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", *extra]
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
