@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from lib.uploads import check_csv_width
+
 MAX_DRAWS = 200_000
 LAMBDA_BOUNDS = (0.02, 5.0)  # estimation range for λ; λ > 1 flags a nesting inconsistent with utility maximisation
 
@@ -1276,6 +1278,7 @@ def fit_choice_csv(content: bytes | str, layout: str = "long", nest: Sequence[st
     alone); empty fits the conditional logit only. Any problem with the file is one ``ValueError``.
     """
     raw = content.encode() if isinstance(content, str) else bytes(content)
+    check_csv_width(raw)
     try:
         frame = pd.read_csv(io.BytesIO(raw))
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError):

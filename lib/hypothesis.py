@@ -24,6 +24,8 @@ from typing import Literal
 import numpy as np
 from scipy import special, stats
 
+from lib.uploads import check_csv_width
+
 Alternative = Literal["two-sided", "greater", "less"]
 ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 TWO_SIDED_RULES: tuple[str, ...] = ("minlike", "central")
@@ -861,10 +863,13 @@ def parse_numbers(text: str, max_values: int = 100_000) -> np.ndarray:
     values = []
     for token in tokens:
         try:
-            values.append(float(token))
+            value = float(token)
         except ValueError:
+            value = None
+        if value is None or not np.isfinite(value):
             shown = token if len(token) <= 20 else token[:19] + "…"
-            raise ValueError(f"Every entry must be a number; {shown!r} is not.") from None
+            raise ValueError(f"Every entry must be a number (finite numbers only); {shown!r} is not.")
+        values.append(value)
     return np.asarray(values)
 
 
@@ -1165,6 +1170,7 @@ def read_csv_column(content: bytes | str, column: str | None = None, kind: str =
     text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
     if not text.strip():
         raise ValueError("The CSV file is empty.")
+    check_csv_width(text)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError):

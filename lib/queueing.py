@@ -33,6 +33,8 @@ import pandas as pd
 from scipy import integrate
 from scipy import stats as sps
 
+from lib.uploads import check_csv_width
+
 _TOL = 1e-9
 MAX_PHASES = 60
 MAX_CUSTOMERS = 5_000_000
@@ -862,6 +864,7 @@ def read_service_times(data: bytes | str, column: str = "service_time") -> np.nd
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data)
     if not text.strip():
         raise ValueError("The uploaded file is empty; it needs a column of service times.")
+    check_csv_width(text)
     try:
         frame = pd.read_csv(io.StringIO(text), nrows=MAX_UPLOAD_ROWS + 1, skip_blank_lines=True)
     except (ValueError, pd.errors.ParserError):

@@ -7,18 +7,19 @@ then figures, the note (``note``), the snippet (``snippet``) and downloads (``cs
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import string
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import altair as alt
-import numpy as np
-import pandas as pd
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+if TYPE_CHECKING:  # imported where used: the overview needs none of them (cold start)
+    import altair as alt
+    import pandas as pd
 
 T = TypeVar("T")
 
@@ -60,7 +61,31 @@ def page_header(title: str, intro: str) -> None:
 
 def bound(widget: Callable[..., T], label: str, *, key: str, **kwargs: Any) -> T:
     """Create ``widget`` with its value bound to the URL (``?key=value``), so a link reproduces the view."""
+    if getattr(widget, "__name__", "") == "number_input":
+        _drop_infinite_url_number(key)
     return widget(label, key=key, bind="query-params", **kwargs)
+
+
+def _drop_infinite_url_number(key: str) -> None:
+    """Remove ``?key=inf`` (or ``1e999``) from the URL before a number input reads it.
+
+    Streamlit 1.67 ignores URL values a number input cannot take (text, NaN, out of range),
+    but an integer input converts infinity with ``int()`` and raises ``OverflowError``: a
+    shared link such as ``?seed=inf`` would crash every page. The binding seeds widgets from
+    the URL as it was when the session started, so the value is dropped there too (Streamlit's
+    own way of clearing an invalid bound value); the widget then shows its default.
+    """
+    raw = st.query_params.get(key)
+    try:
+        infinite = raw is not None and math.isinf(float(raw))
+    except ValueError:
+        return
+    if infinite:
+        from streamlit.runtime.state.session_state_proxy import get_session_state
+
+        with get_session_state().query_params() as params:
+            params.remove_param(key)
+            params._initial_query_params.pop(key, None)  # private: no public API clears the seed
 
 
 def shared_sidebar(*, uses_torch: bool) -> None:
@@ -152,13 +177,14 @@ def _to_arrow_dataset(data: pd.DataFrame, datasets: dict[str, bytes]) -> dict[st
     Altair's default turns every table into JSON records (sanitising each value), which
     Streamlit would then convert to Arrow again; this goes straight to Arrow.
     """
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
     arrow = convert_anything_to_arrow_bytes(data)
     name = hashlib.md5(arrow, usedforsecurity=False).hexdigest()
     datasets[name] = arrow
     return {"name": name}
 
 
-alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
 _ALTAIR_GLOBALS = threading.Lock()  # the active data transformer is process-wide state
 
 
@@ -167,10 +193,15 @@ def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin])
     # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing):
     # the finished spec, its data already in Arrow, is cached per input. JSON-schema
     # validation is skipped here: tests/test_viz.py validates every builder's spec.
+    import altair as alt
+
     figure = _build()
     datasets: dict[str, bytes] = {}
-    with _ALTAIR_GLOBALS, alt.data_transformers.enable("garden_arrow", datasets=datasets):
-        spec = figure.to_dict(validate=False)
+    with _ALTAIR_GLOBALS:
+        if "garden_arrow" not in alt.data_transformers.names():  # registered on first use: see the imports
+            alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
+        with alt.data_transformers.enable("garden_arrow", datasets=datasets):
+            spec = figure.to_dict(validate=False)
     spec["datasets"] = datasets
     return spec
 
@@ -223,6 +254,8 @@ def note(title: str = "The note: where this comes from") -> Iterator[None]:
 
 def _literal(value: Any) -> str:
     """Python source for a value: numpy scalars become plain numbers so the snippet needs no numpy."""
+    import numpy as np
+
     if isinstance(value, np.generic):
         value = value.item()
     return repr(value)

@@ -118,3 +118,19 @@ def wait_for_charts(page, count: int, timeout_ms: int = 60_000) -> None:
     page.wait_for_function(
         f"document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= {count}", timeout=timeout_ms
     )
+
+
+def move_slider_with_keyboard(page, index: int = 0, timeout_ms: int = 60_000) -> str:
+    """Focus the ``index``-th slider of the main area, press ArrowRight and wait for the rerun.
+
+    Returns the slider's new value (as the thumb reports it); the caller checks the page after.
+    """
+    thumb = page.locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']").nth(index)
+    before_url, before = page.url, thumb.input_value()
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("url => window.location.href !== url", arg=before_url, timeout=timeout_ms)
+    wait_for_script(page, timeout_ms)
+    after = thumb.input_value()
+    assert after != before, f"the slider did not move from {before}"
+    return after

@@ -1,0 +1,361 @@
+"""Concurrent users: one server, N websocket sessions moving sliders across every page.
+
+    python -m bench.load --sessions 20 --seconds 120
+    python -m bench.load --sessions 2 --seconds 5          # the smoke test's size
+
+Each session is a lightweight client of Streamlit's own protocol (protobuf over
+``ws://host/_stcore/stream``), as the browser's frontend is: it opens a page
+(``BackMsg.rerun_script`` with the page's name), reads ``ForwardMsg`` deltas until
+``script_finished``, collects the page's sliders (id, range, step, value), then "moves a slider":
+a rerun whose ``widget_states`` carry one slider's new value, timed until ``script_finished``.
+Every rerun is checked to have really run: the deltas include that slider echoing the new value.
+After a few moves the session opens the next page. Users think between moves (``--think``).
+Before the sessions start, every page is opened once (imports and first cache entries, as on
+a server that has been up a while); those first opens are printed separately.
+
+Errors: an exception element in any delta, a rerun that does not finish (``--timeout``), or a
+closed connection. Memory: the server's resident set size (``/proc/<pid>/status``) before the
+sessions start and after they stop. Caches are bounded (``max_entries``), so it must level off.
+
+Then a second experiment (``--heavy-seconds``): one light client moves a cached slider on the
+Markov page alone, then again while another client keeps rerunning the heaviest page settings
+(the queueing simulation at its largest size and the transformer lab at 256 tokens); the light
+client's p50/p95 are printed for both phases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import statistics
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.server import streamlit_server, wait_healthy
+from pages._registry import PAGES
+
+PAGE_NAMES = [Path(info.path).stem for info in PAGES]
+MOVES_PER_PAGE = 4
+# The heaviest reruns found: the queueing simulation at its largest size, the transformer at 256 tokens.
+HEAVY = [  # (page, URL, the slider the heavy user moves: each new value is a new, uncached computation)
+    ("queueing_distributions", "q_customers=500000&q_servers=3", "q_customers"),
+    ("transformer_lab", "tl_example=Your+own+text&tl_text=" + "abcdefghij" * 25 + "abcdef&tl_layers=8", "tl_d_model"),
+]
+LIGHT = ("markov_chains", "mc_steps")
+WIDGET_ELEMENTS = {"slider", "number_input", "text_input", "selectbox", "radio", "checkbox", "file_uploader", "button"}
+WIDGET_ELEMENTS |= {"download_button", "multiselect", "toggle", "text_area"}
+
+
+class RerunError(Exception):
+    pass
+
+
+@dataclass
+class Slider:
+    id: str
+    key: str
+    low: float
+    high: float
+    step: float
+    value: float
+
+
+@dataclass
+class Run:
+    """What one script run sent back."""
+
+    elements: int = 0
+    texts: list[str] = field(default_factory=list)  # markdown, captions, headings
+    output: object = field(default_factory=lambda: hashlib.sha1(usedforsecurity=False))  # digest of non-widgets
+    exceptions: list[str] = field(default_factory=list)
+    sliders: dict[str, Slider] = field(default_factory=dict)
+    page_hash: str = ""
+
+
+class Session:
+    """One user's websocket session (the browser's protocol, no browser)."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.timeout = timeout
+        self.page_hash = ""
+        self.sliders: dict[str, Slider] = {}
+        self.query: dict[str, str] = {}  # the page's URL parameters, as the browser's address bar has them
+        self.ws = None
+
+    async def __aenter__(self) -> Session:
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**27)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.ws.close()
+
+    async def _rerun(self, state: ClientState) -> Run:
+        message = BackMsg()
+        message.rerun_script.CopyFrom(state)
+        await self.ws.send(message.SerializeToString())
+        run = Run()
+        deadline = time.monotonic() + self.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RerunError(f"no script_finished within {self.timeout:g} s")
+            forward = ForwardMsg()
+            forward.ParseFromString(await asyncio.wait_for(self.ws.recv(), left))
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":  # st.navigation's page (new_session carries another hash)
+                run.page_hash = forward.navigation.page_script_hash
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                run.elements += 1
+                element = forward.delta.new_element
+                what = element.WhichOneof("type")
+                if what in ("markdown", "heading"):
+                    run.texts.append(getattr(element, what).body)
+                elif what == "metric":
+                    run.texts.append(element.metric.label)
+                if what not in WIDGET_ELEMENTS:
+                    run.output.update(element.SerializeToString())
+                if what == "exception":
+                    run.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
+                elif what == "slider" and not element.slider.options and element.slider.id:
+                    s = element.slider
+                    value = (s.value if s.set_value else s.default) or s.default
+                    key = s.id.rsplit("-", 1)[-1]
+                    run.sliders[s.id] = Slider(s.id, key, s.min, s.max, s.step, float(value[0]))
+            elif kind == "script_finished":
+                status = forward.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    run.exceptions.append("compile error")
+                return run
+
+    async def open(self, page: str, query: str = "") -> Run:
+        """Open ``page`` as a browser does on navigation (the URL's query string seeds its widgets)."""
+        run = await self._rerun(ClientState(query_string=query, page_name=page))
+        self.page_hash = run.page_hash or self.page_hash
+        self.sliders = run.sliders
+        self.query = dict(urllib.parse.parse_qsl(query))
+        if not run.elements:
+            raise RerunError(f"opening {page} drew nothing")
+        return run
+
+    async def move(self, slider: Slider, value: float) -> Run:
+        """Move one slider to ``value``, as the frontend does: the widget's new state, and the URL
+        with the bound widget's new value. The deltas do not echo a widget's value (the browser
+        holds it), so callers check the output changed (``Run.output``) or a text that names it.
+        """
+        self.query[slider.key] = str(int(value)) if float(value).is_integer() else repr(value)
+        state = ClientState(page_script_hash=self.page_hash, query_string=urllib.parse.urlencode(self.query))
+        state.widget_states.widgets.append(WidgetState(id=slider.id, double_array_value={"data": [value]}))
+        run = await self._rerun(state)
+        if not run.elements:
+            raise RerunError(f"moving {slider.key} to {value} drew nothing")
+        if run.page_hash != self.page_hash:
+            raise RerunError(f"moving {slider.key} to {value} ran another page")
+        for moved in run.sliders.values():
+            if moved.key == slider.key:
+                moved.value = value
+        self.sliders = run.sliders or self.sliders
+        return run
+
+
+def next_value(slider: Slider, rng: random.Random) -> float:
+    """One step left or right, inside the range (as ArrowLeft / ArrowRight would)."""
+    step = slider.step or (slider.high - slider.low) / 100
+    up = slider.value + step <= slider.high and (rng.random() < 0.5 or slider.value - step < slider.low)
+    value = slider.value + step if up else slider.value - step
+    return round(value, 10)
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    opens: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    reruns: int = 0
+    changed: int = 0  # reruns whose output differs from the run before: the new value was used
+
+
+async def user(url: str, index: int, stop_at: float, stats: Stats, think: float, timeout: float) -> None:
+    rng = random.Random(index)
+    pages = PAGE_NAMES[index % len(PAGE_NAMES) :] + PAGE_NAMES[: index % len(PAGE_NAMES)]
+    try:
+        async with Session(url, timeout) as session:
+            while time.monotonic() < stop_at:
+                for page in pages:
+                    start = time.perf_counter()
+                    run = await session.open(page)
+                    stats.opens.append(time.perf_counter() - start)
+                    previous = run.output.digest()
+                    stats.errors += [f"{page} (open): {e}" for e in run.exceptions]
+                    for _ in range(MOVES_PER_PAGE):
+                        if time.monotonic() >= stop_at or not session.sliders:
+                            break
+                        await asyncio.sleep(rng.expovariate(1 / think) if think else 0)
+                        slider = rng.choice(list(session.sliders.values()))
+                        value = next_value(slider, rng)
+                        start = time.perf_counter()
+                        run = await session.move(slider, value)
+                        stats.latencies.setdefault(page, []).append(time.perf_counter() - start)
+                        stats.reruns += 1
+                        stats.changed += run.output.digest() != previous
+                        previous = run.output.digest()
+                        stats.errors += [f"{page} ({slider.key}={value}): {e}" for e in run.exceptions]
+                    if time.monotonic() >= stop_at:
+                        break
+    except (TimeoutError, RerunError, OSError, websockets.ConnectionClosed) as err:
+        stats.errors.append(f"session {index}: {type(err).__name__}: {err}")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "no reruns"
+    p50, p95 = statistics.median(values) * 1e3, percentile(values, 95) * 1e3
+    return f"p50 {p50:7.0f} ms   p95 {p95:7.0f} ms   n {len(values):5d}"
+
+
+async def light_latencies(url: str, seconds: float, timeout: float) -> list[float]:
+    """A light user moving a cached slider back and forth on the Markov page, as fast as it reruns."""
+    page, key = LIGHT
+    latencies: list[float] = []
+    async with Session(url, timeout) as session:
+        await session.open(page)
+        slider = next(s for s in session.sliders.values() if s.key == key)
+        values = [slider.value + slider.step, slider.value]
+        stop_at = time.monotonic() + seconds
+        while time.monotonic() < stop_at:
+            value = values[len(latencies) % 2]
+            start = time.perf_counter()
+            run = await session.move(slider, value)
+            latencies.append(time.perf_counter() - start)
+            if not any(f"by step {value:g}" in text for text in run.texts):  # the page used the new value
+                found = [text for text in run.texts if "by step" in text]
+                raise RerunError(f"the Markov page did not recompute for {key}={value:g}: {found}, {run.elements}")
+            await asyncio.sleep(0.2)
+    return latencies
+
+
+async def heavy_user(url: str, stop: asyncio.Event, timeout: float, durations: list[float]) -> None:
+    rng = random.Random(1)
+    async with Session(url, timeout) as session:
+        while not stop.is_set():
+            for page, query, key in HEAVY:
+                await session.open(page, query)
+                for _ in range(2):
+                    slider = next(s for s in session.sliders.values() if s.key == key)
+                    start = time.perf_counter()
+                    await session.move(slider, next_value(slider, rng))
+                    durations.append(time.perf_counter() - start)
+                    if stop.is_set():
+                        return
+
+
+async def heavy_experiment(url: str, seconds: float, timeout: float) -> None:
+    alone = await light_latencies(url, seconds, timeout)
+    stop, durations = asyncio.Event(), []
+    heavy = asyncio.create_task(heavy_user(url, stop, timeout, durations))
+    await asyncio.sleep(2)  # let the heavy work start
+    beside = await light_latencies(url, seconds, timeout)
+    stop.set()
+    await heavy
+    print(f"\nheavy work beside a light user ({seconds:g} s each phase):")
+    print(f"  light user alone (Markov, cached slider):     {summary(alone)}")
+    print(f"  light user beside the heavy one:               {summary(beside)}")
+    print(f"  heavy reruns (queueing ~500,000 customers, transformer 256 tokens): {summary(durations)}")
+
+
+async def warm_up(url: str, timeout: float) -> dict[str, float]:
+    """Open every page once (imports, first cache entries), as a server that has been up a while."""
+    times = {}
+    async with Session(url, timeout) as session:
+        for page in PAGE_NAMES:
+            start = time.perf_counter()
+            await session.open(page)
+            times[page] = time.perf_counter() - start
+    return times
+
+
+async def load(url: str, sessions: int, seconds: float, think: float, timeout: float) -> Stats:
+    stats = Stats()
+    stop_at = time.monotonic() + seconds
+    await asyncio.gather(*(user(url, i, stop_at, stats, think, timeout) for i in range(sessions)))
+    return stats
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's moves (s)")
+    parser.add_argument("--timeout", type=float, default=120, help="a rerun slower than this is an error (s)")
+    parser.add_argument("--heavy-seconds", type=float, default=20, help="0 skips the heavy-work experiment")
+    parser.add_argument("--url", help="use a running server instead of starting one (no memory figures)")
+    args = parser.parse_args(argv)
+
+    def run(url: str, pid: int | None) -> int:
+        if pid:
+            print(f"server RSS when started: {rss_mib(pid):.0f} MiB")
+        warm = asyncio.run(warm_up(url, args.timeout))
+        print("warm-up, first open of each page: " + ", ".join(f"{p} {t:.1f} s" for p, t in warm.items()))
+        if pid:
+            before = rss_mib(pid)
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        wall = time.perf_counter()
+        stats = asyncio.run(load(url, args.sessions, args.seconds, args.think, args.timeout))
+        wall = time.perf_counter() - wall
+        load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"\n{args.sessions} sessions for {wall:.0f} s (think time {args.think:g} s): {stats.reruns} slider reruns"
+        )
+        for page in PAGE_NAMES:
+            print(f"  {page:24s} {summary(stats.latencies.get(page, []))}")
+        everything = [x for values in stats.latencies.values() for x in values]
+        print(f"  {'all slider reruns':24s} {summary(everything)}")
+        print(f"  {'page opens':24s} {summary(stats.opens)}")
+        print(f"reruns whose output changed (the new value was used): {stats.changed} of {stats.reruns}")
+        print(f"errors: {len(stats.errors)}")
+        for error in stats.errors[:20]:
+            print(f"  {error}")
+        if pid:
+            print(f"server RSS: {before:.0f} MiB before the sessions (after the warm-up), {rss_mib(pid):.0f} MiB after")
+        print(f"load average at the end: {load_avg}")
+        if args.heavy_seconds:
+            asyncio.run(heavy_experiment(url, args.heavy_seconds, args.timeout))
+            if pid:
+                print(f"server RSS after the heavy experiment: {rss_mib(pid):.0f} MiB")
+        return 1 if stats.errors or not stats.reruns else 0
+
+    if args.url:
+        return run(args.url, None)
+    with streamlit_server() as server:
+        wait_healthy(server)
+        return run(server.url, server.pid)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
