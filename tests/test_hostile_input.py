@@ -66,6 +66,7 @@ class Widget:
     kind: str  # one of INPUT_CALLS
     query: dict[str, str] = field(default_factory=dict)  # URL parameters that make the widget appear
     sidebar: bool = False
+    upload_name: str = "data.csv"  # uploads must carry an extension the uploader accepts
 
 
 MARKOV = "pages/markov_chains.py"
@@ -74,6 +75,7 @@ CHOICE = "pages/choice_models.py"
 HYPO = "pages/hypothesis_testing.py"
 MLE = "pages/mle_estimators.py"
 TRANSFORMER = "pages/transformer_lab.py"
+SAMPLING = "pages/sampling_temperature.py"
 Q_FAST = {"q_customers": "5000"}
 CH_SMALL = {"ch_n": "300", "ch_draws": "200"}
 COUNT = {"ht_source": "a count: k heads in n flips"}
@@ -108,6 +110,13 @@ WIDGETS: dict[str, Widget] = {
     ),
     "mle_C": Widget(MLE, "number_input"),
     "tl_text": Widget(TRANSFORMER, "text_input", OWN_TEXT),
+    "sp_prompt": Widget(SAMPLING, "text_area", {"sp_n_samples": "1", "sp_n_new": "10"}),
+    "sp_upload": Widget(
+        SAMPLING,
+        "file_uploader",
+        {"sp_source": "upload", "sp_n_samples": "1", "sp_n_new": "10"},
+        upload_name="data.txt",
+    ),
     **{
         f"tl_kv_{name}": Widget(TRANSFORMER, "number_input")
         for name in ("layers", "heads", "dhead", "groups", "latent", "rope", "seq", "batch")
@@ -221,12 +230,12 @@ def test_text_input_survives_garbage(key: str) -> None:
     widget = WIDGETS[key]
     at = run_page(widget.page, widget.query)
     assert_clean(at)
-    box = at.text_input(key=key)
+    box = getattr(at, widget.kind)(key=key)
     for payload in TEXT_PAYLOADS:
         box.set_value(payload)
         at.run()
         assert_survives(at, f"{key} = {_short(payload)}", payload)
-        box = at.text_input(key=key)
+        box = getattr(at, widget.kind)(key=key)
         cap = box.proto.max_chars
         expected = payload[:cap] if cap else payload
         assert box.value == expected, "the server cuts text to max_chars"
@@ -268,7 +277,7 @@ def test_uploader_survives_garbage_files(key: str) -> None:
     at = run_page(widget.page, widget.query)
     assert_clean(at)
     for name, content in CSV_PAYLOADS.items():
-        at.file_uploader(key=key).set_value(("data.csv", content, "text/csv"))
+        at.file_uploader(key=key).set_value((widget.upload_name, content, "text/plain"))
         at.run()
         assert_survives(at, f"{key}: {name}")
     at.file_uploader(key=key).set_value(None)
