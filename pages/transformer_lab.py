@@ -1,5 +1,7 @@
 """Transformer lab: the notes' transformer block by block, every modern choice a switch."""
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -9,7 +11,7 @@ from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
 from lib.viz import line_chart, pmf_bars
-from lib.viz.transformer import matrix_heatmap, show_token
+from lib.viz.transformer import block_labels, matrix_heatmap, show_token
 from pages._common import (
     bound,
     cached,
@@ -25,6 +27,7 @@ from pages._common import (
 )
 
 MAX_TOKENS = 256  # also the model's max_seq_len
+MAX_SIDE = 64  # heatmaps draw at most 64 × 64 cells: longer axes are pooled into blocks of positions
 EXAMPLES = {
     "A short sentence": "the cat sat on the mat.",
     "Repeating pattern": "abcabcabcabcabcabcabcabc",
@@ -67,6 +70,41 @@ def inspect_text(settings: tuple, seed: int, device: str, ids: tuple[int, ...]) 
     with torch.no_grad():
         embedded = model.embed(tensor)[0]
     return {"maps": ti.attention_maps(model, tensor), "norms": ti.norm_outputs(embedded)}
+
+
+def heatmap(
+    values: np.ndarray,
+    rows: tuple[str, Sequence[str] | None],
+    cols: tuple[str, Sequence[str] | None],
+    *,
+    how: str = "max",
+    value_title: str,
+    **kwargs,
+) -> ti.PooledMatrix:
+    """Draw a matrix, pooled into at most MAX_SIDE blocks per side; ``rows``/``cols`` are (prefix, tokens)."""
+    pooled = ti.pool_matrix(values, MAX_SIDE, how)
+    if pooled.pooled:
+        value_title = f"{value_title} ({how} of {pooled.block[0]}×{pooled.block[1]} cells)"
+    chart(
+        matrix_heatmap,
+        pooled.values,
+        block_labels(pooled.row_edges, *rows),
+        block_labels(pooled.col_edges, *cols),
+        value_title=value_title,
+        **kwargs,
+    )
+    return pooled
+
+
+def pooling_note(pooled: ti.PooledMatrix, what: str) -> str:
+    """One sentence saying how a pooled chart was reduced ("" when nothing was pooled)."""
+    if not pooled.pooled:
+        return ""
+    (R, C), (br, bc) = pooled.values.shape, pooled.block
+    return (
+        f"{what} {R} × {C} blocks of {br} × {bc} cells, each the **{pooled.how}** of its block "
+        "(hover a cell for the positions it covers); the CSV has every cell. "
+    )
 
 
 def choice(label: str, key: str, help_text: str) -> str:
@@ -218,406 +256,461 @@ st.caption(
     f"**{T} tokens**, vocabulary of **{tokenizer.vocab_size}** characters "
     f"({plain(' '.join(show_token(c) for c in tokenizer.vocabulary))}); torch runs on **{device}**."
 )
-
-# --- 1. Shapes and parameters ---------------------------------------------------------------------
-st.header("1 · Shapes and parameters")
-trace = shape_trace(config, T)
-counts = parameter_counts(config)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Parameters", f"{model.n_parameters():,}", help="TinyGPT.n_parameters(): the sum of the table on the right.")
+m1.metric("Parameters", f"{model.n_parameters():,}", help="TinyGPT.n_parameters(): the sum of the parameter table.")
 m2.metric("Head size d_k", config.head_size, help="d_model / heads: the size of each query, key and value.")
 m3.metric("FFN width d_ff", ti.ffn_hidden_size(config), help="4·C for GELU, 8/3·C rounded up to 8 for SwiGLU.")
 m4.metric("Attention cells per layer", f"{config.n_heads * T * T:,}", help="H·T² scores: what grows with length.")
-shape_col, count_col = st.columns([3, 2])
-with shape_col:
-    shown = trace.assign(shape=trace["shape"].map(lambda s: " × ".join(map(str, s))))
-    st.dataframe(shown.drop(columns="module"), hide_index=True, height=420)
-    st.caption("B batch, T tokens, C = d_model, H heads, D = d_k, F = d_ff, V vocabulary.")
-with count_col:
-    st.dataframe(counts, hide_index=True, height=300)
-    sizes = ffn_sizes(d_model)
-    st.markdown("**SwiGLU's 8/3 rule** (one FFN at this d_model)")
-    st.dataframe(sizes, hide_index=True, column_config={"vs GELU 4·C": st.column_config.NumberColumn(format="%.3f")})
-    st.caption(
-        f"Copying d_ff = 4·C into SwiGLU costs {sizes['vs GELU 4·C'][1]:.2f}× the GELU FFN; "
-        f"d_ff = {sizes['d_ff'][2]} (8/3·C rounded up to a multiple of 8) brings it to {sizes['vs GELU 4·C'][2]:.3f}×."
-    )
-download_cols = st.columns(2)
-with download_cols[0]:
-    csv_download(shown.drop(columns="module"), "shape_trace.csv", "Download the shape trace (CSV)", key="tl_dl_shapes")
-with download_cols[1]:
-    csv_download(counts, "parameter_counts.csv", "Download the parameter counts (CSV)", key="tl_dl_params")
 
-# --- 2. Attention ---------------------------------------------------------------------------------
-st.header("2 · Attention, layer by layer and head by head")
-inspected = inspect_text(key, seed, device, tuple(ids))
-pick_layer, pick_head = st.columns(2)
-with pick_layer:
-    layer = bound(
-        st.selectbox,
-        "Layer",
-        key="tl_layer",
-        options=list(range(1, n_layers + 1)),
-        help="Which block's attention to show.",
-    )
-with pick_head:
-    head = bound(
-        st.selectbox,
-        "Head",
-        key="tl_head",
-        options=list(range(1, config.n_heads + 1)),
-        help="Which head of that block.",
-    )
-layer, head = min(layer or 1, n_layers), min(head or 1, config.n_heads)
-maps = inspected["maps"][layer - 1]
-scores, weights, features = maps.scores[head - 1], maps.weights[head - 1], maps.features[head - 1]
-score_title = "score q·k/√d_k" if attention == "softmax" else "kernel φ(q)·φ(k)"
-score_col, weight_col = st.columns(2)
-with score_col:
-    chart(
-        matrix_heatmap,
-        scores,
-        labels,
-        labels,
-        x_title="key",
-        y_title="query",
-        value_title=score_title,
-        diverging=attention == "softmax",
-        title=f"Raw scores{' + causal mask (blank = −∞)' if causal else ''}, layer {layer}, head {head}",
-    )
-with weight_col:
-    chart(
-        matrix_heatmap,
-        weights,
-        labels,
-        labels,
-        x_title="key",
-        y_title="query",
-        value_title="weight",
-        title=f"Attention weights ({'softmax' if attention == 'softmax' else 'normalised kernel'}, rows sum to 1)",
-    )
-chart(
-    matrix_heatmap,
-    features.T,
-    [f"feature {j}" for j in range(features.shape[1])],
-    labels,
-    x_title="token",
-    y_title="feature of the head's output",
-    value_title="value",
-    diverging=True,
-    title="Attention-weighted values (weights @ V): what this head passes on, per token",
-    height=240,
-)
-st.caption(
-    f"Each row of the weights sums to 1 (largest deviation {np.abs(weights.sum(-1) - 1).max():.1e}). "
-    + (
-        "Above the diagonal the mask made every weight exactly 0."
-        if causal
-        else "Without the mask every token sees every other, the future included."
-    )
-)
-weights_frame = pd.DataFrame(weights, columns=labels).assign(query=labels)
-csv_download(
-    weights_frame[["query", *labels]],
-    f"attention_weights_layer{layer}_head{head}.csv",
-    "Download these attention weights (CSV)",
-    key="tl_dl_weights",
-)
 
-# --- 3. Positions ---------------------------------------------------------------------------------
-st.header("3 · Positions: sinusoidal, learned and rotary")
-train_length = bound(
-    st.slider,
-    "Training length L",
-    key="tl_train_len",
-    min_value=8,
-    max_value=128,
-    value=16,
-    step=8,
-    help="Positions a model saw in training; the charts go to 2·L (4·L for distances) to show what lies past it.",
-)
-d_k = config.head_size if config.head_size % 2 == 0 else 2 * (config.head_size // 2 + 1)
-span = 2 * train_length
-tables = position_tables(d_model, span, d_k, seed)
-n_features = min(d_model, 32)  # the first 32 features: the fast-turning ones that carry the pattern
-positions = [str(t) for t in range(span)]
-sin_col, learned_col, rope_col = st.columns(3)
-with sin_col:
-    chart(
-        matrix_heatmap,
-        tables["sinusoidal"][:, :n_features].T,
-        [str(j) for j in range(n_features)],
-        positions,
-        x_title="position t",
-        y_title="feature",
-        value_title="PE[t]",
-        diverging=True,
-        title="Sinusoidal: added to x, a formula of t (continues past L)",
-        height=260,
-    )
-with learned_col:
-    chart(
-        matrix_heatmap,
-        tables["learned"][:train_length, :n_features].T,
-        [str(j) for j in range(n_features)],
-        positions[:train_length],
-        x_title="position t",
-        y_title="feature",
-        value_title="P[t] at init",
-        diverging=True,
-        title=f"Learned: one trained row per position (none past L = {train_length})",
-        height=260,
-    )
-with rope_col:
-    chart(
-        matrix_heatmap,
-        tables["rope"].T,
-        [f"pair {i}" for i in range(d_k // 2)],
-        positions,
-        x_title="position t",
-        y_title="feature pair",
-        value_title="cos(t·θ_i)",
-        diverging=True,
-        title=f"RoPE: rotates q, k pairs by t·θ_i (d_k = {d_k})",
-        height=260,
-    )
-toeplitz = rope_scores(d_k, span)
-diag_spread = max(float(np.ptp(np.diagonal(toeplitz, offset=o))) for o in range(-span + 1, span))
-toeplitz_col, distance_col = st.columns(2)
-with toeplitz_col:
-    chart(
-        matrix_heatmap,
-        toeplitz,
-        positions,
-        positions,
-        x_title="key position n",
-        y_title="query position m",
-        value_title="⟨R_m q, R_n k⟩",
-        diverging=True,
-        title="RoPE score of a constant q and k: constant along every diagonal (Toeplitz)",
-    )
-    st.caption(
-        f"Largest spread along any diagonal: {diag_spread:.1e} (float32 rounding): the score depends only on m − n."
-    )
-with distance_col:
-    by_distance = rope_distance(d_k, 4 * train_length).assign(
-        region=lambda f: np.where(f["distance"] < train_length, "seen in training (< L)", "past L")
-    )
-    chart(
-        line_chart,
-        by_distance,
-        x="distance",
-        y="score",
-        color="region",
-        x_title="distance m − n",
-        y_title="⟨R_m 1, R_n 1⟩",
-        title="The same score against distance, out to 4·L",
-    )
-    waves = rope_wavelengths(d_k, train_length)
-    unseen = int((~waves["full turn seen in training"]).sum())
-    st.caption(
-        f"{unseen} of {d_k // 2} RoPE pairs have a wavelength longer than L = {train_length}: in training they "
-        "never turned a full circle, so past L they reach angles the model never saw (what position "
-        "interpolation, NTK and YaRN scaling fix). Sinusoidal tables continue too; a learned table simply "
-        "has no row past its length (TinyGPT refuses longer inputs)."
-    )
-csv_download(waves, "rope_wavelengths.csv", "Download the RoPE wavelengths (CSV)", key="tl_dl_rope")
-
-# --- 4. Norms and depth ---------------------------------------------------------------------------
-st.header("4 · Norms and depth")
-norm_frame = inspected["norms"]
-mean_col, rms_col = st.columns(2)
-for column, stat, title in (
-    (mean_col, "mean", "Mean of each token's vector: LayerNorm centres to 0, RMSNorm keeps it"),
-    (rms_col, "rms", "RMS of each token's vector: both outputs come out at 1"),
-):
-    with column:
-        chart(
-            line_chart,
-            norm_frame[["position", "output of", stat]],
-            x="position",
-            y=stat,
-            color="output of",
-            x_title="token position",
-            y_title=stat,
-            title=title,
+def shapes_tab() -> None:
+    """The shape of every tensor through the stack and the parameters of every part."""
+    trace = shape_trace(config, T)
+    counts = parameter_counts(config)
+    shape_col, count_col = st.columns([3, 2])
+    with shape_col:
+        shown = trace.assign(shape=trace["shape"].map(lambda s: " × ".join(map(str, s))))
+        st.dataframe(shown.drop(columns="module"), hide_index=True, height=420)
+        st.caption("B batch, T tokens, C = d_model, H heads, D = d_k, F = d_ff, V vocabulary.")
+    with count_col:
+        st.dataframe(counts, hide_index=True, height=300)
+        sizes = ffn_sizes(d_model)
+        st.markdown("**SwiGLU's 8/3 rule** (one FFN at this d_model)")
+        st.dataframe(
+            sizes, hide_index=True, column_config={"vs GELU 4·C": st.column_config.NumberColumn(format="%.3f")}
         )
-max_depth = bound(
-    st.slider,
-    "Deepest stack",
-    key="tl_depth",
-    min_value=2,
-    max_value=24,
-    value=12,
-    help="Pre- and post-norm stacks of 1, 2, 4, … up to this many layers (d_model 32, 16 tokens, 4 random sequences).",
-)
-depths = sorted({*(2**i for i in range(5) if 2**i < max_depth), max_depth})
-with st.spinner("Building and back-propagating the stacks…"), ti.torch_threads(1 if device == "cpu" else None):
-    depth = depth_profile(tuple(depths), d_model=32, n_heads=4, T=16, norm=norm, seed=seed, device=device)
-deepest = depth[depth["depth"] == max_depth]
-grad_col, resid_col = st.columns(2)
-with grad_col:
-    chart(
-        line_chart,
-        deepest[["layer", "placement", "gradient norm"]],
-        x="layer",
-        y="gradient norm",
-        color="placement",
-        x_title="layer",
-        y_title="‖∂loss/∂θ_layer‖",
-        log_y=True,
-        title=f"Gradient norm per layer at initialisation, {max_depth} layers",
-    )
-with resid_col:
-    last = depth[depth["layer"] == depth["depth"]]
-    chart(
-        line_chart,
-        last[["depth", "placement", "residual norm"]],
-        x="depth",
-        y="residual norm",
-        color="placement",
-        x_title="number of layers",
-        y_title="mean ‖x‖ after the last block",
-        log_y=True,
-        title="Residual stream at the top of the stack as depth grows",
-    )
-pre_top = deepest[(deepest["placement"] == "pre-norm")]["gradient norm"]
-post_top = deepest[(deepest["placement"] == "post-norm")]["gradient norm"]
-st.caption(
-    f"At {max_depth} layers, pre-norm's gradient norm goes from {pre_top.iloc[0]:.3g} (layer 1) to "
-    f"{pre_top.iloc[-1]:.3g} (last layer), post-norm's from {post_top.iloc[0]:.3g} to {post_top.iloc[-1]:.3g}. "
-    "In pre-norm the residual stream is never normalised, so it grows with depth and every block has an "
-    "identity path to the input; post-norm renormalises it to √C after each block. Xiong et al. (2020) show "
-    "that this is why post-norm needs a learning-rate warm-up at depth. Measured for this seed, not a theorem."
-)
-csv_download(depth, "depth_profile.csv", "Download the depth profile (CSV)", key="tl_dl_depth")
-
-# --- 5. Cost on this device -------------------------------------------------------------------------
-st.header(f"5 · Cost on this device ({device})")
-cost_key = (key, seed, device)
-st.button(
-    "Measure decoding, attention and norm timings",
-    key="tl_measure",
-    icon=":material/speed:",
-    help="Runs a few seconds of live timings on the selected device; the results stay until the settings change.",
-    # A callback, not the button's return value: the request survives the router's first-visit rerun.
-    on_click=lambda: st.session_state.update(tl_measure_requested=True),
-)
-if st.session_state.pop("tl_measure_requested", False):
-    threads = 1 if device == "cpu" else None
-    with st.status("Timing on " + device + "…", expanded=False) as status, ti.torch_threads(threads):
-        status.update(label="Decoding with and without the KV cache…")
-        speed = lib_call(ti.decoding_speed, model, [16, 32, 64, 128], prompt_length=8, seed=seed)
-        status.update(label="Softmax vs linear attention…")
-        attn = ti.attention_timings(
-            [64, 128, 256, 512, 1024, 2048], n_heads=config.n_heads, d_k=config.head_size, device=device
+        st.caption(
+            f"Copying d_ff = 4·C into SwiGLU costs {sizes['vs GELU 4·C'][1]:.2f}× the GELU FFN; d_ff = "
+            f"{sizes['d_ff'][2]} (8/3·C rounded up to a multiple of 8) brings it to {sizes['vs GELU 4·C'][2]:.3f}×."
         )
-        status.update(label="Norms…")
-        norms_timed = ti.time_norms(max(T, 64), d_model, device=device)
-        status.update(label="Done" + (" (one CPU thread)" if threads else ""), state="complete")
-    st.session_state["tl_cost"] = {"key": cost_key, "speed": speed, "attention": attn, "norms": norms_timed}
-measured = st.session_state.get("tl_cost")
-if measured and measured["key"] == cost_key and measured["speed"] is not None:
-    speed = measured["speed"]
-    speed_col, attn_col = st.columns(2)
-    with speed_col:
-        long_speed = speed.melt(
-            id_vars="new tokens",
-            value_vars=["tokens/s with cache", "tokens/s without cache"],
-            var_name="decoding",
-            value_name="tokens/s",
+    download_cols = st.columns(2)
+    with download_cols[0]:
+        csv_download(
+            shown.drop(columns="module"), "shape_trace.csv", "Download the shape trace (CSV)", key="tl_dl_shapes"
+        )
+    with download_cols[1]:
+        csv_download(counts, "parameter_counts.csv", "Download the parameter counts (CSV)", key="tl_dl_params")
+
+
+def attention_tab() -> None:
+    """Scores, weights and weighted values of one head of one layer, pooled past 64 × 64 cells."""
+    inspected = inspect_text(key, seed, device, tuple(ids))
+    pick_layer, pick_head = st.columns(2)
+    with pick_layer:
+        layer = bound(
+            st.selectbox,
+            "Layer",
+            key="tl_layer",
+            options=list(range(1, n_layers + 1)),
+            help="Which block's attention to show.",
+        )
+    with pick_head:
+        head = bound(
+            st.selectbox,
+            "Head",
+            key="tl_head",
+            options=list(range(1, config.n_heads + 1)),
+            help="Which head of that block.",
+        )
+    layer, head = min(layer or 1, n_layers), min(head or 1, config.n_heads)
+    maps = inspected["maps"][layer - 1]
+    scores, weights, features = maps.scores[head - 1], maps.weights[head - 1], maps.features[head - 1]
+    score_title = "score q·k/√d_k" if attention == "softmax" else "kernel φ(q)·φ(k)"
+    tokens = list(text)
+    score_col, weight_col = st.columns(2)
+    with score_col:
+        pooled = heatmap(
+            scores,
+            ("", tokens),
+            ("", tokens),
+            x_title="key",
+            y_title="query",
+            value_title=score_title,
+            diverging=attention == "softmax",
+            title=f"Raw scores{' + causal mask (blank = −∞)' if causal else ''}, layer {layer}, head {head}",
+        )
+    with weight_col:
+        heatmap(
+            weights,
+            ("", tokens),
+            ("", tokens),
+            x_title="key",
+            y_title="query",
+            value_title="weight",
+            title=f"Attention weights ({'softmax' if attention == 'softmax' else 'normalised kernel'}, rows sum to 1)",
+        )
+    pooled_features = heatmap(
+        features.T,
+        ("feature ", None),
+        ("", tokens),
+        how="mean",
+        x_title="token",
+        y_title="feature of the head's output",
+        value_title="value",
+        diverging=True,
+        title="Attention-weighted values (weights @ V): what this head passes on, per token",
+        height=240,
+    )
+    st.caption(
+        pooling_note(pooled, f"{T} tokens make {T}×{T} maps: the scores and weights show")
+        + (
+            "The weighted values show the **mean** of their blocks. "
+            if pooled_features.pooled and pooled.pooled
+            else pooling_note(pooled_features, "The weighted values show")
+        )
+        + f"Each row of the weights sums to 1 (largest deviation {np.abs(weights.sum(-1) - 1).max():.1e}). "
+        + (
+            "Above the diagonal the mask made every weight exactly 0."
+            if causal
+            else "Without the mask every token sees every other, the future included."
+        )
+    )
+    csv_download(
+        lambda: pd.DataFrame(weights, columns=labels).assign(query=labels)[["query", *labels]],
+        f"attention_weights_layer{layer}_head{head}.csv",
+        "Download these attention weights (CSV)",
+        key="tl_dl_weights",
+    )
+
+
+def positions_tab() -> None:
+    """Sinusoidal vs learned vs RoPE, the Toeplitz RoPE score and what lies past the training length."""
+    train_length = bound(
+        st.slider,
+        "Training length L",
+        key="tl_train_len",
+        min_value=8,
+        max_value=128,
+        value=16,
+        step=8,
+        help="Positions a model saw in training; the charts go to 2·L (4·L for distances) to show what lies past it.",
+    )
+    d_k = config.head_size if config.head_size % 2 == 0 else 2 * (config.head_size // 2 + 1)
+    span = 2 * train_length
+    tables = position_tables(d_model, span, d_k, seed)
+    n_features = min(d_model, 32)  # the first 32 features: the fast-turning ones that carry the pattern
+    sin_col, learned_col, rope_col = st.columns(3)
+    with sin_col:
+        pooled_positions = heatmap(
+            tables["sinusoidal"][:, :n_features].T,
+            ("", None),
+            ("", None),
+            how="mean",
+            x_title="position t",
+            y_title="feature",
+            value_title="PE[t]",
+            diverging=True,
+            title="Sinusoidal: added to x, a formula of t (continues past L)",
+            height=260,
+        )
+    with learned_col:
+        heatmap(
+            tables["learned"][:train_length, :n_features].T,
+            ("", None),
+            ("", None),
+            how="mean",
+            x_title="position t",
+            y_title="feature",
+            value_title="P[t] at init",
+            diverging=True,
+            title=f"Learned: one trained row per position (none past L = {train_length})",
+            height=260,
+        )
+    with rope_col:
+        heatmap(
+            tables["rope"].T,
+            ("pair ", None),
+            ("", None),
+            how="mean",
+            x_title="position t",
+            y_title="feature pair",
+            value_title="cos(t·θ_i)",
+            diverging=True,
+            title=f"RoPE: rotates q, k pairs by t·θ_i (d_k = {d_k})",
+            height=260,
+        )
+    if pooled_positions.pooled:
+        st.caption(
+            f"{span} positions are shown as {pooled_positions.values.shape[1]} blocks of {pooled_positions.block[1]}, "
+            "each the **mean** of its block: fast-turning features average out, the slow ones keep their shape."
+        )
+    toeplitz = rope_scores(d_k, span)
+    diag_spread = max(float(np.ptp(np.diagonal(toeplitz, offset=o))) for o in range(-span + 1, span))
+    toeplitz_col, distance_col = st.columns(2)
+    with toeplitz_col:
+        pooled_toeplitz = heatmap(
+            toeplitz,
+            ("", None),
+            ("", None),
+            how="mean",
+            x_title="key position n",
+            y_title="query position m",
+            value_title="⟨R_m q, R_n k⟩",
+            diverging=True,
+            title="RoPE score of a constant q and k: constant along every diagonal (Toeplitz)",
+        )
+        st.caption(
+            pooling_note(pooled_toeplitz, f"The {span} × {span} matrix is shown as")
+            + f"Largest spread along any diagonal: {diag_spread:.1e} (float32 rounding): "
+            "the score depends only on m − n."
+        )
+    with distance_col:
+        by_distance = rope_distance(d_k, 4 * train_length).assign(
+            region=lambda f: np.where(f["distance"] < train_length, "seen in training (< L)", "past L")
         )
         chart(
             line_chart,
-            long_speed,
-            x="new tokens",
-            y="tokens/s",
-            color="decoding",
-            x_title="new tokens generated (after an 8-token prompt)",
-            y_title="tokens per second",
-            title="Greedy decoding speed, this model",
+            by_distance,
+            x="distance",
+            y="score",
+            color="region",
+            x_title="distance m − n",
+            y_title="⟨R_m 1, R_n 1⟩",
+            title="The same score against distance, out to 4·L",
         )
-        same = bool(speed["identical"].all())
-        (st.success if same else st.warning)(
-            "Cached and uncached decoding produced identical tokens at every length."
-            if same
-            else "Cached and uncached decoding differ — a KV-cache bug."
+        waves = rope_wavelengths(d_k, train_length)
+        unseen = int((~waves["full turn seen in training"]).sum())
+        st.caption(
+            f"{unseen} of {d_k // 2} RoPE pairs have a wavelength longer than L = {train_length}: in training they "
+            "never turned a full circle, so past L they reach angles the model never saw (what position "
+            "interpolation, NTK and YaRN scaling fix). Sinusoidal tables continue too; a learned table simply "
+            "has no row past its length (TinyGPT refuses longer inputs)."
         )
-        st.dataframe(speed, hide_index=True)
-    with attn_col:
-        attn = measured["attention"]
+    csv_download(waves, "rope_wavelengths.csv", "Download the RoPE wavelengths (CSV)", key="tl_dl_rope")
+
+
+def norms_tab() -> None:
+    """LayerNorm vs RMSNorm on the embeddings; pre- vs post-norm gradients and residual stream with depth."""
+    inspected = inspect_text(key, seed, device, tuple(ids))
+    norm_frame = inspected["norms"]
+    mean_col, rms_col = st.columns(2)
+    for column, stat, title in (
+        (mean_col, "mean", "Mean of each token's vector: LayerNorm centres to 0, RMSNorm keeps it"),
+        (rms_col, "rms", "RMS of each token's vector: both outputs come out at 1"),
+    ):
+        with column:
+            chart(
+                line_chart,
+                norm_frame[["position", "output of", stat]],
+                x="position",
+                y=stat,
+                color="output of",
+                x_title="token position",
+                y_title=stat,
+                title=title,
+            )
+    max_depth = bound(
+        st.slider,
+        "Deepest stack",
+        key="tl_depth",
+        min_value=2,
+        max_value=24,
+        value=12,
+        help="Pre- and post-norm stacks of 1, 2, 4, … up to this many layers "
+        "(d_model 32, 16 tokens, 4 random sequences).",
+    )
+    depths = sorted({*(2**i for i in range(5) if 2**i < max_depth), max_depth})
+    with st.spinner("Building and back-propagating the stacks…"), ti.torch_threads(1 if device == "cpu" else None):
+        depth = depth_profile(tuple(depths), d_model=32, n_heads=4, T=16, norm=norm, seed=seed, device=device)
+    deepest = depth[depth["depth"] == max_depth]
+    grad_col, resid_col = st.columns(2)
+    with grad_col:
         chart(
             line_chart,
-            attn.melt(id_vars="T", var_name="attention", value_name="ms"),
-            x="T",
-            y="ms",
-            color="attention",
-            x_title="sequence length T",
-            y_title="milliseconds (log)",
+            deepest[["layer", "placement", "gradient norm"]],
+            x="layer",
+            y="gradient norm",
+            color="placement",
+            x_title="layer",
+            y_title="‖∂loss/∂θ_layer‖",
             log_y=True,
-            title=f"Causal attention, {config.n_heads} heads of d_k = {config.head_size}",
+            title=f"Gradient norm per layer at initialisation, {max_depth} layers",
         )
-        cross = ti.crossover_length(attn)
-        st.caption(
-            f"Linear attention becomes faster from about **T ≈ {cross:,.0f}** here."
-            if cross is not None
-            else "Linear attention did not overtake softmax up to T = 2048 here."
+    with resid_col:
+        last = depth[depth["layer"] == depth["depth"]]
+        chart(
+            line_chart,
+            last[["depth", "placement", "residual norm"]],
+            x="depth",
+            y="residual norm",
+            color="placement",
+            x_title="number of layers",
+            y_title="mean ‖x‖ after the last block",
+            log_y=True,
+            title="Residual stream at the top of the stack as depth grows",
         )
-        st.dataframe(measured["norms"], hide_index=True)
-    csv_download(speed, "decoding_speed.csv", "Download the decoding timings (CSV)", key="tl_dl_speed")
-else:
-    st.info(
-        "Press the button to time decoding and attention on this device (a few seconds). On the CPU the "
-        "timings use one torch thread: tiny models on shared cores run faster single-threaded."
+    pre_top = deepest[(deepest["placement"] == "pre-norm")]["gradient norm"]
+    post_top = deepest[(deepest["placement"] == "post-norm")]["gradient norm"]
+    st.caption(
+        f"At {max_depth} layers, pre-norm's gradient norm goes from {pre_top.iloc[0]:.3g} (layer 1) to "
+        f"{pre_top.iloc[-1]:.3g} (last layer), post-norm's from {post_top.iloc[0]:.3g} to {post_top.iloc[-1]:.3g}. "
+        "In pre-norm the residual stream is never normalised, so it grows with depth and every block has an "
+        "identity path to the input; post-norm renormalises it to √C after each block. Xiong et al. (2020) show "
+        "that this is why post-norm needs a learning-rate warm-up at depth. Measured for this seed, not a theorem."
     )
+    csv_download(depth, "depth_profile.csv", "Download the depth profile (CSV)", key="tl_dl_depth")
 
-st.subheader("KV-cache memory: MHA, GQA, MQA and DeepSeek's MLA")
-k1, k2, k3, k4, k5 = st.columns(5)
-kv_layers = bound(k1.number_input, "Layers", key="tl_kv_layers", min_value=1, max_value=256, value=60, help="n_layers.")
-kv_heads = bound(k2.number_input, "Heads n_h", key="tl_kv_heads", min_value=1, max_value=256, value=128, help="Heads.")
-kv_dhead = bound(k3.number_input, "d_head", key="tl_kv_dhead", min_value=8, max_value=512, value=128, help="d_h.")
-kv_groups = bound(
-    k4.number_input, "GQA groups n_g", key="tl_kv_groups", min_value=1, max_value=256, value=8, help="Must divide n_h."
-)
-kv_latent = bound(
-    k5.number_input, "MLA latent d_c", key="tl_kv_latent", min_value=1, max_value=8192, value=512, help="d_c."
-)
-k6, k7, k8, k9 = st.columns(4)
-kv_rope = bound(
-    k6.number_input, "MLA RoPE key d_h^R", key="tl_kv_rope", min_value=0, max_value=512, value=64, help="d_h^R."
-)
-kv_seq = bound(
-    k7.number_input, "Tokens cached", key="tl_kv_seq", min_value=1, max_value=1_048_576, value=32_768, help="Length."
-)
-kv_batch = bound(k8.number_input, "Batch", key="tl_kv_batch", min_value=1, max_value=1024, value=1, help="Sequences.")
-kv_bytes = bound(
-    k9.selectbox, "Precision", key="tl_kv_bytes", options=list(BYTES), index=1, help="Bytes per cached value."
-)
-kv = lib_call(
-    kv_table,
-    n_layers=int(kv_layers),
-    n_heads=int(kv_heads),
-    d_head=int(kv_dhead),
-    n_kv_groups=int(kv_groups),
-    d_latent=int(kv_latent),
-    d_rope=int(kv_rope),
-    seq_len=int(kv_seq),
-    batch=int(kv_batch),
-    bytes_per_value=BYTES[kv_bytes],
-)
-if kv is not None:
-    table_col, bar_col = st.columns([3, 2])
-    with table_col:
-        st.dataframe(kv, hide_index=True, column_config={"vs MHA": st.column_config.NumberColumn(format="percent")})
-        st.caption(
-            "Values per token per layer: MHA 2·n_h·d_h, GQA 2·n_g·d_h, MQA 2·d_h, MLA d_c + d_h^R "
-            "(DeepSeek-V2, Table 1); × layers × tokens × batch × bytes. Defaults are DeepSeek-V2's "
-            "dimensions. Its reported −93.3 % is against DeepSeek 67B (95 layers, GQA 8 groups, 16-bit) "
-            "with MLA's cache quantised to 6 bits."
+
+def cost_tab() -> None:
+    """Live timings on the selected device and the KV-cache memory calculator."""
+    cost_key = (key, seed, device)
+    st.button(
+        "Measure decoding, attention and norm timings",
+        key="tl_measure",
+        icon=":material/speed:",
+        help="Runs a few seconds of live timings on the selected device; the results stay until the settings change.",
+        # A callback, not the button's return value: the request survives the router's first-visit rerun.
+        on_click=lambda: st.session_state.update(tl_measure_requested=True),
+    )
+    if st.session_state.pop("tl_measure_requested", False):
+        threads = 1 if device == "cpu" else None
+        with st.status("Timing on " + device + "…", expanded=False) as status, ti.torch_threads(threads):
+            status.update(label="Decoding with and without the KV cache…")
+            speed = lib_call(ti.decoding_speed, model, [16, 32, 64, 128], prompt_length=8, seed=seed)
+            status.update(label="Softmax vs linear attention…")
+            attn = ti.attention_timings(
+                [64, 128, 256, 512, 1024, 2048], n_heads=config.n_heads, d_k=config.head_size, device=device
+            )
+            status.update(label="Norms…")
+            norms_timed = ti.time_norms(max(T, 64), d_model, device=device)
+            status.update(label="Done" + (" (one CPU thread)" if threads else ""), state="complete")
+        st.session_state["tl_cost"] = {"key": cost_key, "speed": speed, "attention": attn, "norms": norms_timed}
+    measured = st.session_state.get("tl_cost")
+    if measured and measured["key"] == cost_key and measured["speed"] is not None:
+        speed = measured["speed"]
+        speed_col, attn_col = st.columns(2)
+        with speed_col:
+            long_speed = speed.melt(
+                id_vars="new tokens",
+                value_vars=["tokens/s with cache", "tokens/s without cache"],
+                var_name="decoding",
+                value_name="tokens/s",
+            )
+            chart(
+                line_chart,
+                long_speed,
+                x="new tokens",
+                y="tokens/s",
+                color="decoding",
+                x_title="new tokens generated (after an 8-token prompt)",
+                y_title="tokens per second",
+                title="Greedy decoding speed, this model",
+            )
+            same = bool(speed["identical"].all())
+            (st.success if same else st.warning)(
+                "Cached and uncached decoding produced identical tokens at every length."
+                if same
+                else "Cached and uncached decoding differ — a KV-cache bug."
+            )
+            st.dataframe(speed, hide_index=True)
+        with attn_col:
+            attn = measured["attention"]
+            chart(
+                line_chart,
+                attn.melt(id_vars="T", var_name="attention", value_name="ms"),
+                x="T",
+                y="ms",
+                color="attention",
+                x_title="sequence length T",
+                y_title="milliseconds (log)",
+                log_y=True,
+                title=f"Causal attention, {config.n_heads} heads of d_k = {config.head_size}",
+            )
+            cross = ti.crossover_length(attn)
+            st.caption(
+                f"Linear attention becomes faster from about **T ≈ {cross:,.0f}** here."
+                if cross is not None
+                else "Linear attention did not overtake softmax up to T = 2048 here."
+            )
+            st.dataframe(measured["norms"], hide_index=True)
+        csv_download(speed, "decoding_speed.csv", "Download the decoding timings (CSV)", key="tl_dl_speed")
+    else:
+        st.info(
+            "Press the button to time decoding and attention on this device (a few seconds). On the CPU the "
+            "timings use one torch thread: tiny models on shared cores run faster single-threaded."
         )
-        csv_download(kv, "kv_cache.csv", "Download the KV-cache table (CSV)", key="tl_dl_kv")
-    with bar_col:
-        chart(pmf_bars, kv, x="variant", y="MiB", x_title="attention", y_title="KV cache (MiB)", title="Cache size")
+
+    st.subheader("KV-cache memory: MHA, GQA, MQA and DeepSeek's MLA")
+    k1, k2, k3, k4, k5 = st.columns(5)
+    kv_layers = bound(
+        k1.number_input, "Layers", key="tl_kv_layers", min_value=1, max_value=256, value=60, help="n_layers."
+    )
+    kv_heads = bound(
+        k2.number_input, "Heads n_h", key="tl_kv_heads", min_value=1, max_value=256, value=128, help="Heads."
+    )
+    kv_dhead = bound(k3.number_input, "d_head", key="tl_kv_dhead", min_value=8, max_value=512, value=128, help="d_h.")
+    kv_groups = bound(
+        k4.number_input,
+        "GQA groups n_g",
+        key="tl_kv_groups",
+        min_value=1,
+        max_value=256,
+        value=8,
+        help="Must divide n_h.",
+    )
+    kv_latent = bound(
+        k5.number_input, "MLA latent d_c", key="tl_kv_latent", min_value=1, max_value=8192, value=512, help="d_c."
+    )
+    k6, k7, k8, k9 = st.columns(4)
+    kv_rope = bound(
+        k6.number_input, "MLA RoPE key d_h^R", key="tl_kv_rope", min_value=0, max_value=512, value=64, help="d_h^R."
+    )
+    kv_seq = bound(
+        k7.number_input,
+        "Tokens cached",
+        key="tl_kv_seq",
+        min_value=1,
+        max_value=1_048_576,
+        value=32_768,
+        help="Length.",
+    )
+    kv_batch = bound(
+        k8.number_input, "Batch", key="tl_kv_batch", min_value=1, max_value=1024, value=1, help="Sequences."
+    )
+    kv_bytes = bound(
+        k9.selectbox, "Precision", key="tl_kv_bytes", options=list(BYTES), index=1, help="Bytes per cached value."
+    )
+    kv = lib_call(
+        kv_table,
+        n_layers=int(kv_layers),
+        n_heads=int(kv_heads),
+        d_head=int(kv_dhead),
+        n_kv_groups=int(kv_groups),
+        d_latent=int(kv_latent),
+        d_rope=int(kv_rope),
+        seq_len=int(kv_seq),
+        batch=int(kv_batch),
+        bytes_per_value=BYTES[kv_bytes],
+    )
+    if kv is not None:
+        table_col, bar_col = st.columns([3, 2])
+        with table_col:
+            st.dataframe(kv, hide_index=True, column_config={"vs MHA": st.column_config.NumberColumn(format="percent")})
+            st.caption(
+                "Values per token per layer: MHA 2·n_h·d_h, GQA 2·n_g·d_h, MQA 2·d_h, MLA d_c + d_h^R "
+                "(DeepSeek-V2, Table 1); × layers × tokens × batch × bytes. Defaults are DeepSeek-V2's "
+                "dimensions. Its reported −93.3 % is against DeepSeek 67B (95 layers, GQA 8 groups, 16-bit) "
+                "with MLA's cache quantised to 6 bits."
+            )
+            csv_download(kv, "kv_cache.csv", "Download the KV-cache table (CSV)", key="tl_dl_kv")
+        with bar_col:
+            chart(pmf_bars, kv, x="variant", y="MiB", x_title="attention", y_title="KV cache (MiB)", title="Cache size")
+
+
+TABS = {
+    "Attention": attention_tab,
+    "Shapes and parameters": shapes_tab,
+    "Positions": positions_tab,
+    "Norms and depth": norms_tab,
+    "Cost on this device": cost_tab,
+}
+# Only the open tab runs (lazy tabs bound to the URL): a slider move redraws its charts, not all 20.
+for tab, draw in zip(
+    st.tabs(list(TABS), key="tl_section", default="Attention", bind="query-params"), TABS.values(), strict=True
+):
+    with tab:
+        if tab.open:
+            draw()
 
 snippet(
     """
