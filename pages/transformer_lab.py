@@ -1,6 +1,7 @@
 """Transformer lab: the notes' transformer block by block, every modern choice a switch."""
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,8 +11,10 @@ import torch
 from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
+from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer.pretrained import trained_checkpoint
 from lib.viz import line_chart, pmf_bars
-from lib.viz.transformer import block_labels, matrix_heatmap, show_token
+from lib.viz.transformer import block_labels, matrix_heatmap, next_character_bars, show_token
 from pages._common import (
     bound,
     cached,
@@ -25,6 +28,7 @@ from pages._common import (
     selected_device,
     snippet,
 )
+from pages._registry import PAGES
 
 MAX_TOKENS = 256  # also the model's max_seq_len
 MAX_SIDE = 64  # heatmaps draw at most 64 × 64 cells: longer axes are pooled into blocks of positions
@@ -42,6 +46,8 @@ CHOICES = {
     "tl_positions": {"rope": "RoPE", "sinusoidal": "sinusoidal", "learned": "learned", "none": "none"},
     "tl_attention": {"softmax": "softmax", "linear": "linear (φ = elu + 1)"},
 }
+WEIGHTS = ("random init", "trained tiny GPT")  # the URL reads ?tl_weights=trained+tiny+GPT
+SAMPLING_PAGE = "pages/sampling_temperature.py"
 BYTES = {"fp32 (4 bytes)": 4.0, "bf16 / fp16 (2 bytes)": 2.0, "fp8 (1 byte)": 1.0, "6-bit (0.75 bytes)": 0.75}
 
 shape_trace = cached(ti.shape_trace)
@@ -62,14 +68,29 @@ def build_model(settings: tuple, seed: int, device: str) -> TinyGPT:
     return TinyGPT(ModelConfig(**dict(settings))).to(device).eval()
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def load_trained(path: str, modified: float, device: str) -> tuple[TinyGPT, CharTokenizer, dict]:
+    """The trained tiny GPT, its tokenizer and metrics (reloaded when the file changes)."""
+    return load_checkpoint(Path(path), device)
+
+
+def model_for(source: tuple) -> TinyGPT:
+    """("random", settings, seed, device) or ("trained", path, modified, device) -> the model."""
+    return load_trained(*source[1:])[0] if source[0] == "trained" else build_model(*source[1:])
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def inspect_text(settings: tuple, seed: int, device: str, ids: tuple[int, ...]) -> dict:
-    """Attention maps and the norms' view of the embeddings for the text (numpy only, cached)."""
-    model = build_model(settings, seed, device)
-    tensor = torch.tensor([ids], device=device)
+def inspect_text(source: tuple, ids: tuple[int, ...], vocabulary: str) -> dict:
+    """Attention maps, the norms' view of the embeddings and the next-character prediction (cached)."""
+    model = model_for(source)
+    tensor = torch.tensor([ids], device=source[-1])
     with torch.no_grad():
         embedded = model.embed(tensor)[0]
-    return {"maps": ti.attention_maps(model, tensor), "norms": ti.norm_outputs(embedded)}
+    return {
+        "maps": ti.attention_maps(model, tensor),
+        "norms": ti.norm_outputs(embedded),
+        "next": ti.next_character(model, tensor, vocabulary),
+    }
 
 
 def heatmap(
@@ -105,13 +126,6 @@ def pooling_note(pooled: ti.PooledMatrix, what: str) -> str:
         f"{what} {R} × {C} blocks of {br} × {bc} cells, each the **{pooled.how}** of its block "
         "(hover a cell for the positions it covers); the CSV has every cell. "
     )
-
-
-def choice(label: str, key: str, help_text: str) -> str:
-    options = CHOICES[key]
-    # The options are lib's own names, so the URL reads ?tl_norm=rms; the help lists what they mean.
-    meaning = "; ".join(f"{name} = {text}" for name, text in options.items())
-    return bound(st.selectbox, label, key=key, options=list(options), help=f"{help_text} ({meaning})")
 
 
 page_header(
@@ -150,8 +164,13 @@ with note():
         "token costs one position of work."
     )
 
-# --- Input and the switches --------------------------------------------------------------------
-text_col, example_col = st.columns([3, 1])
+# --- Input, weights and the switches ------------------------------------------------------------
+device_name = lib_call(pick_device, selected_device())
+if device_name is None:
+    st.stop()
+device = str(device_name)
+seed = global_seed()
+text_col, example_col, weights_col = st.columns([3, 1, 1])
 with example_col:
     example = bound(
         st.selectbox,
@@ -173,51 +192,116 @@ with text_col:
             max_chars=MAX_TOKENS,
             help="Any characters, up to 256. Each distinct character becomes one token (CharTokenizer).",
         )
+checkpoint = trained_checkpoint()
+with weights_col:
+    weights = bound(
+        st.selectbox,
+        "Weights",
+        key="tl_weights",
+        options=WEIGHTS,
+        help="Random initialisation from the sidebar's seed, or the tiny GPT trained on Python's standard "
+        "library on the Sampling temperature page (its architecture is then fixed)"
+        + ("." if checkpoint else ": not trained on this machine yet."),
+    )
+trained = None
+if weights == WEIGHTS[1] and checkpoint is None:
+    st.info(
+        "The trained tiny GPT appears here once it has been trained on the **Sampling temperature** page "
+        "(a few minutes on a CPU; the checkpoint is kept for every later visit). Until then the weights are "
+        "a random initialisation.",
+        icon=":material/info:",
+    )
+    if Path(SAMPLING_PAGE).is_file() and any(info.path == SAMPLING_PAGE for info in PAGES):
+        st.page_link(SAMPLING_PAGE, label="Train it on the Sampling temperature page", icon=":material/school:")
+elif weights == WEIGHTS[1]:
+    trained = load_trained(str(checkpoint), checkpoint.stat().st_mtime, device)
+fixed = trained[0].config if trained else None
+
+
+def switch(widget, label: str, key: str, fixed_value, **kwargs):
+    """An architecture switch, URL-bound; with trained weights shown disabled at the trained value."""
+    if fixed is None:
+        return bound(widget, label, key=key, **kwargs)
+    kwargs.pop("value", None)
+    if "options" in kwargs:
+        kwargs["index"] = list(kwargs["options"]).index(fixed_value)
+    else:
+        kwargs["value"] = fixed_value
+    widget(label, disabled=True, **{**kwargs, "help": kwargs["help"] + " Fixed by the trained model."})
+    return fixed_value
+
+
+def choice(label: str, key: str, help_text: str, field: str) -> str:
+    options = CHOICES[key]
+    # The options are lib's own names, so the URL reads ?tl_norm=rms; the help lists what they mean.
+    meaning = "; ".join(f"{name} = {text}" for name, text in options.items())
+    return switch(
+        st.selectbox,
+        label,
+        key,
+        getattr(fixed, field, None),
+        options=list(options),
+        help=f"{help_text} ({meaning})",
+    )
+
 
 c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
-    d_model = bound(
+    d_model = switch(
         st.slider,
         "d_model (C)",
-        key="tl_d_model",
+        "tl_d_model",
+        getattr(fixed, "d_model", None),
         min_value=16,
         max_value=256,
         value=64,
         step=16,
         help="Width of every token vector. Each head gets d_k = d_model / heads features.",
     )
-    ffn = choice("FFN", "tl_ffn", "SwiGLU (3 matrices, d_ff = 8/3·C) or the original GELU MLP (2 matrices, 4·C).")
+    ffn = choice(
+        "FFN", "tl_ffn", "SwiGLU (3 matrices, d_ff = 8/3·C) or the original GELU MLP (2 matrices, 4·C).", "ffn"
+    )
 with c2:
-    n_heads = bound(
+    n_heads = switch(
         st.selectbox,
         "Heads (H)",
-        key="tl_heads",
+        "tl_heads",
+        getattr(fixed, "n_heads", None),
         options=[1, 2, 4, 8, 16],
         index=2,
         help="Attention heads; d_model must be divisible by it (and d_k even for RoPE).",
     )
-    norm = choice("Norm", "tl_norm", "LayerNorm (centre and scale, γ and β) or RMSNorm (scale only, γ).")
+    norm = choice("Norm", "tl_norm", "LayerNorm (centre and scale, γ and β) or RMSNorm (scale only, γ).", "norm")
 with c3:
-    n_layers = bound(
+    n_layers = switch(
         st.slider,
         "Layers",
-        key="tl_layers",
+        "tl_layers",
+        getattr(fixed, "n_layers", None),
         min_value=1,
         max_value=8,
         value=2,
         help="Transformer blocks stacked: each is attention and FFN with residual connections and norms.",
     )
-    placement = choice("Norm placement", "tl_placement", "Pre-norm: x + F(Norm(x)). Post-norm: Norm(x + F(x)).")
+    placement = choice(
+        "Norm placement", "tl_placement", "Pre-norm: x + F(Norm(x)). Post-norm: Norm(x + F(x)).", "norm_placement"
+    )
 with c4:
     positional = choice(
-        "Positions", "tl_positions", "Token order: added to x (sinusoidal, learned) or rotating Q and K (RoPE)."
+        "Positions",
+        "tl_positions",
+        "Token order: added to x (sinusoidal, learned) or rotating Q and K (RoPE).",
+        "positional",
     )
-    attention = choice("Attention", "tl_attention", "softmax(QKᵀ/√d_k)V, or linear attention φ(Q)(φ(K)ᵀV).")
+    attention = choice(
+        "Attention", "tl_attention", "softmax(QKᵀ/√d_k)V, or linear attention φ(Q)(φ(K)ᵀV).", "attention"
+    )
 with c5:
-    causal = bound(
+    causal = switch(
         st.toggle,
         "Causal mask",
-        key="tl_causal",
+        "tl_causal",
+        getattr(fixed, "causal", None),
         value=True,
         help="On: token i sees tokens 0..i only (a decoder). Off: every token sees the whole text (an encoder).",
     )
@@ -225,36 +309,52 @@ with c5:
 if not text:
     st.error("The text is empty: type at least one character.", icon=":material/error:")
     st.stop()
-tokenizer = CharTokenizer.from_text(text)
-ids = tokenizer.encode(text)
+if trained:
+    model, tokenizer, metrics = trained
+    config = model.config
+    ids = lib_call(tokenizer.encode, text)
+    if ids is None:
+        st.stop()
+    if len(ids) > config.max_seq_len:
+        st.error(
+            f"The trained tiny GPT reads at most {config.max_seq_len} characters; this text has {len(ids)}. "
+            "Shorten it, or pick the random weights (up to 256).",
+            icon=":material/error:",
+        )
+        st.stop()
+    source = ("trained", str(checkpoint), checkpoint.stat().st_mtime, device)
+else:
+    tokenizer = CharTokenizer.from_text(text)
+    ids = tokenizer.encode(text)
+    settings = {
+        "vocab_size": tokenizer.vocab_size,
+        "d_model": d_model,
+        "n_heads": int(n_heads),
+        "n_layers": n_layers,
+        "max_seq_len": MAX_TOKENS,
+        "ffn": ffn,
+        "norm": norm,
+        "norm_placement": placement,
+        "positional": positional,
+        "attention": attention,
+        "causal": bool(causal),
+    }
+    config = lib_call(ModelConfig, **settings)
+    if config is None:
+        st.stop()
+    source = ("random", tuple(settings.items()), seed, device)
+    model = build_model(*source[1:])
 T = len(ids)
-device_name = lib_call(pick_device, selected_device())
-if device_name is None:
-    st.stop()
-device = str(device_name)
-seed = global_seed()
-settings = {
-    "vocab_size": tokenizer.vocab_size,
-    "d_model": d_model,
-    "n_heads": int(n_heads),
-    "n_layers": n_layers,
-    "max_seq_len": MAX_TOKENS,
-    "ffn": ffn,
-    "norm": norm,
-    "norm_placement": placement,
-    "positional": positional,
-    "attention": attention,
-    "causal": bool(causal),
-}
-config = lib_call(ModelConfig, **settings)
-if config is None:
-    st.stop()
-key = tuple(settings.items())
-model = build_model(key, seed, device)
 labels = [f"{i} · {show_token(c)}" for i, c in enumerate(text)]
+vocabulary = " ".join(show_token(c) for c in tokenizer.vocabulary)
 st.caption(
     f"**{T} tokens**, vocabulary of **{tokenizer.vocab_size}** characters "
-    f"({plain(' '.join(show_token(c) for c in tokenizer.vocabulary))}); torch runs on **{device}**."
+    + (
+        f"(the training text's: {plain(vocabulary[:120])}{'…' if len(vocabulary) > 120 else ''})"
+        if trained
+        else f"({plain(vocabulary)})"
+    )
+    + f"; torch runs on **{device}**."
 )
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Parameters", f"{model.n_parameters():,}", help="TinyGPT.n_parameters(): the sum of the parameter table.")
@@ -294,7 +394,36 @@ def shapes_tab() -> None:
 
 def attention_tab() -> None:
     """Scores, weights and weighted values of one head of one layer, pooled past 64 × 64 cells."""
-    inspected = inspect_text(key, seed, device, tuple(ids))
+    inspected = inspect_text(source, tuple(ids), tokenizer.vocabulary)
+    prediction = inspected["next"]
+    best = prediction.top.iloc[0]
+    guess_col, bars_col = st.columns([1, 2])
+    with guess_col:
+        st.metric(
+            "Most likely next character",
+            f"{show_token(best['character'])}  ({best['probability']:.1%})",
+            help="The model's distribution for the character after the text (temperature 1), its top choice.",
+        )
+        if prediction.text_loss is not None:
+            st.metric(
+                "Loss on this text",
+                f"{prediction.text_loss:.2f} nats/char",
+                delta=f"{prediction.text_loss - prediction.uniform_loss:+.2f} vs a uniform guess",
+                delta_color="inverse",
+                help="Mean −log p(each character | the ones before it). A uniform guess over the vocabulary "
+                f"scores log V = {prediction.uniform_loss:.2f}.",
+            )
+    with bars_col:
+        chart(next_character_bars, prediction.top, title="What comes next: the 10 most probable characters")
+    st.caption(
+        "Trained on Python's standard library, the model has learnt which characters follow which: its "
+        "next-character guess is confident where code is predictable, its loss on code-like text is far below "
+        "a uniform guess, and its heads attend with structure (previous character, the start of the word, "
+        "matching brackets)."
+        if trained
+        else "With random weights the prediction is close to uniform over the text's own characters and the loss "
+        "near log V: nothing has been learnt. Pick the trained tiny GPT to see the difference."
+    )
     pick_layer, pick_head = st.columns(2)
     with pick_layer:
         layer = bound(
@@ -481,7 +610,7 @@ def positions_tab() -> None:
 
 def norms_tab() -> None:
     """LayerNorm vs RMSNorm on the embeddings; pre- vs post-norm gradients and residual stream with depth."""
-    inspected = inspect_text(key, seed, device, tuple(ids))
+    inspected = inspect_text(source, tuple(ids), tokenizer.vocabulary)
     norm_frame = inspected["norms"]
     mean_col, rms_col = st.columns(2)
     for column, stat, title in (
@@ -553,7 +682,7 @@ def norms_tab() -> None:
 
 def cost_tab() -> None:
     """Live timings on the selected device and the KV-cache memory calculator."""
-    cost_key = (key, seed, device)
+    cost_key = source
     st.button(
         "Measure decoding, attention and norm timings",
         key="tl_measure",
@@ -712,8 +841,31 @@ for tab, draw in zip(
         if tab.open:
             draw()
 
-snippet(
-    """
+if trained:
+    snippet(
+        """
+import torch
+from lib.transformer import generate
+from lib.transformer import inspect as ti
+from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer.pretrained import trained_checkpoint
+
+model, tok, metrics = load_checkpoint(trained_checkpoint(), device="cpu")  # trained on the Sampling page
+text = $text
+ids = torch.tensor([tok.encode(text)])
+print(model.config, metrics)
+prediction = ti.next_character(model, ids, tok.vocabulary)
+print(prediction.top, prediction.text_loss, prediction.uniform_loss)
+maps = ti.attention_maps(model, ids)  # one AttentionMaps(scores, weights, features) per layer
+print(maps[0].weights[0].round(2))
+room = model.config.max_seq_len // 2  # greedy continuation: the last half-window of text, then as many new characters
+print(repr(tok.decode(generate(model, ids[:, -room:], room, temperature=0)[0].tolist())))
+""",
+        text=text,
+    )
+else:
+    snippet(
+        """
 import torch
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT, generate
 from lib.transformer import inspect as ti
@@ -735,15 +887,15 @@ print(torch.equal(cached, generate(model, ids[:, :8], 32, temperature=0, use_kv_
 print(ti.kv_cache_table(n_layers=60, n_heads=128, d_head=128, n_kv_groups=8, d_latent=512, d_rope=64,
                         seq_len=32768, bytes_per_value=2.0))
 """,
-    text=text,
-    d_model=d_model,
-    n_heads=int(n_heads),
-    n_layers=n_layers,
-    ffn=ffn,
-    norm=norm,
-    placement=placement,
-    positional=positional,
-    attention=attention,
-    causal=bool(causal),
-    seed=seed,
-)
+        text=text,
+        d_model=d_model,
+        n_heads=int(n_heads),
+        n_layers=n_layers,
+        ffn=ffn,
+        norm=norm,
+        placement=placement,
+        positional=positional,
+        attention=attention,
+        causal=bool(causal),
+        seed=seed,
+    )

@@ -373,3 +373,37 @@ def test_pool_matrix_of_a_256_token_map() -> None:
 def test_pool_matrix_bad_input(values, kwargs, fragment) -> None:
     with pytest.raises(ValueError, match=fragment):
         ti.pool_matrix(values, **kwargs)
+
+
+def test_next_character_matches_the_models_softmax_and_cross_entropy() -> None:
+    torch.manual_seed(0)
+    model = TinyGPT(_config()).eval()
+    vocabulary = "abcdefghijk"
+    ids = torch.tensor([[0, 3, 5, 1, 2, 7]])
+    prediction = ti.next_character(model, ids, vocabulary, k=4)
+    with torch.no_grad():
+        logits = model(ids)[0]
+    probs = torch.softmax(logits[-1], -1)
+    expected = torch.topk(probs, 4)
+    assert list(prediction.top["character"]) == [vocabulary[i] for i in expected.indices.tolist()]
+    np.testing.assert_allclose(prediction.top["probability"], expected.values.numpy(), rtol=1e-6)
+    loss = torch.nn.functional.cross_entropy(logits[:-1], ids[0, 1:])
+    assert prediction.text_loss == pytest.approx(float(loss), rel=1e-5)
+    assert prediction.uniform_loss == pytest.approx(np.log(11))
+    # Without the causal mask each position sees the character it would predict: no honest text loss.
+    open_model = TinyGPT(_config(causal=False)).eval()
+    assert ti.next_character(open_model, ids, vocabulary).text_loss is None
+    assert ti.next_character(model, ids[:, :1], vocabulary).text_loss is None
+
+
+@pytest.mark.parametrize(
+    ("ids", "vocabulary", "k", "fragment"),
+    [
+        (torch.tensor([1, 2]), "abcdefghijk", 3, "shape"),
+        (torch.tensor([[1, 2]]), "abc", 3, "vocabulary"),
+        (torch.tensor([[1, 2]]), "abcdefghijk", 0, "k must"),
+    ],
+)
+def test_next_character_bad_input(ids, vocabulary, k, fragment) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        ti.next_character(TinyGPT(_config()), ids, vocabulary, k=k)

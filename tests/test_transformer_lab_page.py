@@ -6,10 +6,16 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
+from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer.corpus import stdlib_corpus
+from lib.transformer.pretrained import TrainingSettings, checkpoint_path, train_model, trained_checkpoint
+from pages._registry import PAGES
 from tests.apptest_helpers import (
     ROOT,
     assert_clean,
@@ -41,9 +47,10 @@ def test_lab_default_view() -> None:
     assert metrics["Head size d_k"] == "16"
     assert metrics["FFN width d_ff"] == "176"  # 8/3 · 64 = 170.7, rounded up to a multiple of 8
     assert any("23 tokens" in c.value for c in at.caption)
-    # Lazy tabs: only the open one (Attention by default) runs, so only its three maps are drawn.
+    # Lazy tabs: only the open one (Attention by default) runs: the next-character bars and three maps.
     assert [t.label for t in at.tabs] == list(SECTIONS)
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 4
+    assert any("With random weights the prediction is close to uniform" in c.value for c in at.caption)
     assert not any("blocks of" in c.value for c in at.caption)  # 23 tokens: every cell drawn
 
 
@@ -109,11 +116,12 @@ def test_lab_256_tokens_pool_the_attention_maps() -> None:
     assert_clean(at)
     assert any("256 tokens" in c.value for c in at.caption)
     assert any("64 × 64 blocks of 4 × 4 cells, each the **max**" in c.value for c in at.caption)
-    scores, weights, features = list(chart_frames(at))[::3]  # each heatmap ships cells, row and column names
+    # After the next-character bars, each heatmap ships its cells, row names and column names.
+    scores, weights, features = list(chart_frames(at))[1::3]
     assert len(weights) == 64 * 64
     assert len(scores) == 64 * 65 // 2  # causal: blocks wholly above the diagonal are masked, not drawn
     assert len(features) == 16 * 64  # d_k = 16 features (not pooled) × 64 blocks of 4 tokens
-    row_names = list(chart_frames(at))[1]["row_label"]
+    row_names = list(chart_frames(at))[2]["row_label"]
     assert row_names.iloc[0] == "0–3 · the␣"
     assert len(row_names) == 64
 
@@ -187,3 +195,84 @@ def test_lab_snippet_runs_as_is(tmp_path) -> None:
                     max_seq_len=256, positional="learned", attention="linear")
     ).n_parameters()  # fmt: skip
     assert f"{n_params} {n_params}" in lines
+
+
+# --- Weights: the trained tiny GPT ------------------------------------------------------------------
+
+TRAINED = {"tl_weights": "trained tiny GPT"}
+TINY = TrainingSettings(
+    d_model=32, n_heads=2, n_layers=1, max_seq_len=32, batch_size=4, steps=2, warmup_steps=1, eval_every=1,
+    eval_batches=1,
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def trained_cache(tmp_path_factory) -> Iterator[Path]:
+    """A 2-step tiny model saved where the page looks for the default run's checkpoint."""
+    cache = tmp_path_factory.mktemp("garden-lab-cache")
+    before = os.environ.get("GARDEN_LAB_CACHE")
+    os.environ["GARDEN_LAB_CACHE"] = str(cache)
+    try:
+        corpus = stdlib_corpus(max_chars=20_000)
+        train_model(corpus.train, corpus.validation, TINY, device="cpu", save_to=checkpoint_path())
+        assert trained_checkpoint() is not None
+        yield cache
+    finally:
+        if before is None:
+            del os.environ["GARDEN_LAB_CACHE"]
+        else:
+            os.environ["GARDEN_LAB_CACHE"] = before
+
+
+def test_lab_with_trained_weights(trained_cache) -> None:
+    at = run_page(LAB, TRAINED)
+    assert_clean(at)
+    model, tokenizer, _ = load_checkpoint(trained_checkpoint(), "cpu")
+    # The architecture switches show the trained configuration, disabled.
+    d_model = next(s for s in at.slider if s.label == "d_model (C)")
+    assert d_model.disabled
+    assert d_model.value == 32
+    layers = next(s for s in at.slider if s.label == "Layers")
+    assert (layers.disabled, layers.value) == (True, 1)
+    assert next(s for s in at.selectbox if s.label == "Heads (H)").value == 2
+    metrics = metric_values(at)
+    assert metrics["Parameters"] == f"{model.n_parameters():,}"
+    assert metrics["Most likely next character"]
+    assert "nats/char" in metrics["Loss on this text"]
+    assert any("Trained on Python's standard library" in c.value for c in at.caption)
+    assert any(f"vocabulary of **{tokenizer.vocab_size}**" in c.value for c in at.caption)
+
+
+def test_lab_trained_weights_refuse_unknown_characters_and_long_text(trained_cache) -> None:
+    at = set_widget(run_page(LAB, {**TRAINED, "tl_example": "Your own text"}), "tl_text", "ünïcödé 🪐")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "never seen" in at.error[0].value
+    at = run_page(LAB, {**TRAINED, "tl_example": "256 characters"})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "at most 32 characters" in at.error[0].value
+
+
+def test_lab_trained_snippet_runs_as_is(trained_cache, tmp_path) -> None:
+    at = run_page(LAB, TRAINED)
+    (code,) = [c.value for c in at.code]
+    assert "load_checkpoint(trained_checkpoint()" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GARDEN_LAB_CACHE": str(trained_cache)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "d_model=32" in result.stdout
+
+
+def test_lab_without_a_checkpoint_explains_where_it_comes_from(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GARDEN_LAB_CACHE", str(tmp_path))
+    at = run_page(LAB, TRAINED)
+    assert_clean(at)
+    assert len(at.info) == 1
+    assert "Sampling temperature" in at.info[0].value
+    sampling_page = "pages/sampling_temperature.py"
+    linked = (ROOT / sampling_page).is_file() and any(info.path == sampling_page for info in PAGES)
+    assert len(at.get("page_link")) == int(linked)
+    assert not next(s for s in at.slider if s.label == "d_model (C)").disabled  # random weights: free to switch

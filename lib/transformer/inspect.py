@@ -311,6 +311,57 @@ def pool_matrix(values: np.ndarray, max_side: int = 64, how: str = "max") -> Poo
     return PooledMatrix(np.where(count > 0, reduced, -np.inf), rows, cols, how)
 
 
+@dataclass(frozen=True)
+class NextCharacter:
+    """What the model predicts after a text, and how well it predicted the text itself.
+
+    top : the ``k`` most probable next characters, columns ``character`` and ``probability``
+    (descending). text_loss : mean −log p(c_t | c_<t) over the text's characters after the
+    first, in nats/char (None for a one-character text, or a model without the causal mask,
+    whose positions see the characters they would predict). uniform_loss : log V, the loss of
+    guessing uniformly: an untrained model scores about this, a trained one well below.
+    """
+
+    top: pd.DataFrame
+    text_loss: float | None
+    uniform_loss: float
+
+
+@torch.no_grad()
+def next_character(model: TinyGPT, ids: torch.Tensor, vocabulary: str, k: int = 10) -> NextCharacter:
+    """The ``k`` most probable characters after ``ids`` (1, T) and the model's loss on the text itself.
+
+    Example
+    -------
+    >>> from lib.transformer import CharTokenizer
+    >>> tok = CharTokenizer.from_text("ab")
+    >>> model = TinyGPT(ModelConfig(vocab_size=2, d_model=8, n_heads=2, n_layers=1))
+    >>> float(next_character(model, torch.tensor([tok.encode("abab")]), tok.vocabulary).top.probability.sum())
+    1.0
+    """
+    if ids.dim() != 2 or ids.size(0) != 1 or ids.size(1) < 1:
+        raise ValueError(f"ids must have shape (1, T) with T ≥ 1, got {tuple(ids.shape)}.")
+    if len(vocabulary) != model.config.vocab_size:
+        raise ValueError(f"vocabulary must have {model.config.vocab_size} characters, got {len(vocabulary)}.")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}.")
+    model.eval()
+    logits = model(ids)[0].float()  # (T, V)
+    probs = F.softmax(logits[-1], dim=-1)
+    top = torch.topk(probs, min(k, probs.numel()))
+    table = pd.DataFrame(
+        {
+            "character": [vocabulary[i] for i in top.indices.tolist()],
+            "probability": top.values.cpu().numpy().astype(float),
+        }
+    )
+    text_loss = None
+    if ids.size(1) > 1 and model.config.causal:
+        log_probs = F.log_softmax(logits[:-1], dim=-1).gather(-1, ids[0, 1:].unsqueeze(-1))
+        text_loss = float(-log_probs.mean())
+    return NextCharacter(table, text_loss, math.log(model.config.vocab_size))
+
+
 # ---------------------------------------------------------------------------
 # Positions
 # ---------------------------------------------------------------------------
@@ -668,6 +719,7 @@ def kv_cache_table(**kwargs) -> pd.DataFrame:
 __all__ = [
     "AttentionMaps",
     "KVCacheSize",
+    "NextCharacter",
     "PooledMatrix",
     "attention_maps",
     "attention_timings",
@@ -678,6 +730,7 @@ __all__ = [
     "ffn_size_comparison",
     "kv_cache_sizes",
     "kv_cache_table",
+    "next_character",
     "norm_outputs",
     "parameter_counts",
     "pool_matrix",

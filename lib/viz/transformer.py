@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.viz.theme import SEQUENTIAL_SCHEME, finish
+from lib.viz.theme import PALETTE, SEQUENTIAL_SCHEME, finish
 
 alt.data_transformers.disable_max_rows()
 
@@ -114,4 +114,32 @@ def matrix_heatmap(
     return finish(chart, title=title, height=height)
 
 
-__all__ = ["block_labels", "matrix_heatmap", "show_token"]
+def next_character_bars(top: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Bars of the most probable next characters (columns ``character``, ``probability``), most probable first."""
+    if not {"character", "probability"} <= set(top.columns) or top.empty:
+        raise ValueError("top must be a non-empty table with columns 'character' and 'probability'.")
+    data = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(top) + 1),
+            "next character": [f"{show_token(c)}" for c in top["character"]],
+            "probability": top["probability"].to_numpy(float),
+        }
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("next character:N", sort=alt.EncodingSortField("rank"), title="next character"),
+            y=alt.Y("probability:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
+            color=alt.value(PALETTE[0]),
+            tooltip=[
+                alt.Tooltip("rank:Q"),
+                alt.Tooltip("next character:N"),
+                alt.Tooltip("probability:Q", format=".4f"),
+            ],
+        )
+    )
+    return finish(chart, title=title, height=220)
+
+
+__all__ = ["block_labels", "matrix_heatmap", "next_character_bars", "show_token"]
