@@ -1,6 +1,6 @@
 """Transformer lab: the notes' transformer block by block, every modern choice a switch."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from pages._common import (
     note,
     page_header,
     plain,
+    png_download,
     selected_device,
     snippet,
 )
@@ -93,24 +94,51 @@ def inspect_text(source: tuple, ids: tuple[int, ...], vocabulary: str) -> dict:
     }
 
 
+def exported(builder, *args, name: str, table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None, **kwargs):
+    """Show a chart with a PNG of it and a CSV of its data below (both made only when clicked).
+
+    ``table`` defaults to the chart's data (its first argument).
+    """
+    chart(builder, *args, **kwargs)
+    png_col, csv_col = st.columns(2)
+    with png_col:
+        png_download(builder, *args, file_name=f"{name}.png", key=f"tl_png_{name}", label="PNG", **kwargs)
+    with csv_col:
+        csv_download(args[0] if table is None else table, f"{name}.csv", "CSV", key=f"tl_csv_{name}")
+
+
+def matrix_table(values: np.ndarray, rows: tuple, cols: tuple, corner: str) -> pd.DataFrame:
+    """Every cell of a matrix, one row per matrix row, labelled as in the charts (no pooling)."""
+    row_names = block_labels(np.arange(values.shape[0] + 1), *rows)
+    col_names = block_labels(np.arange(values.shape[1] + 1), *cols)
+    return pd.DataFrame(values, columns=col_names).assign(**{corner: row_names})[[corner, *col_names]]
+
+
 def heatmap(
     values: np.ndarray,
     rows: tuple[str, Sequence[str] | None],
     cols: tuple[str, Sequence[str] | None],
     *,
+    name: str,
     how: str = "max",
     value_title: str,
     **kwargs,
 ) -> ti.PooledMatrix:
-    """Draw a matrix, pooled into at most MAX_SIDE blocks per side; ``rows``/``cols`` are (prefix, tokens)."""
+    """Draw a matrix, pooled into at most MAX_SIDE blocks per side; ``rows``/``cols`` are (prefix, tokens).
+
+    The PNG is the chart as shown; the CSV has every cell of the full matrix.
+    """
     pooled = ti.pool_matrix(values, MAX_SIDE, how)
     if pooled.pooled:
         value_title = f"{value_title} ({how} of {pooled.block[0]}×{pooled.block[1]} cells)"
-    chart(
+    corner = f"{kwargs['y_title']} \\ {kwargs['x_title']}"
+    exported(
         matrix_heatmap,
         pooled.values,
         block_labels(pooled.row_edges, *rows),
         block_labels(pooled.col_edges, *cols),
+        name=name,
+        table=lambda: matrix_table(values, rows, cols, corner),
         value_title=value_title,
         **kwargs,
     )
@@ -134,8 +162,9 @@ page_header(
     "vectors, queries, keys and values, attention maps and logits. Every choice the notes discuss is a "
     "switch: GELU or SwiGLU, LayerNorm or RMSNorm, pre- or post-norm, sinusoidal, learned or rotary "
     "positions, softmax or linear attention, causal mask on or off. The weights are a random "
-    "initialisation from the sidebar's seed, so the shapes, counts and costs are exact and the maps show "
-    "what an untrained model does.",
+    "initialisation from the sidebar's seed (the shapes, counts and costs are exact and the maps show what an "
+    "untrained model does), or the tiny GPT trained on Python's standard library on the Sampling temperature "
+    "page, to see what training changes: the next-character guess, the loss on your text and the maps.",
 )
 
 with note():
@@ -395,35 +424,6 @@ def shapes_tab() -> None:
 def attention_tab() -> None:
     """Scores, weights and weighted values of one head of one layer, pooled past 64 × 64 cells."""
     inspected = inspect_text(source, tuple(ids), tokenizer.vocabulary)
-    prediction = inspected["next"]
-    best = prediction.top.iloc[0]
-    guess_col, bars_col = st.columns([1, 2])
-    with guess_col:
-        st.metric(
-            "Most likely next character",
-            f"{show_token(best['character'])}  ({best['probability']:.1%})",
-            help="The model's distribution for the character after the text (temperature 1), its top choice.",
-        )
-        if prediction.text_loss is not None:
-            st.metric(
-                "Loss on this text",
-                f"{prediction.text_loss:.2f} nats/char",
-                delta=f"{prediction.text_loss - prediction.uniform_loss:+.2f} vs a uniform guess",
-                delta_color="inverse",
-                help="Mean −log p(each character | the ones before it). A uniform guess over the vocabulary "
-                f"scores log V = {prediction.uniform_loss:.2f}.",
-            )
-    with bars_col:
-        chart(next_character_bars, prediction.top, title="What comes next: the 10 most probable characters")
-    st.caption(
-        "Trained on Python's standard library, the model has learnt which characters follow which: its "
-        "next-character guess is confident where code is predictable, its loss on code-like text is far below "
-        "a uniform guess, and its heads attend with structure (previous character, the start of the word, "
-        "matching brackets)."
-        if trained
-        else "With random weights the prediction is close to uniform over the text's own characters and the loss "
-        "near log V: nothing has been learnt. Pick the trained tiny GPT to see the difference."
-    )
     pick_layer, pick_head = st.columns(2)
     with pick_layer:
         layer = bound(
@@ -452,6 +452,7 @@ def attention_tab() -> None:
             scores,
             ("", tokens),
             ("", tokens),
+            name=f"attention_scores_layer{layer}_head{head}",
             x_title="key",
             y_title="query",
             value_title=score_title,
@@ -463,6 +464,7 @@ def attention_tab() -> None:
             weights,
             ("", tokens),
             ("", tokens),
+            name=f"attention_weights_layer{layer}_head{head}",
             x_title="key",
             y_title="query",
             value_title="weight",
@@ -472,6 +474,7 @@ def attention_tab() -> None:
         features.T,
         ("feature ", None),
         ("", tokens),
+        name=f"attention_values_layer{layer}_head{head}",
         how="mean",
         x_title="token",
         y_title="feature of the head's output",
@@ -494,12 +497,44 @@ def attention_tab() -> None:
             else "Without the mask every token sees every other, the future included."
         )
     )
-    csv_download(
-        lambda: pd.DataFrame(weights, columns=labels).assign(query=labels)[["query", *labels]],
-        f"attention_weights_layer{layer}_head{head}.csv",
-        "Download these attention weights (CSV)",
-        key="tl_dl_weights",
-    )
+    prediction = inspected["next"]
+    best = prediction.top.iloc[0]
+    guess_col, bars_col = st.columns([1, 2])
+    with guess_col:
+        st.metric(
+            "Most likely next character",
+            f"{show_token(best['character'])}  ({best['probability']:.1%})",
+            help="The model's distribution for the character after the text (temperature 1), its top choice.",
+        )
+        if prediction.text_loss is not None:
+            st.metric(
+                "Loss on this text",
+                f"{prediction.text_loss:.2f} nats/char",
+                delta=f"{prediction.text_loss - prediction.uniform_loss:+.2f} vs a uniform guess",
+                delta_color="inverse",
+                help="Mean −log p(each character | the ones before it). A uniform guess over the vocabulary "
+                f"scores log V = {prediction.uniform_loss:.2f}.",
+            )
+    with bars_col:
+        exported(
+            next_character_bars,
+            prediction.top,
+            name="next_character",
+            title="What comes next: the 10 most probable characters",
+        )
+    if trained:
+        metrics = trained[2]
+        st.caption(
+            f"Trained on Python's standard library: on held-out standard-library modules this checkpoint scores "
+            f"{metrics['val_loss']:.2f} nats/char against {metrics['unigram_val_loss']:.2f} for character "
+            f"frequencies alone and log V = {prediction.uniform_loss:.2f} for a uniform guess "
+            f"({metrics['steps']:.0f} training steps). Compare the maps with those of the random weights."
+        )
+    else:
+        st.caption(
+            "With random weights the prediction is close to uniform over the text's own characters and the loss "
+            "near log V: nothing has been learnt. Pick the trained tiny GPT to see the difference."
+        )
 
 
 def positions_tab() -> None:
@@ -524,6 +559,7 @@ def positions_tab() -> None:
             tables["sinusoidal"][:, :n_features].T,
             ("", None),
             ("", None),
+            name="positions_sinusoidal",
             how="mean",
             x_title="position t",
             y_title="feature",
@@ -537,6 +573,7 @@ def positions_tab() -> None:
             tables["learned"][:train_length, :n_features].T,
             ("", None),
             ("", None),
+            name="positions_learned",
             how="mean",
             x_title="position t",
             y_title="feature",
@@ -550,6 +587,7 @@ def positions_tab() -> None:
             tables["rope"].T,
             ("pair ", None),
             ("", None),
+            name="positions_rope",
             how="mean",
             x_title="position t",
             y_title="feature pair",
@@ -571,6 +609,7 @@ def positions_tab() -> None:
             toeplitz,
             ("", None),
             ("", None),
+            name="rope_toeplitz_scores",
             how="mean",
             x_title="key position n",
             y_title="query position m",
@@ -587,9 +626,10 @@ def positions_tab() -> None:
         by_distance = rope_distance(d_k, 4 * train_length).assign(
             region=lambda f: np.where(f["distance"] < train_length, "seen in training (< L)", "past L")
         )
-        chart(
+        exported(
             line_chart,
             by_distance,
+            name="rope_score_by_distance",
             x="distance",
             y="score",
             color="region",
@@ -618,9 +658,10 @@ def norms_tab() -> None:
         (rms_col, "rms", "RMS of each token's vector: both outputs come out at 1"),
     ):
         with column:
-            chart(
+            exported(
                 line_chart,
                 norm_frame[["position", "output of", stat]],
+                name=f"norm_outputs_{stat}",
                 x="position",
                 y=stat,
                 color="output of",
@@ -644,9 +685,10 @@ def norms_tab() -> None:
     deepest = depth[depth["depth"] == max_depth]
     grad_col, resid_col = st.columns(2)
     with grad_col:
-        chart(
+        exported(
             line_chart,
             deepest[["layer", "placement", "gradient norm"]],
+            name="gradient_norm_by_layer",
             x="layer",
             y="gradient norm",
             color="placement",
@@ -657,9 +699,10 @@ def norms_tab() -> None:
         )
     with resid_col:
         last = depth[depth["layer"] == depth["depth"]]
-        chart(
+        exported(
             line_chart,
             last[["depth", "placement", "residual norm"]],
+            name="residual_norm_by_depth",
             x="depth",
             y="residual norm",
             color="placement",
@@ -715,9 +758,11 @@ def cost_tab() -> None:
                 var_name="decoding",
                 value_name="tokens/s",
             )
-            chart(
+            exported(
                 line_chart,
                 long_speed,
+                name="decoding_speed",
+                table=speed,
                 x="new tokens",
                 y="tokens/s",
                 color="decoding",
@@ -734,9 +779,11 @@ def cost_tab() -> None:
             st.dataframe(speed, hide_index=True)
         with attn_col:
             attn = measured["attention"]
-            chart(
+            exported(
                 line_chart,
                 attn.melt(id_vars="T", var_name="attention", value_name="ms"),
+                name="attention_timings",
+                table=attn,
                 x="T",
                 y="ms",
                 color="attention",
@@ -752,7 +799,6 @@ def cost_tab() -> None:
                 else "Linear attention did not overtake softmax up to T = 2048 here."
             )
             st.dataframe(measured["norms"], hide_index=True)
-        csv_download(speed, "decoding_speed.csv", "Download the decoding timings (CSV)", key="tl_dl_speed")
     else:
         st.info(
             "Press the button to time decoding and attention on this device (a few seconds). On the CPU the "
@@ -821,9 +867,17 @@ def cost_tab() -> None:
                 "dimensions. Its reported −93.3 % is against DeepSeek 67B (95 layers, GQA 8 groups, 16-bit) "
                 "with MLA's cache quantised to 6 bits."
             )
-            csv_download(kv, "kv_cache.csv", "Download the KV-cache table (CSV)", key="tl_dl_kv")
         with bar_col:
-            chart(pmf_bars, kv, x="variant", y="MiB", x_title="attention", y_title="KV cache (MiB)", title="Cache size")
+            exported(
+                pmf_bars,
+                kv,
+                name="kv_cache",
+                x="variant",
+                y="MiB",
+                x_title="attention",
+                y_title="KV cache (MiB)",
+                title="Cache size",
+            )
 
 
 TABS = {

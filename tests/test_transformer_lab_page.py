@@ -116,12 +116,12 @@ def test_lab_256_tokens_pool_the_attention_maps() -> None:
     assert_clean(at)
     assert any("256 tokens" in c.value for c in at.caption)
     assert any("64 × 64 blocks of 4 × 4 cells, each the **max**" in c.value for c in at.caption)
-    # After the next-character bars, each heatmap ships its cells, row names and column names.
-    scores, weights, features = list(chart_frames(at))[1::3]
+    # Each heatmap ships its cells, row names and column names; the next-character bars come last.
+    scores, weights, features = list(chart_frames(at))[0:9:3]
     assert len(weights) == 64 * 64
     assert len(scores) == 64 * 65 // 2  # causal: blocks wholly above the diagonal are masked, not drawn
     assert len(features) == 16 * 64  # d_k = 16 features (not pooled) × 64 blocks of 4 tokens
-    row_names = list(chart_frames(at))[2]["row_label"]
+    row_names = list(chart_frames(at))[1]["row_label"]
     assert row_names.iloc[0] == "0–3 · the␣"
     assert len(row_names) == 64
 
@@ -239,7 +239,9 @@ def test_lab_with_trained_weights(trained_cache) -> None:
     assert metrics["Parameters"] == f"{model.n_parameters():,}"
     assert metrics["Most likely next character"]
     assert "nats/char" in metrics["Loss on this text"]
-    assert any("Trained on Python's standard library" in c.value for c in at.caption)
+    assert any(
+        "Trained on Python's standard library" in c.value and "(2 training steps)" in c.value for c in at.caption
+    )
     assert any(f"vocabulary of **{tokenizer.vocab_size}**" in c.value for c in at.caption)
 
 
