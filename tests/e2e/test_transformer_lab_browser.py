@@ -23,13 +23,13 @@ def test_transformer_lab_renders_its_charts(server_url, page) -> None:
     # Every chart has a PNG and a CSV download, made on the server when clicked.
     png_buttons = page.get_by_role("button", name="PNG", exact=True)
     csv_buttons = page.get_by_role("button", name="CSV", exact=True)
-    assert png_buttons.count() == csv_buttons.count() == 4  # next character, scores, weights, values
+    assert png_buttons.count() == csv_buttons.count() == 4  # scores, weights, values, next character
     with page.expect_download(timeout=60_000) as png:
-        png_buttons.nth(1).click()
+        png_buttons.nth(0).click()
     assert png.value.suggested_filename == "attention_scores_layer1_head1.png"
     assert Path(png.value.path()).read_bytes().startswith(b"\x89PNG")
     with page.expect_download(timeout=60_000) as csv:
-        csv_buttons.nth(2).click()
+        csv_buttons.nth(1).click()
     assert csv.value.suggested_filename == "attention_weights_layer1_head1.csv"
     assert Path(csv.value.path()).read_text().splitlines()[0].startswith("query \\ key,0 · t,1 · h,2 · e")
     # Lazy tabs: opening Positions runs its part of the page and puts the choice in the URL.
