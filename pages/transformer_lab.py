@@ -747,7 +747,8 @@ def cost_tab() -> None:
         threads = 1 if device == "cpu" else None
         with st.status("Timing on " + device + "…", expanded=False) as status, ti.torch_threads(threads):
             status.update(label="Decoding with and without the KV cache…")
-            speed = lib_call(ti.decoding_speed, model, [16, 32, 64, 128], prompt_length=8, seed=seed)
+            lengths = [n for n in (16, 32, 64, 128) if n + 8 <= config.max_seq_len]  # the trained model's window
+            speed = lib_call(ti.decoding_speed, model, lengths, prompt_length=8, seed=seed)
             status.update(label="Softmax vs linear attention…")
             attn = ti.attention_timings(
                 [64, 128, 256, 512, 1024, 2048], n_heads=config.n_heads, d_k=config.head_size, device=device

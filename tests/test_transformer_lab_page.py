@@ -256,6 +256,16 @@ def test_lab_trained_weights_refuse_unknown_characters_and_long_text(trained_cac
     assert "at most 32 characters" in at.error[0].value
 
 
+def test_lab_trained_weights_in_every_section(trained_cache) -> None:
+    for section in SECTIONS:
+        at = run_page(LAB, {**TRAINED, "tl_section": section})
+        assert_clean(at)
+    at.button(key="tl_measure").click()  # the last section: cost; the tiny model's window is 32 tokens
+    at = at.run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["Cached and uncached decoding produced identical tokens at every length."]
+
+
 def test_lab_trained_snippet_runs_as_is(trained_cache, tmp_path) -> None:
     at = run_page(LAB, TRAINED)
     (code,) = [c.value for c in at.code]
