@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import torch
+from streamlit.testing.v1 import AppTest
 
-from bench.common import Result, compare, page_rerun
+from bench.common import BARE_PAGE, ROOT, Result, compare, page_rerun, rerun_after_moving
 from lib.device import pick_device
 from lib.transformer import ModelConfig, TinyGPT, generate, linear_attention, scaled_dot_product_attention
 from lib.transformer.attention import causal_mask
@@ -48,21 +49,44 @@ def attention_crossover(repeats: int) -> list[Result]:
 TRANSFORMER_LAB = "pages/transformer_lab.py"
 
 
+def lab_rerun(key: str, values: list[int], what: str, repeats: int, query: dict[str, str] | None = None) -> Result:
+    """AppTest rerun of the lab (opened with ``query`` in its URL) after moving slider ``key``,
+    against a bare page with one slider; every value is visited once first (cached reruns)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.switch_page(TRANSFORMER_LAB)
+    ours = rerun_after_moving(at.run(), key, values)
+    bare = rerun_after_moving(AppTest.from_string(BARE_PAGE, default_timeout=120).run(), "x", [11, 12, 13, 14])
+    for _ in values:
+        ours()
+    ours_s, anchor_s = compare(ours, bare, repeats)
+    return Result(what, ours_s, "bare page with one slider", anchor_s)
+
+
 def rerun_after_d_model_slider(repeats: int) -> Result:
-    """The lab at its defaults (23 tokens, 2 layers); d_model cycles through 4 values (cached after one cycle)."""
+    """The lab at its defaults (23 tokens, 2 layers, Attention tab); d_model cycles through 4 values."""
     return page_rerun(
         TRANSFORMER_LAB, "tl_d_model", [48, 64, 80, 96], "Transformer lab rerun after moving 'd_model'", repeats
     )
 
 
+def rerun_at_256_tokens(repeats: int) -> Result:
+    """The 256-character example (maps pooled to 64 × 64 blocks); d_model cycles through 4 values, cached."""
+    what = "Transformer lab rerun after moving 'd_model', 256 tokens"
+    return lab_rerun("tl_d_model", [48, 64, 80, 96], what, repeats, {"tl_example": "256 characters"})
+
+
 def rerun_after_training_length_slider(repeats: int) -> Result:
-    return page_rerun(
-        TRANSFORMER_LAB,
-        "tl_train_len",
-        [8, 16, 24, 32],
-        "Transformer lab rerun after moving 'Training length L'",
-        repeats,
-    )
+    """The Positions tab; the training length cycles through 4 values, cached."""
+    what = "Transformer lab rerun after moving 'Training length L' (Positions tab)"
+    return lab_rerun("tl_train_len", [8, 16, 24, 32], what, repeats, {"tl_section": "Positions"})
 
 
-BENCHMARKS = [kv_cache_decoding, attention_crossover, rerun_after_d_model_slider, rerun_after_training_length_slider]
+BENCHMARKS = [
+    kv_cache_decoding,
+    attention_crossover,
+    rerun_after_d_model_slider,
+    rerun_at_256_tokens,
+    rerun_after_training_length_slider,
+]

@@ -1,7 +1,8 @@
 """Helpers every Garden Lab page uses (this module is not a page).
 
 Pages read top to bottom: widgets (``bound``), one call into lib (``lib_call``, ``cached``),
-then figures, the note (``note``), the snippet (``snippet``) and downloads (``csv_download``).
+then figures, the note (``note``), the snippet (``snippet``) and downloads (``csv_download``,
+``png_download``).
 """
 
 from __future__ import annotations
@@ -242,6 +243,52 @@ def csv_download(
         icon=":material/download:",
         on_click="ignore",
         key=key,
+    )
+
+
+PNG_WIDTH = 720  # pixels: charts stretch to their container on screen, a file needs a width
+
+
+def png_bytes(
+    builder: Callable[..., alt.TopLevelMixin], *args: Any, width: int = PNG_WIDTH, scale: float = 2.0, **kwargs: Any
+) -> bytes:
+    """``builder(*args, **kwargs)``, a chart from ``lib.viz``, rendered to PNG on the server (vl-convert).
+
+    Container-wide charts get ``width`` pixels; ``scale`` 2 gives a sharp image on high-DPI screens.
+    """
+    import vl_convert  # imported on first use: only a click on a PNG button needs it
+
+    figure = builder(*args, **kwargs)
+    with _ALTAIR_GLOBALS, alt.data_transformers.enable("default", max_rows=None):
+        spec = figure.to_dict(validate=False)  # data inline: the file must carry it
+    if spec.get("width") == "container":
+        spec["width"] = width
+    return vl_convert.vegalite_to_png(spec, scale=scale)
+
+
+def png_download(
+    builder: Callable[..., alt.TopLevelMixin],
+    *args: Any,
+    file_name: str,
+    key: str | None = None,
+    label: str = "Download PNG",
+    help: str | None = "The chart as shown, as a PNG image (drawn on the server when you click).",
+    **kwargs: Any,
+) -> None:
+    """A download button for ``builder(*args, **kwargs)`` as a PNG; the image is rendered only on click.
+
+    Pass the same builder and arguments as to :func:`chart`. Rendering takes a few hundred
+    milliseconds (the first one about a second), so it never runs on a plain rerun.
+    """
+    st.download_button(
+        label,
+        lambda: png_bytes(builder, *args, **kwargs),
+        file_name=file_name,
+        mime="image/png",
+        icon=":material/image:",
+        on_click="ignore",
+        key=key,
+        help=help,
     )
 
 

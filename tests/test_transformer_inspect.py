@@ -311,3 +311,99 @@ def test_torch_threads_is_restored() -> None:
         assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="at least 1"), ti.torch_threads(0):
         pass
+
+
+# --- pool_matrix: what the page draws for big maps ------------------------------------------------
+
+
+def _naive_pool(values: np.ndarray, rows: np.ndarray, cols: np.ndarray, how: str) -> np.ndarray:
+    out = np.empty((len(rows) - 1, len(cols) - 1))
+    for i, j in itertools.product(range(len(rows) - 1), range(len(cols) - 1)):
+        block = values[rows[i] : rows[i + 1], cols[j] : cols[j + 1]]
+        finite = block[np.isfinite(block)]
+        out[i, j] = -np.inf if finite.size == 0 else (finite.max() if how == "max" else finite.mean())
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_rows=st.integers(1, 150),
+    n_cols=st.integers(1, 150),
+    max_side=st.integers(1, 70),
+    how=st.sampled_from(["max", "mean"]),
+    masked=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_pool_matrix_matches_a_loop_over_blocks(n_rows, n_cols, max_side, how, masked, seed) -> None:
+    values = np.random.default_rng(seed).normal(size=(n_rows, n_cols))
+    if masked:  # a causal mask: −inf above the diagonal
+        values = values + np.triu(np.full((n_rows, n_cols), -np.inf), k=1)
+    pooled = ti.pool_matrix(values, max_side, how)
+    R, C = pooled.values.shape
+    assert max(R, C) <= max_side
+    assert (pooled.row_edges[[0, -1]] == [0, n_rows]).all()  # the blocks cover every row and column
+    assert (pooled.col_edges[[0, -1]] == [0, n_cols]).all()
+    assert (np.diff(pooled.row_edges) > 0).all()
+    assert (np.diff(pooled.col_edges) > 0).all()
+    np.testing.assert_allclose(pooled.values, _naive_pool(values, pooled.row_edges, pooled.col_edges, how))
+    assert pooled.pooled == ((n_rows, n_cols) != (R, C))
+
+
+def test_pool_matrix_of_a_256_token_map() -> None:
+    scores = np.random.default_rng(0).normal(size=(256, 256)) + np.triu(np.full((256, 256), -np.inf), k=1)
+    pooled = ti.pool_matrix(scores)
+    assert pooled.values.shape == (64, 64)
+    assert pooled.block == (4, 4)
+    assert np.isneginf(pooled.values).sum() == 64 * 63 // 2  # blocks wholly above the diagonal stay masked
+    assert pooled.values[5, 5] == scores[20:24, 20:24][np.isfinite(scores[20:24, 20:24])].max()
+    small = ti.pool_matrix(scores[:64, :64])
+    assert not small.pooled
+    np.testing.assert_array_equal(small.values, scores[:64, :64])
+
+
+@pytest.mark.parametrize(
+    ("values", "kwargs", "fragment"),
+    [
+        (np.zeros(3), {}, "2-D"),
+        (np.zeros((2, 2)), {"max_side": 0}, "max_side"),
+        (np.zeros((2, 2)), {"how": "median"}, "how"),
+        (np.array([[np.nan, 1.0]]), {}, "NaN"),
+    ],
+)
+def test_pool_matrix_bad_input(values, kwargs, fragment) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        ti.pool_matrix(values, **kwargs)
+
+
+def test_next_character_matches_the_models_softmax_and_cross_entropy() -> None:
+    torch.manual_seed(0)
+    model = TinyGPT(_config()).eval()
+    vocabulary = "abcdefghijk"
+    ids = torch.tensor([[0, 3, 5, 1, 2, 7]])
+    prediction = ti.next_character(model, ids, vocabulary, k=4)
+    with torch.no_grad():
+        logits = model(ids)[0]
+    probs = torch.softmax(logits[-1], -1)
+    expected = torch.topk(probs, 4)
+    assert list(prediction.top["character"]) == [vocabulary[i] for i in expected.indices.tolist()]
+    np.testing.assert_allclose(prediction.top["probability"], expected.values.numpy(), rtol=1e-6)
+    loss = torch.nn.functional.cross_entropy(logits[:-1], ids[0, 1:])
+    assert prediction.text_loss == pytest.approx(float(loss), rel=1e-5)
+    assert prediction.uniform_loss == pytest.approx(np.log(11))
+    # Without the causal mask each position sees the character it would predict: no honest text loss.
+    open_model = TinyGPT(_config(causal=False)).eval()
+    assert ti.next_character(open_model, ids, vocabulary).text_loss is None
+    assert ti.next_character(model, ids[:, :1], vocabulary).text_loss is None
+
+
+@pytest.mark.parametrize(
+    ("ids", "vocabulary", "k", "fragment"),
+    [
+        (torch.tensor([1, 2]), "abcdefghijk", 3, "shape"),
+        (torch.tensor([[1, 2]]), "abc", 3, "vocabulary"),
+        (torch.tensor([[1, 2]]), "abcdefghijk", 0, "k must"),
+    ],
+)
+def test_next_character_bad_input(ids, vocabulary, k, fragment) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        ti.next_character(TinyGPT(_config()), ids, vocabulary, k=k)

@@ -6,14 +6,32 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
-from tests.apptest_helpers import ROOT, assert_clean, metric_values, numeric_widgets, run_page, set_widget, url_value
+from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer.corpus import stdlib_corpus
+from lib.transformer.pretrained import TrainingSettings, checkpoint_path, train_model, trained_checkpoint
+from pages._registry import PAGES
+from tests.apptest_helpers import (
+    ROOT,
+    assert_clean,
+    chart_frames,
+    metric_values,
+    numeric_widgets,
+    run_page,
+    set_widget,
+    url_value,
+)
 
 LAB = "pages/transformer_lab.py"
 DEFAULT_TEXT = "the cat sat on the mat."
+
+
+SECTIONS = ("Attention", "Shapes and parameters", "Positions", "Norms and depth", "Cost on this device")
 
 
 def test_lab_default_view() -> None:
@@ -21,8 +39,6 @@ def test_lab_default_view() -> None:
     assert_clean(at)
     assert at.title[0].value == "Transformer lab"
     assert at.selectbox(key="device").value == "auto"  # uses_torch: the sidebar offers devices
-    headers = [h.value for h in at.header]
-    assert headers[:2] == ["1 · Shapes and parameters", "2 · Attention, layer by layer and head by head"]
     # The parameter metric is TinyGPT.n_parameters() for the default switches.
     vocab = CharTokenizer.from_text(DEFAULT_TEXT).vocab_size
     expected = TinyGPT(ModelConfig(vocab_size=vocab, d_model=64, n_heads=4, n_layers=2, max_seq_len=256))
@@ -30,18 +46,43 @@ def test_lab_default_view() -> None:
     assert metrics["Parameters"] == f"{expected.n_parameters():,}"
     assert metrics["Head size d_k"] == "16"
     assert metrics["FFN width d_ff"] == "176"  # 8/3 · 64 = 170.7, rounded up to a multiple of 8
-    assert len(at.get("vega_lite_chart")) >= 12
     assert any("23 tokens" in c.value for c in at.caption)
-    assert any("Largest spread along any diagonal" in c.value for c in at.caption)
+    # Lazy tabs: only the open one (Attention by default) runs: the next-character bars and three maps.
+    assert [t.label for t in at.tabs] == list(SECTIONS)
+    assert len(at.get("vega_lite_chart")) == 4
+    assert any("With random weights the prediction is close to uniform" in c.value for c in at.caption)
+    assert not any("blocks of" in c.value for c in at.caption)  # 23 tokens: every cell drawn
 
 
-def test_lab_widgets_at_their_extremes() -> None:
-    widgets = list(numeric_widgets(run_page(LAB)))
+@pytest.mark.parametrize(("section", "charts"), [("Positions", 5), ("Norms and depth", 4), ("Cost on this device", 1)])
+def test_lab_each_section_from_the_url(section: str, charts: int) -> None:
+    at = run_page(LAB, {"tl_section": section})
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == charts
+    if section == "Positions":
+        assert any("Largest spread along any diagonal" in c.value for c in at.caption)
+
+
+def test_lab_shapes_section_lists_every_tensor() -> None:
+    at = run_page(LAB, {"tl_section": "Shapes and parameters"})
+    assert_clean(at)
+    trace = next(t.value for t in at.dataframe if "tensor" in t.value.columns)
+    assert trace["tensor"].iloc[-1] == "logits x Eᵀ (tied)"
+    assert trace["shape"].iloc[-1] == f"1 × 23 × {CharTokenizer.from_text(DEFAULT_TEXT).vocab_size}"
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_lab_widgets_at_their_extremes(section: str) -> None:
+    query = {"tl_section": section}
+    widgets = list(numeric_widgets(run_page(LAB, query)))
     keys = {key for key, *_ in widgets}
-    assert keys >= {"tl_d_model", "tl_layers", "tl_train_len", "tl_depth", "tl_kv_seq", "seed"}
+    assert keys >= {"tl_d_model", "tl_layers", "seed"}
+    assert keys >= {"Positions": {"tl_train_len"}, "Norms and depth": {"tl_depth"}}.get(section, set())
+    if section != "Attention":  # the switches above the tabs are tested once, with the Attention tab
+        widgets = [w for w in widgets if w[0] not in {"tl_d_model", "tl_layers", "seed"}]
     for key, low, high in widgets:
         for value in (low, high):
-            at = run_page(LAB, {key: url_value(value)})
+            at = run_page(LAB, {**query, key: url_value(value)})
             widget = next(w for w in (*at.slider, *at.number_input) if w.key == key)
             assert float(widget.value) == float(value), f"{key} did not take {value} from the URL"
             if (key, value) in {("tl_kv_groups", high), ("tl_kv_heads", low)}:
@@ -70,10 +111,26 @@ def test_lab_switch_combinations(query: dict) -> None:
     )
 
 
-def test_lab_256_tokens_draw_full_attention_maps() -> None:
+def test_lab_256_tokens_pool_the_attention_maps() -> None:
     at = run_page(LAB, {"tl_example": "256 characters"})
     assert_clean(at)
     assert any("256 tokens" in c.value for c in at.caption)
+    assert any("64 × 64 blocks of 4 × 4 cells, each the **max**" in c.value for c in at.caption)
+    # Each heatmap ships its cells, row names and column names; the next-character bars come last.
+    scores, weights, features = list(chart_frames(at))[0:9:3]
+    assert len(weights) == 64 * 64
+    assert len(scores) == 64 * 65 // 2  # causal: blocks wholly above the diagonal are masked, not drawn
+    assert len(features) == 16 * 64  # d_k = 16 features (not pooled) × 64 blocks of 4 tokens
+    row_names = list(chart_frames(at))[1]["row_label"]
+    assert row_names.iloc[0] == "0–3 · the␣"
+    assert len(row_names) == 64
+
+
+def test_lab_train_length_128_pools_the_position_maps() -> None:
+    at = run_page(LAB, {"tl_section": "Positions", "tl_train_len": "128"})
+    assert_clean(at)
+    assert any("The 256 × 256 matrix is shown as 64 × 64 blocks" in c.value for c in at.caption)
+    assert max(len(f) for f in chart_frames(at)) <= 64 * 64
 
 
 def test_lab_impossible_head_split_is_one_clear_error() -> None:
@@ -105,7 +162,7 @@ def test_lab_own_text(text: str) -> None:
 
 
 def test_lab_measures_cost_with_identical_tokens() -> None:
-    at = run_page(LAB, {"tl_layers": "1", "tl_d_model": "32"})
+    at = run_page(LAB, {"tl_layers": "1", "tl_d_model": "32", "tl_section": "Cost on this device"})
     at.button(key="tl_measure").click()
     at = at.run()
     assert_clean(at)
@@ -114,7 +171,7 @@ def test_lab_measures_cost_with_identical_tokens() -> None:
 
 
 def test_lab_kv_calculator_reproduces_deepseek_v2() -> None:
-    at = run_page(LAB)
+    at = run_page(LAB, {"tl_section": "Cost on this device"})
     kv = next(t.value for t in at.dataframe if "variant" in t.value.columns).set_index("variant")
     assert kv.loc["MLA", "values per token per layer"] == 576
     assert kv.loc["MHA", "values per token per layer"] == 32768
@@ -138,3 +195,96 @@ def test_lab_snippet_runs_as_is(tmp_path) -> None:
                     max_seq_len=256, positional="learned", attention="linear")
     ).n_parameters()  # fmt: skip
     assert f"{n_params} {n_params}" in lines
+
+
+# --- Weights: the trained tiny GPT ------------------------------------------------------------------
+
+TRAINED = {"tl_weights": "trained tiny GPT"}
+TINY = TrainingSettings(
+    d_model=32, n_heads=2, n_layers=1, max_seq_len=32, batch_size=4, steps=2, warmup_steps=1, eval_every=1,
+    eval_batches=1,
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def trained_cache(tmp_path_factory) -> Iterator[Path]:
+    """A 2-step tiny model saved where the page looks for the default run's checkpoint."""
+    cache = tmp_path_factory.mktemp("garden-lab-cache")
+    before = os.environ.get("GARDEN_LAB_CACHE")
+    os.environ["GARDEN_LAB_CACHE"] = str(cache)
+    try:
+        corpus = stdlib_corpus(max_chars=20_000)
+        train_model(corpus.train, corpus.validation, TINY, device="cpu", save_to=checkpoint_path())
+        assert trained_checkpoint() is not None
+        yield cache
+    finally:
+        if before is None:
+            del os.environ["GARDEN_LAB_CACHE"]
+        else:
+            os.environ["GARDEN_LAB_CACHE"] = before
+
+
+def test_lab_with_trained_weights(trained_cache) -> None:
+    at = run_page(LAB, TRAINED)
+    assert_clean(at)
+    model, tokenizer, _ = load_checkpoint(trained_checkpoint(), "cpu")
+    # The architecture switches show the trained configuration, disabled.
+    d_model = next(s for s in at.slider if s.label == "d_model (C)")
+    assert d_model.disabled
+    assert d_model.value == 32
+    layers = next(s for s in at.slider if s.label == "Layers")
+    assert (layers.disabled, layers.value) == (True, 1)
+    assert next(s for s in at.selectbox if s.label == "Heads (H)").value == 2
+    metrics = metric_values(at)
+    assert metrics["Parameters"] == f"{model.n_parameters():,}"
+    assert metrics["Most likely next character"]
+    assert "nats/char" in metrics["Loss on this text"]
+    assert any(
+        "Trained on Python's standard library" in c.value and "(2 training steps)" in c.value for c in at.caption
+    )
+    assert any(f"vocabulary of **{tokenizer.vocab_size}**" in c.value for c in at.caption)
+
+
+def test_lab_trained_weights_refuse_unknown_characters_and_long_text(trained_cache) -> None:
+    at = set_widget(run_page(LAB, {**TRAINED, "tl_example": "Your own text"}), "tl_text", "ünïcödé 🪐")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "never seen" in at.error[0].value
+    at = run_page(LAB, {**TRAINED, "tl_example": "256 characters"})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "at most 32 characters" in at.error[0].value
+
+
+def test_lab_trained_weights_in_every_section(trained_cache) -> None:
+    for section in SECTIONS:
+        at = run_page(LAB, {**TRAINED, "tl_section": section})
+        assert_clean(at)
+    at.button(key="tl_measure").click()  # the last section: cost; the tiny model's window is 32 tokens
+    at = at.run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["Cached and uncached decoding produced identical tokens at every length."]
+
+
+def test_lab_trained_snippet_runs_as_is(trained_cache, tmp_path) -> None:
+    at = run_page(LAB, TRAINED)
+    (code,) = [c.value for c in at.code]
+    assert "load_checkpoint(trained_checkpoint()" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GARDEN_LAB_CACHE": str(trained_cache)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "d_model=32" in result.stdout
+
+
+def test_lab_without_a_checkpoint_explains_where_it_comes_from(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GARDEN_LAB_CACHE", str(tmp_path))
+    at = run_page(LAB, TRAINED)
+    assert_clean(at)
+    assert len(at.info) == 1
+    assert "Sampling temperature" in at.info[0].value
+    sampling_page = "pages/sampling_temperature.py"
+    linked = (ROOT / sampling_page).is_file() and any(info.path == sampling_page for info in PAGES)
+    assert len(at.get("page_link")) == int(linked)
+    assert not next(s for s in at.slider if s.label == "d_model (C)").disabled  # random weights: free to switch

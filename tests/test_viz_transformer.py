@@ -42,3 +42,24 @@ def test_show_token_makes_whitespace_visible() -> None:
 def test_heatmap_bad_input(values, rows, cols) -> None:
     with pytest.raises(ValueError, match=r"matrix|labels|cells"):
         matrix_heatmap(values, rows, cols, x_title="x", y_title="y", value_title="v")
+
+
+def test_block_labels_name_the_positions_and_their_text() -> None:
+    from lib.viz.transformer import block_labels
+
+    assert block_labels([0, 1, 2], tokens="a ") == ["0 · a", "1 · ␣"]
+    assert block_labels([0, 4, 6], tokens="the cat") == ["0–3 · the␣", "4–5 · ca"]
+    assert block_labels([0, 2, 3], prefix="feature ") == ["feature 0–1", "feature 2"]
+
+
+def test_next_character_bars_keep_the_models_order() -> None:
+    import pandas as pd
+
+    from lib.viz.transformer import next_character_bars
+
+    spec = next_character_bars(pd.DataFrame({"character": ["e", " "], "probability": [0.6, 0.3]})).to_dict()
+    rows = _dataset(spec)
+    assert [r["next character"] for r in rows] == ["e", "␣"]
+    assert spec["encoding"]["x"]["sort"] == {"field": "rank"}
+    with pytest.raises(ValueError, match="columns"):
+        next_character_bars(pd.DataFrame({"token": ["a"]}))

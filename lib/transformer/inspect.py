@@ -240,6 +240,128 @@ def attention_maps(model: TinyGPT, ids: torch.Tensor) -> list[AttentionMaps]:
     return maps
 
 
+@dataclass(frozen=True)
+class PooledMatrix:
+    """A matrix reduced to at most ``max_side`` × ``max_side`` blocks, and where each block came from.
+
+    values : (R, C) one number per block (−inf where every cell of the block is −inf, e.g.
+    masked scores). row_edges : (R + 1,) and col_edges : (C + 1,) block boundaries: block
+    (i, j) covers rows ``row_edges[i] … row_edges[i + 1] − 1`` and the columns likewise.
+    how : ``"max"`` or ``"mean"``, the reduction. ``block`` : the block size (rows, columns);
+    (1, 1) means nothing was pooled.
+    """
+
+    values: np.ndarray
+    row_edges: np.ndarray
+    col_edges: np.ndarray
+    how: str
+
+    @property
+    def block(self) -> tuple[int, int]:
+        return int(self.row_edges[1] - self.row_edges[0]), int(self.col_edges[1] - self.col_edges[0])
+
+    @property
+    def pooled(self) -> bool:
+        return self.block != (1, 1)
+
+
+def _pool_edges(n: int, max_side: int) -> np.ndarray:
+    size = math.ceil(n / max_side)
+    return np.minimum(np.arange(0, n + size, size), n)[: math.ceil(n / size) + 1]
+
+
+def pool_matrix(values: np.ndarray, max_side: int = 64, how: str = "max") -> PooledMatrix:
+    """Reduce a big matrix to at most ``max_side`` blocks per side, each the max or mean of its cells.
+
+    A 256 × 256 attention map becomes 64 × 64 blocks of 4 × 4 positions: a chart of 4,096
+    cells instead of 65,536 (a browser draws and hovers it without lag). Block size per axis
+    is ⌈n / max_side⌉; the last block may be smaller. −inf cells (masked scores) are skipped:
+    a block's max or mean is over its finite cells, −inf only if it has none. Matrices that
+    already fit are returned unchanged (blocks of 1 × 1).
+
+    Example
+    -------
+    >>> pool_matrix(np.arange(16.0).reshape(4, 4), max_side=2).values
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2 or values.size == 0:
+        raise ValueError("values must be a non-empty 2-D matrix.")
+    if max_side < 1:
+        raise ValueError(f"max_side must be at least 1, got {max_side}.")
+    if how not in ("max", "mean"):
+        raise ValueError(f"how must be 'max' or 'mean', got {how!r}.")
+    if np.isnan(values).any() or np.isposinf(values).any():
+        raise ValueError("values must be finite or −inf (masked), never NaN or +inf.")
+    rows, cols = _pool_edges(values.shape[0], max_side), _pool_edges(values.shape[1], max_side)
+    if len(rows) - 1 == values.shape[0] and len(cols) - 1 == values.shape[1]:
+        return PooledMatrix(values, rows, cols, how)
+    br, bc = rows[1] - rows[0], cols[1] - cols[0]
+    R, C = len(rows) - 1, len(cols) - 1
+    padded = np.full((R * br, C * bc), np.nan)  # NaN pads the last, smaller blocks and stands for −inf
+    padded[: values.shape[0], : values.shape[1]] = np.where(np.isneginf(values), np.nan, values)
+    blocks = padded.reshape(R, br, C, bc).transpose(0, 2, 1, 3).reshape(R, C, br * bc)
+    finite = ~np.isnan(blocks)
+    count = finite.sum(axis=-1)
+    if how == "max":
+        reduced = np.where(finite, blocks, -np.inf).max(axis=-1)
+    else:
+        reduced = np.where(finite, blocks, 0.0).sum(axis=-1) / np.maximum(count, 1)
+    return PooledMatrix(np.where(count > 0, reduced, -np.inf), rows, cols, how)
+
+
+@dataclass(frozen=True)
+class NextCharacter:
+    """What the model predicts after a text, and how well it predicted the text itself.
+
+    top : the ``k`` most probable next characters, columns ``character`` and ``probability``
+    (descending). text_loss : mean −log p(c_t | c_<t) over the text's characters after the
+    first, in nats/char (None for a one-character text, or a model without the causal mask,
+    whose positions see the characters they would predict). uniform_loss : log V, the loss of
+    guessing uniformly: an untrained model scores about this, a trained one well below.
+    """
+
+    top: pd.DataFrame
+    text_loss: float | None
+    uniform_loss: float
+
+
+@torch.no_grad()
+def next_character(model: TinyGPT, ids: torch.Tensor, vocabulary: str, k: int = 10) -> NextCharacter:
+    """The ``k`` most probable characters after ``ids`` (1, T) and the model's loss on the text itself.
+
+    Example
+    -------
+    >>> from lib.transformer import CharTokenizer
+    >>> tok = CharTokenizer.from_text("ab")
+    >>> model = TinyGPT(ModelConfig(vocab_size=2, d_model=8, n_heads=2, n_layers=1))
+    >>> float(next_character(model, torch.tensor([tok.encode("abab")]), tok.vocabulary).top.probability.sum())
+    1.0
+    """
+    if ids.dim() != 2 or ids.size(0) != 1 or ids.size(1) < 1:
+        raise ValueError(f"ids must have shape (1, T) with T ≥ 1, got {tuple(ids.shape)}.")
+    if len(vocabulary) != model.config.vocab_size:
+        raise ValueError(f"vocabulary must have {model.config.vocab_size} characters, got {len(vocabulary)}.")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}.")
+    model.eval()
+    logits = model(ids)[0].float()  # (T, V)
+    probs = F.softmax(logits[-1], dim=-1)
+    top = torch.topk(probs, min(k, probs.numel()))
+    table = pd.DataFrame(
+        {
+            "character": [vocabulary[i] for i in top.indices.tolist()],
+            "probability": top.values.cpu().numpy().astype(float),
+        }
+    )
+    text_loss = None
+    if ids.size(1) > 1 and model.config.causal:
+        log_probs = F.log_softmax(logits[:-1], dim=-1).gather(-1, ids[0, 1:].unsqueeze(-1))
+        text_loss = float(-log_probs.mean())
+    return NextCharacter(table, text_loss, math.log(model.config.vocab_size))
+
+
 # ---------------------------------------------------------------------------
 # Positions
 # ---------------------------------------------------------------------------
@@ -597,6 +719,8 @@ def kv_cache_table(**kwargs) -> pd.DataFrame:
 __all__ = [
     "AttentionMaps",
     "KVCacheSize",
+    "NextCharacter",
+    "PooledMatrix",
     "attention_maps",
     "attention_timings",
     "crossover_length",
@@ -606,8 +730,10 @@ __all__ = [
     "ffn_size_comparison",
     "kv_cache_sizes",
     "kv_cache_table",
+    "next_character",
     "norm_outputs",
     "parameter_counts",
+    "pool_matrix",
     "position_tables",
     "rope_relative_scores",
     "rope_score_matrix",

@@ -1,18 +1,20 @@
 """Charts of the Transformer lab: matrices with token tooltips (attention maps, position tables).
 
-A 256-token attention map has 65,536 cells, past Altair's default 5,000-row guard, so the
-guard is lifted once here; the page keeps matrices at ≤ 256 × 256.
+The page pools big matrices into at most 64 × 64 blocks before drawing them (a 65,536-cell map
+took seconds to redraw in a browser); the builder still accepts up to 256 × 256 + 256 × 64 cells,
+past Altair's default 5,000-row guard, so the guard is lifted once here.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.viz.theme import SEQUENTIAL_SCHEME, finish
+from lib.viz.theme import PALETTE, SEQUENTIAL_SCHEME, finish
 
 alt.data_transformers.disable_max_rows()
 
@@ -23,6 +25,25 @@ MAX_CELLS = 256 * 256 + 256 * 64
 def show_token(token: str) -> str:
     """A token as a readable label: spaces and line breaks made visible."""
     return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
+
+
+def block_labels(edges: Sequence[int], prefix: str = "", tokens: Sequence[str] | None = None) -> list[str]:
+    """Labels of the blocks of a pooled axis (see ``lib.transformer.inspect.pool_matrix``).
+
+    A block of one position reads ``"7 · a"`` (with ``tokens``) or ``prefix + "7"``; a block of
+    several reads ``"4–7 · ␣cat"`` or ``prefix + "4–7"``: the positions it covers, then its text.
+
+    >>> block_labels([0, 1, 2], tokens="ab"), block_labels([0, 4, 6], prefix="pair ")
+    (['0 · a', '1 · b'], ['pair 0–3', 'pair 4–5'])
+    """
+    labels = []
+    for start, stop in itertools.pairwise(edges):
+        start, stop = int(start), int(stop)
+        label = f"{prefix}{start}" if stop - start == 1 else f"{prefix}{start}–{stop - 1}"
+        if tokens is not None:
+            label += " · " + "".join(show_token(t) for t in tokens[start:stop])
+        labels.append(label)
+    return labels
 
 
 def _axis(channel, index: str, label: str, n: int, title: str):
@@ -93,4 +114,32 @@ def matrix_heatmap(
     return finish(chart, title=title, height=height)
 
 
-__all__ = ["matrix_heatmap", "show_token"]
+def next_character_bars(top: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Bars of the most probable next characters (columns ``character``, ``probability``), most probable first."""
+    if not {"character", "probability"} <= set(top.columns) or top.empty:
+        raise ValueError("top must be a non-empty table with columns 'character' and 'probability'.")
+    data = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(top) + 1),
+            "next character": [f"{show_token(c)}" for c in top["character"]],
+            "probability": top["probability"].to_numpy(float),
+        }
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("next character:N", sort=alt.EncodingSortField("rank"), title="next character"),
+            y=alt.Y("probability:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
+            color=alt.value(PALETTE[0]),
+            tooltip=[
+                alt.Tooltip("rank:Q"),
+                alt.Tooltip("next character:N"),
+                alt.Tooltip("probability:Q", format=".4f"),
+            ],
+        )
+    )
+    return finish(chart, title=title, height=220)
+
+
+__all__ = ["block_labels", "matrix_heatmap", "next_character_bars", "show_token"]
