@@ -118,7 +118,7 @@ WIDGETS: dict[str, Widget] = {
         upload_name="data.txt",
     ),
     **{
-        f"tl_kv_{name}": Widget(TRANSFORMER, "number_input")
+        f"tl_kv_{name}": Widget(TRANSFORMER, "number_input", {"tl_section": "Cost on this device"})
         for name in ("layers", "heads", "dhead", "groups", "latent", "rope", "seq", "batch")
     },
 }
