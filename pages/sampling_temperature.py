@@ -59,7 +59,7 @@ TEMPERATURES = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0]
 ASCII_VOCABULARY = "".join(sorted("\t\n" + "".join(chr(c) for c in range(32, 127))))
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def job_runner() -> JobRunner:
     """One runner for the whole server: one training run at a time, four more may wait."""
     return JobRunner(max_workers=1, max_queued=4)
