@@ -256,6 +256,7 @@ def png_bytes(
 
     Container-wide charts get ``width`` pixels; ``scale`` 2 gives a sharp image on high-DPI screens.
     """
+    import altair as alt
     import vl_convert  # imported on first use: only a click on a PNG button needs it
 
     figure = builder(*args, **kwargs)
