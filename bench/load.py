@@ -183,6 +183,7 @@ def next_value(slider: Slider, rng: random.Random) -> float:
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    moves: list[tuple[float, str]] = field(default_factory=list)  # (seconds, "page slider=value"): the slowest
     opens: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reruns: int = 0
@@ -209,7 +210,9 @@ async def user(url: str, index: int, stop_at: float, stats: Stats, think: float,
                         value = next_value(slider, rng)
                         start = time.perf_counter()
                         run = await session.move(slider, value)
-                        stats.latencies.setdefault(page, []).append(time.perf_counter() - start)
+                        elapsed = time.perf_counter() - start
+                        stats.latencies.setdefault(page, []).append(elapsed)
+                        stats.moves.append((elapsed, f"{page} {slider.key}={value:g}"))
                         stats.reruns += 1
                         stats.changed += run.output.digest() != previous
                         previous = run.output.digest()
@@ -337,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         everything = [x for values in stats.latencies.values() for x in values]
         print(f"  {'all slider reruns':24s} {summary(everything)}")
         print(f"  {'page opens':24s} {summary(stats.opens)}")
+        slowest = sorted(stats.moves, reverse=True)[:5]
+        print("slowest reruns: " + ", ".join(f"{what} {seconds:.1f} s" for seconds, what in slowest))
         print(f"reruns whose output changed (the new value was used): {stats.changed} of {stats.reruns}")
         print(f"errors: {len(stats.errors)}")
         for error in stats.errors[:20]:

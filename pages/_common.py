@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # imported where used: the overview needs none of them (cold 
     import altair as alt
     import pandas as pd
 
+    from lib.transformer.worker import TorchWorker
+
 T = TypeVar("T")
 
 SEED_KEY = "seed"
@@ -143,6 +145,21 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
     if fn not in _CACHED:
         _CACHED[fn] = st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(fn)
     return _CACHED[fn]
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def torch_worker() -> TorchWorker:
+    """The server's one torch worker process (started now, ready by the first call).
+
+    Model calls run there, not in the session's thread: beside other sessions' Python work, a
+    thread making thousands of short torch calls waits for the GIL at every one of them (see
+    ``lib.transformer.worker``).
+    """
+    from lib.transformer.worker import TorchWorker
+
+    worker = TorchWorker(threads=1)  # tiny models: a second thread only waits
+    worker.start()
+    return worker
 
 
 def plain(text: str) -> str:

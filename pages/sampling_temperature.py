@@ -14,8 +14,7 @@ from lib.transformer import CharTokenizer, TinyGPT
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.evaluation import bits
-from lib.transformer.generation import encode_prompt, next_token_logits, sample_texts
-from lib.transformer.inspect import torch_threads
+from lib.transformer.generation import encode_prompt
 from lib.transformer.jobs import QUEUED, RUNNING, STOPPED, JobRunner
 from lib.transformer.pretrained import (
     DEFAULT_SETTINGS,
@@ -26,8 +25,9 @@ from lib.transformer.pretrained import (
     read_training_text,
     split_text,
     stdlib_corpus_name,
-    train_and_save,
+    train_and_save_metrics,
 )
+from lib.transformer.worker import ModelSource, logits_from, run_in_process, samples_from
 from lib.viz.sampling import loss_curve_chart, pipeline_chart, quality_diversity_chart, token_bars
 from lib.viz.transformer import show_token
 from pages._common import (
@@ -42,6 +42,7 @@ from pages._common import (
     selected_device,
     show_error,
     snippet,
+    torch_worker,
 )
 
 TARGET_NATS = 1.8  # the target for the default run on held-out standard-library code
@@ -81,9 +82,8 @@ def untrained_model(size: str, device: str) -> tuple[TinyGPT, CharTokenizer]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def logits_for(model_key: str, ids: tuple[int, ...], _model: TinyGPT) -> np.ndarray:
-    with torch_threads(1):  # a tiny model on shared cores: one thread is several times faster
-        return next_token_logits(_model, ids)
+def logits_for(model_key: str, ids: tuple[int, ...], _source: ModelSource) -> np.ndarray:
+    return torch_worker().call(logits_from, _source, ids)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -95,23 +95,21 @@ def samples_for(
     n_new: int,
     seed: int,
     truncation: tuple,
-    _model,
-    _tokenizer,
+    _source: ModelSource,
 ):
     top_k, top_p, min_p = truncation
-    with torch_threads(1):
-        return sample_texts(
-            _model,
-            _tokenizer,
-            prompt,
-            temperature=temperature,
-            n_samples=n,
-            n_new=n_new,
-            seed=seed,
-            top_k=top_k,
-            top_p=top_p,
-            min_p=min_p,
-        )
+    return torch_worker().call(
+        samples_from,
+        _source,
+        prompt,
+        temperature=temperature,
+        n_samples=n,
+        n_new=n_new,
+        seed=seed,
+        top_k=top_k,
+        top_p=top_p,
+        min_p=min_p,
+    )
 
 
 def stdlib_texts(max_chars: int | None):
@@ -277,9 +275,16 @@ if not trained and not (snap is not None and snap.active):
 
         def work(report, load_texts=load_texts, settings=settings, path=path, device=device, threads=threads):
             train_text, validation_text = load_texts()
-            with torch_threads(threads if device == "cpu" else None):
-                result = train_and_save(train_text, validation_text, settings, path, device=device, callback=report)
-            return result.metrics
+            return run_in_process(  # a process of its own: see lib.transformer.worker
+                train_and_save_metrics,
+                train_text,
+                validation_text,
+                settings,
+                path,
+                device=device,
+                report=report,
+                threads=threads if device == "cpu" else None,
+            )
 
         submitted = lib_call(runner.submit, str(path), work)
         if submitted is not None:
@@ -366,6 +371,7 @@ if snap is not None and snap.active:
 if trained:
     model, tokenizer, metrics = loaded
     model_key = f"{path}:{path.stat().st_mtime}"
+    source = ModelSource(device=device, path=str(path), modified=path.stat().st_mtime)
     val = metrics["val_loss"]
     verdict = "meets" if val <= TARGET_NATS else "misses"
     target_text = f"; it {verdict} the {TARGET_NATS} nats target" if size == "default" else ""
@@ -388,6 +394,7 @@ if trained:
 else:
     model, tokenizer = untrained_model(size, device)
     model_key = f"untrained:{size}:{device}"
+    source = ModelSource(device=device, config=model.config, vocabulary=tokenizer.vocabulary, seed=SIZES[size][0].seed)
     st.warning(
         "This model is **untrained** (random weights): its distributions are nearly uniform and its text is noise. "
         "Everything below works on it already; press **Train** above and the page switches to the trained model "
@@ -423,7 +430,7 @@ with tau_col:
 ids = lib_call(encode_prompt, tokenizer, prompt)
 if ids is None:
     st.stop()
-logits = logits_for(model_key, tuple(ids[-model.config.max_seq_len :]), model)
+logits = logits_for(model_key, tuple(ids[-model.config.max_seq_len :]), source)
 probs = sampling.softmax(logits, tau)
 at_one = sampling.softmax(logits, 1.0)
 vocabulary = list(tokenizer.vocabulary)
@@ -645,7 +652,7 @@ else:
     progress = st.progress(0.0, text="Sampling…") if len(temperatures) * n_samples * n_new > 2_000 else None
     sets = []
     for i, t in enumerate(temperatures):
-        sets.append(samples_for(model_key, prompt, t, n_samples, n_new, seed, truncation, model, tokenizer))
+        sets.append(samples_for(model_key, prompt, t, n_samples, n_new, seed, truncation, source))
         if progress is not None:
             progress.progress((i + 1) / len(temperatures), text=f"Sampled τ = {t:g}")
     if progress is not None:

@@ -263,3 +263,17 @@ def train_and_save(
     if not result.stopped_early:
         save_checkpoint(path, result.model, result.tokenizer, result.metrics)
     return result
+
+
+def train_and_save_metrics(
+    train_text: str,
+    validation_text: str,
+    settings: TrainingSettings,
+    path: Path,
+    *,
+    device: str = "auto",
+    callback: Callable[[TrainingProgress], bool | None] | None = None,
+) -> dict[str, float]:
+    """:func:`train_and_save`, returning only the run's metrics: what a training process sends back
+    (:func:`lib.transformer.worker.run_in_process`); the model itself is in the file."""
+    return train_and_save(train_text, validation_text, settings, path, device=device, callback=callback).metrics

@@ -1,0 +1,151 @@
+"""lib.transformer.worker: torch calls in a process of their own give the in-process answers,
+errors cross the process boundary with their type and message, a dead worker is replaced, and a
+long run reports its progress back and stops when asked."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+
+import numpy as np
+import pytest
+import torch
+
+from lib.transformer import ModelConfig, TinyGPT
+from lib.transformer.checkpoint import save_checkpoint
+from lib.transformer.generation import next_token_logits, sample_texts
+from lib.transformer.tokenizer import CharTokenizer
+from lib.transformer.worker import ModelSource, TorchWorker, load_model, logits_from, run_in_process, samples_from
+
+VOCABULARY = "abcdefgh \n"
+CONFIG = ModelConfig(vocab_size=len(VOCABULARY), d_model=16, n_heads=2, n_layers=1, max_seq_len=32)
+
+
+@pytest.fixture(scope="module")
+def worker():
+    worker = TorchWorker(threads=1)
+    yield worker
+    worker.close()
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    torch.manual_seed(7)
+    model = TinyGPT(CONFIG)
+    path = tmp_path_factory.mktemp("worker") / "model.pt"
+    save_checkpoint(path, model, CharTokenizer(VOCABULARY), {"val_loss": 1.0})
+    return ModelSource(path=str(path), modified=path.stat().st_mtime)
+
+
+def _exit_abruptly() -> None:
+    os._exit(3)
+
+
+def _count_to(n: int, *, callback) -> int:
+    """Reports 1..n; returns how many reports were made before a stop request."""
+    for i in range(1, n + 1):
+        if callback(i) is False:
+            return i
+    return n
+
+
+def _refuse(*, callback) -> None:
+    raise ValueError("The text is too short to train on.")
+
+
+def _crash(*, callback) -> None:
+    os._exit(5)
+
+
+def test_a_random_init_source_is_the_seeded_model() -> None:
+    source = ModelSource(config=CONFIG, vocabulary=VOCABULARY, seed=3)
+    torch.manual_seed(3)
+    expected = TinyGPT(CONFIG)
+    model, tokenizer = load_model(source)
+    assert tokenizer.vocabulary == VOCABULARY
+    for (name, ours), (_, theirs) in zip(model.state_dict().items(), expected.state_dict().items(), strict=True):
+        assert torch.equal(ours, theirs), name
+
+
+def test_a_source_names_exactly_one_model() -> None:
+    with pytest.raises(ValueError, match="either a checkpoint path or a config"):
+        ModelSource()
+    with pytest.raises(ValueError, match="either a checkpoint path or a config"):
+        ModelSource(path="x.pt", config=CONFIG)
+
+
+def test_logits_in_the_worker_equal_the_logits_here(worker, checkpoint) -> None:
+    ids = [1, 2, 3, 4, 5]
+    model, _ = load_model(checkpoint)
+    np.testing.assert_array_equal(worker.call(logits_from, checkpoint, ids), next_token_logits(model, ids))
+
+
+def test_samples_in_the_worker_equal_the_samples_here(worker, checkpoint) -> None:
+    kwargs = {"temperature": 0.8, "n_samples": 3, "n_new": 10, "seed": 4, "top_k": 5}
+    model, tokenizer = load_model(checkpoint)
+    assert worker.call(samples_from, checkpoint, "abc", **kwargs) == sample_texts(model, tokenizer, "abc", **kwargs)
+
+
+def test_a_value_error_in_the_worker_stays_a_value_error(worker, checkpoint) -> None:
+    with pytest.raises(ValueError, match="vocabulary lacks"):
+        worker.call(samples_from, checkpoint, "xyz", temperature=1.0, n_samples=1, n_new=5)
+
+
+def test_a_dead_worker_is_replaced_by_the_next_call() -> None:
+    worker = TorchWorker(threads=1)
+    try:
+        with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+            worker.call(_exit_abruptly)
+        assert worker.call(abs, -2) == 2
+    finally:
+        worker.close()
+
+
+def test_threads_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="threads"):
+        TorchWorker(threads=0)
+
+
+def test_a_run_in_a_process_reports_every_progress_value_in_order() -> None:
+    seen: list[int] = []
+    assert run_in_process(_count_to, 5, report=seen.append) == 5
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_a_run_in_a_process_stops_when_report_says_so() -> None:
+    seen: list[int] = []
+
+    def report(i: int) -> bool:
+        seen.append(i)
+        return i < 3
+
+    # The stop reaches the child after a report or two more (they run concurrently), never the full count.
+    done = run_in_process(_count_to, 10_000_000, report=report)
+    assert 3 <= done < 10_000_000
+    assert seen[:3] == [1, 2, 3]
+
+
+def test_a_run_in_a_process_raises_its_errors_here() -> None:
+    with pytest.raises(ValueError, match="too short to train on"):
+        run_in_process(_refuse, report=lambda _: None)
+    with pytest.raises(RuntimeError, match="exit code 5"):
+        run_in_process(_crash, report=lambda _: None)
+
+
+def test_a_worker_does_not_rerun_the_script_installed_as_main(tmp_path, monkeypatch) -> None:
+    # Streamlit installs the running page as __main__; a spawned child would re-run that file first.
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit('the page ran in the worker')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    worker = TorchWorker(threads=1)
+    try:
+        assert worker.call(abs, -4) == 4
+    finally:
+        worker.close()
+    assert run_in_process(_count_to, 2, report=lambda _: None) == 2
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page
