@@ -6,13 +6,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
 from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.pretrained import trained_checkpoint
+from lib.transformer.worker import ModelSource, on_model
 from lib.viz import line_chart, pmf_bars
 from lib.viz.transformer import block_labels, matrix_heatmap, next_character_bars, show_token
 from pages._common import (
@@ -28,6 +28,7 @@ from pages._common import (
     png_download,
     selected_device,
     snippet,
+    torch_worker,
 )
 from pages._registry import PAGES
 
@@ -58,15 +59,7 @@ rope_scores = cached(ti.rope_score_matrix)
 rope_distance = cached(ti.rope_relative_scores)
 rope_wavelengths = cached(ti.rope_wavelengths)
 position_tables = cached(ti.position_tables)
-depth_profile = cached(ti.depth_profile)
 kv_table = cached(ti.kv_cache_table)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def build_model(settings: tuple, seed: int, device: str) -> TinyGPT:
-    """A random-init TinyGPT for these settings, seeded, on ``device`` (one per settings, shared)."""
-    torch.manual_seed(seed)
-    return TinyGPT(ModelConfig(**dict(settings))).to(device).eval()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -75,23 +68,15 @@ def load_trained(path: str, modified: float, device: str) -> tuple[TinyGPT, Char
     return load_checkpoint(Path(path), device)
 
 
-def model_for(source: tuple) -> TinyGPT:
-    """("random", settings, seed, device) or ("trained", path, modified, device) -> the model."""
-    return load_trained(*source[1:])[0] if source[0] == "trained" else build_model(*source[1:])
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
-def inspect_text(source: tuple, ids: tuple[int, ...], vocabulary: str) -> dict:
+def inspect_text(source: ModelSource, ids: tuple[int, ...], vocabulary: str) -> ti.TextInspection:
     """Attention maps, the norms' view of the embeddings and the next-character prediction (cached)."""
-    model = model_for(source)
-    tensor = torch.tensor([ids], device=source[-1])
-    with torch.no_grad():
-        embedded = model.embed(tensor)[0]
-    return {
-        "maps": ti.attention_maps(model, tensor),
-        "norms": ti.norm_outputs(embedded),
-        "next": ti.next_character(model, tensor, vocabulary),
-    }
+    return torch_worker().call(on_model, source, ti.inspect_text, ids, vocabulary)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def depth_profile(depths: tuple[int, ...], **kwargs) -> pd.DataFrame:
+    return torch_worker().call(ti.depth_profile, depths, **kwargs)
 
 
 def exported(builder, *args, name: str, table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None, **kwargs):
@@ -341,6 +326,7 @@ if not text:
 if trained:
     model, tokenizer, metrics = trained
     config = model.config
+    n_parameters = model.n_parameters()
     ids = lib_call(tokenizer.encode, text)
     if ids is None:
         st.stop()
@@ -351,7 +337,7 @@ if trained:
             icon=":material/error:",
         )
         st.stop()
-    source = ("trained", str(checkpoint), checkpoint.stat().st_mtime, device)
+    source = ModelSource(device=device, path=str(checkpoint), modified=checkpoint.stat().st_mtime)
 else:
     tokenizer = CharTokenizer.from_text(text)
     ids = tokenizer.encode(text)
@@ -371,8 +357,8 @@ else:
     config = lib_call(ModelConfig, **settings)
     if config is None:
         st.stop()
-    source = ("random", tuple(settings.items()), seed, device)
-    model = build_model(*source[1:])
+    source = ModelSource(device=device, config=config, vocabulary=tokenizer.vocabulary, seed=seed)
+    n_parameters = int(parameter_counts(config)["parameters"].sum())  # the model itself lives in the worker
 T = len(ids)
 labels = [f"{i} · {show_token(c)}" for i, c in enumerate(text)]
 vocabulary = " ".join(show_token(c) for c in tokenizer.vocabulary)
@@ -386,7 +372,7 @@ st.caption(
     + f"; torch runs on **{device}**."
 )
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Parameters", f"{model.n_parameters():,}", help="TinyGPT.n_parameters(): the sum of the parameter table.")
+m1.metric("Parameters", f"{n_parameters:,}", help="TinyGPT.n_parameters(): the sum of the parameter table.")
 m2.metric("Head size d_k", config.head_size, help="d_model / heads: the size of each query, key and value.")
 m3.metric("FFN width d_ff", ti.ffn_hidden_size(config), help="4·C for GELU, 8/3·C rounded up to 8 for SwiGLU.")
 m4.metric("Attention cells per layer", f"{config.n_heads * T * T:,}", help="H·T² scores: what grows with length.")
@@ -442,7 +428,7 @@ def attention_tab() -> None:
             help="Which head of that block.",
         )
     layer, head = min(layer or 1, n_layers), min(head or 1, config.n_heads)
-    maps = inspected["maps"][layer - 1]
+    maps = inspected.maps[layer - 1]
     scores, weights, features = maps.scores[head - 1], maps.weights[head - 1], maps.features[head - 1]
     score_title = "score q·k/√d_k" if attention == "softmax" else "kernel φ(q)·φ(k)"
     tokens = list(text)
@@ -497,7 +483,7 @@ def attention_tab() -> None:
             else "Without the mask every token sees every other, the future included."
         )
     )
-    prediction = inspected["next"]
+    prediction = inspected.next
     best = prediction.top.iloc[0]
     guess_col, bars_col = st.columns([1, 2])
     with guess_col:
@@ -651,7 +637,7 @@ def positions_tab() -> None:
 def norms_tab() -> None:
     """LayerNorm vs RMSNorm on the embeddings; pre- vs post-norm gradients and residual stream with depth."""
     inspected = inspect_text(source, tuple(ids), tokenizer.vocabulary)
-    norm_frame = inspected["norms"]
+    norm_frame = inspected.norms
     mean_col, rms_col = st.columns(2)
     for column, stat, title in (
         (mean_col, "mean", "Mean of each token's vector: LayerNorm centres to 0, RMSNorm keeps it"),
@@ -680,7 +666,7 @@ def norms_tab() -> None:
         "(d_model 32, 16 tokens, 4 random sequences).",
     )
     depths = sorted({*(2**i for i in range(5) if 2**i < max_depth), max_depth})
-    with st.spinner("Building and back-propagating the stacks…"), ti.torch_threads(1 if device == "cpu" else None):
+    with st.spinner("Building and back-propagating the stacks…"):
         depth = depth_profile(tuple(depths), d_model=32, n_heads=4, T=16, norm=norm, seed=seed, device=device)
     deepest = depth[depth["depth"] == max_depth]
     grad_col, resid_col = st.columns(2)
@@ -744,18 +730,22 @@ def cost_tab() -> None:
         on_click=lambda: st.session_state.update(tl_measure_requested=True),
     )
     if st.session_state.pop("tl_measure_requested", False):
-        threads = 1 if device == "cpu" else None
-        with st.status("Timing on " + device + "…", expanded=False) as status, ti.torch_threads(threads):
+        worker = torch_worker()  # timed in the worker process, on one thread: see lib.transformer.worker
+        with st.status("Timing on " + device + "…", expanded=False) as status:
             status.update(label="Decoding with and without the KV cache…")
             lengths = [n for n in (16, 32, 64, 128) if n + 8 <= config.max_seq_len]  # the trained model's window
-            speed = lib_call(ti.decoding_speed, model, lengths, prompt_length=8, seed=seed)
+            speed = lib_call(worker.call, on_model, source, ti.decoding_speed, lengths, prompt_length=8, seed=seed)
             status.update(label="Softmax vs linear attention…")
-            attn = ti.attention_timings(
-                [64, 128, 256, 512, 1024, 2048], n_heads=config.n_heads, d_k=config.head_size, device=device
+            attn = worker.call(
+                ti.attention_timings,
+                [64, 128, 256, 512, 1024, 2048],
+                n_heads=config.n_heads,
+                d_k=config.head_size,
+                device=device,
             )
             status.update(label="Norms…")
-            norms_timed = ti.time_norms(max(T, 64), d_model, device=device)
-            status.update(label="Done" + (" (one CPU thread)" if threads else ""), state="complete")
+            norms_timed = worker.call(ti.time_norms, max(T, 64), d_model, device=device)
+            status.update(label="Done" + (" (one CPU thread)" if device == "cpu" else ""), state="complete")
         st.session_state["tl_cost"] = {"key": cost_key, "speed": speed, "attention": attn, "norms": norms_timed}
     measured = st.session_state.get("tl_cost")
     if measured and measured["key"] == cost_key and measured["speed"] is not None:
@@ -913,6 +903,7 @@ from lib.transformer import generate
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.pretrained import trained_checkpoint
+from lib.transformer.worker import ModelSource, on_model
 
 model, tok, metrics = load_checkpoint(trained_checkpoint(), device="cpu")  # trained on the Sampling page
 text = $text

@@ -532,6 +532,27 @@ def depth_profile(
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class TextInspection:
+    """What the transformer lab shows of one text: per-layer attention maps, the norms' view of
+    the token embeddings, and the next-character prediction."""
+
+    maps: list[AttentionMaps]
+    norms: pd.DataFrame
+    next: NextCharacter
+
+
+@torch.no_grad()
+def inspect_text(model: TinyGPT, ids: Sequence[int], vocabulary: str) -> TextInspection:
+    """:func:`attention_maps`, :func:`norm_outputs` of the embeddings and :func:`next_character` for ``ids``."""
+    tensor = torch.tensor([list(ids)], device=model.device)  # (1, T)
+    return TextInspection(
+        maps=attention_maps(model, tensor),
+        norms=norm_outputs(model.embed(tensor)[0]),
+        next=next_character(model, tensor, vocabulary),
+    )
+
+
 # ---------------------------------------------------------------------------
 # Cost
 # ---------------------------------------------------------------------------

@@ -97,6 +97,11 @@ def load_model(source: ModelSource) -> tuple[TinyGPT, CharTokenizer]:
     return TinyGPT(source.config).to(source.device).eval(), CharTokenizer(source.vocabulary)
 
 
+def on_model(source: ModelSource, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``fn(model, *args, **kwargs)`` with the model of ``source`` (``fn`` must pickle: a module-level function)."""
+    return fn(load_model(source)[0], *args, **kwargs)
+
+
 def logits_from(source: ModelSource, ids: Sequence[int]) -> np.ndarray:
     """:func:`lib.transformer.generation.next_token_logits` of the model of ``source``."""
     return next_token_logits(load_model(source)[0], ids)
