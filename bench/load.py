@@ -2,6 +2,7 @@
 
     python -m bench.load --sessions 20 --seconds 120
     python -m bench.load --sessions 2 --seconds 5          # the smoke test's size
+    python -m bench.load --replicas 2 --heavy-seconds 0    # two server processes, sessions stick to one
 
 Each session is a lightweight client of Streamlit's own protocol (protobuf over
 ``ws://host/_stcore/stream``), as the browser's frontend is: it opens a page
@@ -13,9 +14,13 @@ After a few moves the session opens the next page. Users think between moves (``
 Before the sessions start, every page is opened once (imports and first cache entries, as on
 a server that has been up a while); those first opens are printed separately.
 
+Streamlit runs every session in one process, so its Python work shares one GIL: one server uses
+about one core whatever the machine has. ``--replicas N`` starts N servers and keeps each user on
+one of them, as a load balancer with sticky sessions does (see the README).
+
 Errors: an exception element in any delta, a rerun that does not finish (``--timeout``), or a
-closed connection. Memory: the server's resident set size (``/proc/<pid>/status``) before the
-sessions start and after they stop. Caches are bounded (``max_entries``), so it must level off.
+closed connection. Memory: the resident set size of the servers and their child processes (the
+torch worker) before the sessions start and after they stop. Caches are bounded (``max_entries``), so it must level off.
 
 Then a second experiment (``--heavy-seconds``): one light client moves a cached slider on the
 Markov page alone, then again while another client keeps rerunning the heaviest page settings
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import os
 import random
@@ -223,11 +229,21 @@ async def user(url: str, index: int, stop_at: float, stats: Stats, think: float,
         stats.errors.append(f"session {index}: {type(err).__name__}: {err}")
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (the server's torch worker and training processes)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return [pid, *(p for child in children for p in _process_tree(child))]
+
+
+def rss_mib(pids: list[int]) -> float:
+    """Resident memory of the servers ``pids`` with their child processes, in MiB."""
+    total = 0
+    for pid in (p for server in pids for p in _process_tree(server)):
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return total / 1024
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -303,10 +319,11 @@ async def warm_up(url: str, timeout: float) -> dict[str, float]:
     return times
 
 
-async def load(url: str, sessions: int, seconds: float, think: float, timeout: float) -> Stats:
+async def load(urls: list[str], sessions: int, seconds: float, think: float, timeout: float) -> Stats:
+    """``sessions`` users for ``seconds``; user i stays on server i mod len(urls) (sticky sessions)."""
     stats = Stats()
     stop_at = time.monotonic() + seconds
-    await asyncio.gather(*(user(url, i, stop_at, stats, think, timeout) for i in range(sessions)))
+    await asyncio.gather(*(user(urls[i % len(urls)], i, stop_at, stats, think, timeout) for i in range(sessions)))
     return stats
 
 
@@ -318,22 +335,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120, help="a rerun slower than this is an error (s)")
     parser.add_argument("--heavy-seconds", type=float, default=20, help="0 skips the heavy-work experiment")
     parser.add_argument("--url", help="use a running server instead of starting one (no memory figures)")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="servers to start, one process each; user i stays on server i mod N"
+    )
     args = parser.parse_args(argv)
 
-    def run(url: str, pid: int | None) -> int:
-        if pid:
-            print(f"server RSS when started: {rss_mib(pid):.0f} MiB")
-        warm = asyncio.run(warm_up(url, args.timeout))
-        print("warm-up, first open of each page: " + ", ".join(f"{p} {t:.1f} s" for p, t in warm.items()))
-        if pid:
-            before = rss_mib(pid)
+    def run(urls: list[str], pids: list[int]) -> int:
+        if pids:
+            print(f"server RSS when started: {rss_mib(pids):.0f} MiB ({len(pids)} server process(es))")
+        for url in urls:
+            warm = asyncio.run(warm_up(url, args.timeout))
+            print("warm-up, first open of each page: " + ", ".join(f"{p} {t:.1f} s" for p, t in warm.items()))
+        if pids:
+            before = rss_mib(pids)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         wall = time.perf_counter()
-        stats = asyncio.run(load(url, args.sessions, args.seconds, args.think, args.timeout))
+        stats = asyncio.run(load(urls, args.sessions, args.seconds, args.think, args.timeout))
         wall = time.perf_counter() - wall
         load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(
-            f"\n{args.sessions} sessions for {wall:.0f} s (think time {args.think:g} s): {stats.reruns} slider reruns"
+            f"\n{args.sessions} sessions on {len(urls)} server(s) for {wall:.0f} s (think time {args.think:g} s): "
+            f"{stats.reruns} slider reruns"
         )
         for page in PAGE_NAMES:
             print(f"  {page:24s} {summary(stats.latencies.get(page, []))}")
@@ -346,20 +368,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"errors: {len(stats.errors)}")
         for error in stats.errors[:20]:
             print(f"  {error}")
-        if pid:
-            print(f"server RSS: {before:.0f} MiB before the sessions (after the warm-up), {rss_mib(pid):.0f} MiB after")
+        if pids:
+            after = rss_mib(pids)
+            print(f"server RSS: {before:.0f} MiB before the sessions (after the warm-up), {after:.0f} MiB after")
         print(f"load average at the end: {load_avg}")
         if args.heavy_seconds:
-            asyncio.run(heavy_experiment(url, args.heavy_seconds, args.timeout))
-            if pid:
-                print(f"server RSS after the heavy experiment: {rss_mib(pid):.0f} MiB")
+            asyncio.run(heavy_experiment(urls[0], args.heavy_seconds, args.timeout))
+            if pids:
+                print(f"server RSS after the heavy experiment: {rss_mib(pids):.0f} MiB")
         return 1 if stats.errors or not stats.reruns else 0
 
     if args.url:
-        return run(args.url, None)
-    with streamlit_server() as server:
-        wait_healthy(server)
-        return run(server.url, server.pid)
+        return run([args.url], [])
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(streamlit_server()) for _ in range(args.replicas)]
+        for server in servers:
+            wait_healthy(server)
+        return run([server.url for server in servers], [server.pid for server in servers])
 
 
 if __name__ == "__main__":
