@@ -5,6 +5,8 @@ The default training run itself (minutes) is ``python -m bench.train_default``, 
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import scipy.special
 import torch
@@ -17,8 +19,10 @@ from lib.transformer import TinyGPT, generate
 from lib.transformer.inspect import torch_threads
 from lib.transformer.pretrained import DEFAULT_SETTINGS
 from lib.transformer.train import train
+from lib.transformer.worker import ModelSource, TorchWorker, logits_from
 
 VOCAB = 97  # printable ASCII, newline and tab: the stdlib corpus
+VOCABULARY = "".join(chr(c) for c in range(32, 127)) + "\t\n"
 NEW_TOKENS = 100
 TRAIN_STEPS = 5
 
@@ -118,6 +122,39 @@ def softmax_batch(repeats: int) -> Result:
     return Result("softmax(τ = 0.7), 10,000 × 97 logits", ours_s, "scipy.special.softmax(x / τ)", anchor_s)
 
 
+def logits_beside_busy_threads(repeats: int) -> Result:
+    """Next-character logits of the default model for a 128-character window while two other Python
+    threads spin (other sessions building charts, say): in the torch worker process against the same
+    call in this process. Here every short torch call waits for the GIL (the switch interval, 5 ms)."""
+    source = ModelSource(config=DEFAULT_SETTINGS.model_config(VOCAB), vocabulary=VOCABULARY)
+    ids = list(range(VOCAB)) + list(range(DEFAULT_SETTINGS.max_seq_len - VOCAB))
+    worker = TorchWorker(threads=1)
+    worker.call(logits_from, source, ids)  # start the process and load the model
+    spinning = threading.Event()
+
+    def spin() -> None:
+        while not spinning.is_set():
+            sum(range(1_000))
+
+    threads = [threading.Thread(target=spin, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        with torch_threads(1):
+            ours_s, anchor_s = compare(
+                lambda: worker.call(logits_from, source, ids), lambda: logits_from(source, ids), max(1, repeats // 2)
+            )
+    finally:
+        spinning.set()
+        worker.close()
+    return Result(
+        "next-character logits, default model, beside 2 busy Python threads: torch worker process",
+        ours_s,
+        "the same call in the server's thread",
+        anchor_s,
+    )
+
+
 PAGE = "pages/sampling_temperature.py"
 
 
@@ -136,6 +173,7 @@ def rerun_after_new_tau(repeats: int) -> Result:
 
 BENCHMARKS = [
     generation_tokens_per_second,
+    logits_beside_busy_threads,
     training_steps_per_second,
     training_threads,
     softmax_batch,
