@@ -198,7 +198,7 @@ with size_col:
         key="sp_size",
         options=list(SIZES),
         help=(
-            "default: 0.8 M parameters, about 3 minutes on 2 CPU cores (d_model 128, 4 heads, 4 layers, context "
+            "default: 0.8 M parameters, about 90 seconds on 2 idle CPU cores (d_model 128, 4 heads, 4 layers, context "
             "128, 400 steps of 32 windows, AdamW 3e-3 with warm-up and cosine decay). tiny: seconds (d_model 32, "
             "2 heads, 2 layers, 60 steps on the first 200,000 characters); it learns spacing, not Python."
         ),

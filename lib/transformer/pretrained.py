@@ -35,7 +35,7 @@ class TrainingSettings:
     """The model and the optimisation of one training run.
 
     The default (0.8 M parameters, 400 steps of 32 windows of 128 characters, AdamW at 3e-3 with
-    50 warm-up steps and cosine decay) trains in under 3 minutes on a quiet 2-core CPU and reaches
+    50 warm-up steps and cosine decay) trains in about 90 s on a quiet 2-core CPU and reaches
     about 1.5 nats/char on held-out standard-library modules.
     """
 
