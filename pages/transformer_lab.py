@@ -12,7 +12,7 @@ from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.pretrained import trained_checkpoint
-from lib.transformer.worker import ModelSource, on_model
+from lib.transformer.worker import ModelSource, on_model, run_in_process
 from lib.viz import line_chart, pmf_bars
 from lib.viz.transformer import block_labels, matrix_heatmap, next_character_bars, show_token
 from pages._common import (
@@ -730,26 +730,25 @@ def cost_tab() -> None:
         on_click=lambda: st.session_state.update(tl_measure_requested=True),
     )
     if st.session_state.pop("tl_measure_requested", False):
-        worker = torch_worker()  # timed in the worker process, on one thread: see lib.transformer.worker
         with st.status("Timing on " + device + "…", expanded=False) as status:
-            status.update(label="Decoding with and without the KV cache…")
             lengths = [n for n in (16, 32, 64, 128) if n + 8 <= config.max_seq_len]  # the trained model's window
-            speed = lib_call(worker.call, on_model, source, ti.decoding_speed, lengths, prompt_length=8, seed=seed)
-            status.update(label="Softmax vs linear attention…")
-            attn = worker.call(
-                ti.attention_timings,
-                [64, 128, 256, 512, 1024, 2048],
-                n_heads=config.n_heads,
-                d_k=config.head_size,
-                device=device,
+            timed = lib_call(
+                run_in_process,  # a process of its own: nothing else shares its GIL or queues behind it
+                on_model,
+                source,
+                ti.cost_timings,
+                report=lambda stage: status.update(label=stage),
+                threads=1 if device == "cpu" else None,
+                decode_lengths=lengths,
+                attention_lengths=[64, 128, 256, 512, 1024, 2048],
+                norm_length=max(T, 64),
+                seed=seed,
             )
-            status.update(label="Norms…")
-            norms_timed = worker.call(ti.time_norms, max(T, 64), d_model, device=device)
             status.update(label="Done" + (" (one CPU thread)" if device == "cpu" else ""), state="complete")
-        st.session_state["tl_cost"] = {"key": cost_key, "speed": speed, "attention": attn, "norms": norms_timed}
+        st.session_state["tl_cost"] = {"key": cost_key, "timed": timed}
     measured = st.session_state.get("tl_cost")
-    if measured and measured["key"] == cost_key and measured["speed"] is not None:
-        speed = measured["speed"]
+    if measured and measured["key"] == cost_key and measured["timed"] is not None:
+        speed = measured["timed"].decoding
         speed_col, attn_col = st.columns(2)
         with speed_col:
             long_speed = speed.melt(
@@ -778,7 +777,7 @@ def cost_tab() -> None:
             )
             st.dataframe(speed, hide_index=True)
         with attn_col:
-            attn = measured["attention"]
+            attn = measured["timed"].attention
             exported(
                 line_chart,
                 attn.melt(id_vars="T", var_name="attention", value_name="ms"),
@@ -798,7 +797,7 @@ def cost_tab() -> None:
                 if cross is not None
                 else "Linear attention did not overtake softmax up to T = 2048 here."
             )
-            st.dataframe(measured["norms"], hide_index=True)
+            st.dataframe(measured["timed"].norms, hide_index=True)
     else:
         st.info(
             "Press the button to time decoding and attention on this device (a few seconds). On the CPU the "
@@ -903,7 +902,7 @@ from lib.transformer import generate
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.pretrained import trained_checkpoint
-from lib.transformer.worker import ModelSource, on_model
+from lib.transformer.worker import ModelSource, on_model, run_in_process
 
 model, tok, metrics = load_checkpoint(trained_checkpoint(), device="cpu")  # trained on the Sampling page
 text = $text

@@ -238,6 +238,17 @@ def test_decoding_speed_checks_identical_tokens() -> None:
         ti.decoding_speed(model, [20], prompt_length=3)
 
 
+def test_cost_timings_names_each_stage_and_times_the_models_shape() -> None:
+    torch.manual_seed(0)
+    model = TinyGPT(_config())
+    stages: list[str] = []
+    timed = ti.cost_timings(model, decode_lengths=[2], attention_lengths=[8], norm_length=16, callback=stages.append)
+    assert [s.split()[0] for s in stages] == ["Decoding", "Softmax", "Norms…"]
+    assert timed.decoding["identical"].all()
+    assert list(timed.attention["T"]) == [8]
+    assert len(timed.norms) == 4 and (timed.norms["median µs"] > 0).all()
+
+
 def test_attention_timings_and_crossover() -> None:
     timings = ti.attention_timings([8, 16], n_heads=2, d_k=4, repeats=1)
     assert list(timings["T"]) == [8, 16]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -472,6 +472,38 @@ def time_norms(T: int, d_model: int, repeats: int = 20, device=None) -> pd.DataF
     }
     rows = [{"norm": name, "median µs": 1e6 * _median_time(fn, repeats, device)} for name, fn in candidates.items()]
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class CostTimings:
+    """The transformer lab's live measurements: :func:`decoding_speed`, :func:`attention_timings`
+    and :func:`time_norms` on one model's device."""
+
+    decoding: pd.DataFrame
+    attention: pd.DataFrame
+    norms: pd.DataFrame
+
+
+def cost_timings(
+    model: TinyGPT,
+    *,
+    decode_lengths: Sequence[int],
+    attention_lengths: Sequence[int],
+    norm_length: int,
+    seed: int = 0,
+    callback: Callable[[str], object] | None = None,
+) -> CostTimings:
+    """Decoding with and without the KV cache, softmax vs linear attention at the model's head
+    shape, and the norms at its width, in turn; ``callback(stage)`` names each stage as it starts."""
+    report = callback or (lambda _stage: None)
+    device, config = model.device, model.config
+    report("Decoding with and without the KV cache…")
+    decoding = decoding_speed(model, decode_lengths, prompt_length=8, seed=seed)
+    report("Softmax vs linear attention…")
+    attention = attention_timings(attention_lengths, n_heads=config.n_heads, d_k=config.head_size, device=device)
+    report("Norms…")
+    norms = time_norms(norm_length, config.d_model, device=device)
+    return CostTimings(decoding, attention, norms)
 
 
 def depth_profile(
