@@ -246,7 +246,8 @@ def test_cost_timings_names_each_stage_and_times_the_models_shape() -> None:
     assert [s.split()[0] for s in stages] == ["Decoding", "Softmax", "Norms…"]
     assert timed.decoding["identical"].all()
     assert list(timed.attention["T"]) == [8]
-    assert len(timed.norms) == 4 and (timed.norms["median µs"] > 0).all()
+    assert len(timed.norms) == 4
+    assert (timed.norms["median µs"] > 0).all()
 
 
 def test_attention_timings_and_crossover() -> None:
