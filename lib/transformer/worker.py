@@ -59,12 +59,13 @@ _STARTING = threading.Lock()
 def _bare_main() -> Iterator[None]:
     """Processes started in this block do not re-run the parent's ``__main__`` (a Streamlit script)."""
     with _STARTING:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
+        main, bare = sys.modules["__main__"], types.ModuleType("__main__")
+        sys.modules["__main__"] = bare
         try:
             yield
         finally:
-            sys.modules["__main__"] = main
+            if sys.modules.get("__main__") is bare:  # a script that started meanwhile keeps its own
+                sys.modules["__main__"] = main
 
 
 @dataclass(frozen=True)
