@@ -51,12 +51,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 
 @contextmanager
-def streamlit_server() -> Iterator[str]:
-    """Start ``streamlit run dashboard.py`` on a free port; yield its URL once it is healthy."""
+def streamlit_server(env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start ``streamlit run dashboard.py`` on a free port (with ``env`` added to the environment);
+    yield its URL once it is healthy."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)

@@ -1,11 +1,12 @@
 """The Sampling temperature page in a real headless Chromium: the τ slider moved with the keyboard
-reruns the page, the charts are drawn, nothing fails, screenshot saved."""
+reruns the page, the charts are drawn, nothing fails, screenshot saved; a tiny model trained from
+the Train button on a server with an empty model cache (the run happens in a process of its own)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, wait_for_charts, wait_for_script
+from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, streamlit_server, wait_for_charts, wait_for_script
 
 pytestmark = pytest.mark.e2e
 
@@ -29,3 +30,16 @@ def test_sampling_temperature_moves_tau_with_the_keyboard(server_url, page) -> N
     assert_no_errors(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "sampling_temperature.png")
+
+
+def test_a_tiny_model_trains_from_the_button(page, tmp_path) -> None:
+    with streamlit_server(env={"GARDEN_LAB_CACHE": str(tmp_path)}) as url:
+        page.goto(f"{url}/sampling_temperature?sp_size=tiny&sp_n_samples=1&sp_n_new=20")
+        wait_for_script(page, timeout_ms=120_000)
+        assert page.get_by_text("This model is untrained").count() == 1
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Trained model loaded").wait_for(timeout=240_000)
+        wait_for_script(page, timeout_ms=120_000)
+        assert_no_errors(page)
+        assert page.get_by_text("60 steps").count() >= 1
+    assert len(list(tmp_path.glob("tinygpt-*.pt"))) == 1
