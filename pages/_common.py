@@ -257,8 +257,9 @@ def csv_download(
 ) -> None:
     """A download button for a table, without rerunning the page on click.
 
-    Pass a function returning the table to build the file only when the button is clicked:
-    formatting tens of thousands of rows on every rerun costs a fraction of a second.
+    The CSV is written only when the button is clicked (formatting a table of thousands of rows
+    took a tenth of an MLE rerun when it was done on every rerun); ``frame`` may also be a
+    function returning the table, so that even building it waits for the click.
     """
 
     def to_csv() -> bytes:
@@ -267,7 +268,7 @@ def csv_download(
 
     st.download_button(
         label,
-        to_csv if callable(frame) else to_csv(),
+        to_csv,
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -1,5 +1,6 @@
 """pages._common.chart keys its cache on a digest of the chart's arguments: equal data share an
-entry, any change in the data or the options makes a new one, and the chart on screen follows."""
+entry, any change in the data or the options makes a new one, and the chart on screen follows;
+csv_download writes its file only when clicked."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from pages._common import _digest
+from tests.apptest_helpers import ROOT
 
 
 def _frame(n: int = 2_000) -> pd.DataFrame:
@@ -54,3 +56,27 @@ def test_the_chart_follows_its_data() -> None:
     at.number_input[0].set_value(1.0).run()
     assert first != second
     assert at.get("vega_lite_chart")[0].proto.spec == first
+
+
+def test_csv_download_writes_the_file_only_on_click() -> None:
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import pandas as pd
+import streamlit as st
+from pages._common import csv_download
+
+calls = []
+class Counted(pd.DataFrame):
+    def to_csv(self, *args, **kwargs):
+        calls.append(1)
+        return super().to_csv(*args, **kwargs)
+
+csv_download(Counted({{"a": [1, 2]}}), "a.csv", key="csv")
+st.write(f"written {{len(calls)}} times")
+"""
+    at = AppTest.from_string(script).run()
+    assert not at.exception
+    (button,) = at.get("download_button")
+    assert button.proto.deferred_file_id  # registered for a click, not written now
+    assert at.markdown[0].value == "written 0 times"
