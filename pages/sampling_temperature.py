@@ -25,7 +25,7 @@ from lib.transformer.pretrained import (
     read_training_text,
     split_text,
     stdlib_corpus_name,
-    train_and_save_metrics,
+    train_and_save,
 )
 from lib.transformer.worker import ModelSource, logits_from, run_in_process, samples_from
 from lib.viz.sampling import loss_curve_chart, pipeline_chart, quality_diversity_chart, token_bars
@@ -276,7 +276,7 @@ if not trained and not (snap is not None and snap.active):
         def work(report, load_texts=load_texts, settings=settings, path=path, device=device, threads=threads):
             train_text, validation_text = load_texts()
             return run_in_process(  # a process of its own: see lib.transformer.worker
-                train_and_save_metrics,
+                train_and_save,
                 train_text,
                 validation_text,
                 settings,
@@ -304,7 +304,11 @@ if not trained and not (snap is not None and snap.active):
         note_col.error(plain(f"Training failed: {snap.error}"), icon=":material/error:")
 
 
-@st.fragment(run_every=POLL_S if snap is not None and snap.active else None)
+# The child process saves the model a moment before its job reports done: a saved model ends the watch.
+watching = snap is not None and snap.active and not trained
+
+
+@st.fragment(run_every=POLL_S if watching else None)
 def training_status(was_active: bool) -> None:
     """Progress of this model's run, refreshed every second while it runs (the rest of the page stays put)."""
     current = job.snapshot()
@@ -365,7 +369,7 @@ def training_status(was_active: bool) -> None:
         )
 
 
-if snap is not None and snap.active:
+if watching:
     training_status(True)
 
 if trained:

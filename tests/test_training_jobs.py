@@ -189,14 +189,13 @@ def test_train_and_save_saves_only_whole_runs(tmp_path, monkeypatch) -> None:
     path = checkpoint_path(settings, "test")
     stop_at_2 = lambda p: p.step < 2  # noqa: E731
     stopped = train_and_save(corpus.train, corpus.validation, settings, path, device="cpu", callback=stop_at_2)
-    assert stopped.stopped_early
+    assert stopped["steps"] == 2
     assert trained_checkpoint(settings, "test") is None
     whole = train_and_save(corpus.train, corpus.validation, settings, path, device="cpu")
-    assert not whole.stopped_early
+    assert whole["steps"] == settings.steps
     assert trained_checkpoint(settings, "test") == path
-    _, tokenizer, metrics = load_checkpoint(path, "cpu")
-    assert tokenizer == whole.tokenizer
-    assert metrics["val_loss"] == pytest.approx(whole.val_losses[-1])
+    _, _, metrics = load_checkpoint(path, "cpu")
+    assert metrics == pytest.approx(whole)
 
 
 def test_the_interpreter_exits_while_a_job_runs(tmp_path) -> None:

@@ -253,27 +253,15 @@ def train_and_save(
     *,
     device: str = "auto",
     callback: Callable[[TrainingProgress], bool | None] | None = None,
-) -> TrainingResult:
+) -> dict[str, float]:
     """:func:`train_model`, saving the model at ``path`` only if the run was not stopped early.
 
-    The checkpoint's name promises the whole run of ``settings``; a stopped run is returned but
-    never saved under it.
+    Returns the run's metrics (``TrainingResult.metrics``), not the model: this is what a training
+    process sends back (:func:`lib.transformer.worker.run_in_process`), and the model is in the
+    file. The checkpoint's name promises the whole run of ``settings``, so a stopped run (fewer
+    ``steps`` than asked for) is never saved under it.
     """
     result = train_model(train_text, validation_text, settings, device=device, callback=callback)
     if not result.stopped_early:
         save_checkpoint(path, result.model, result.tokenizer, result.metrics)
-    return result
-
-
-def train_and_save_metrics(
-    train_text: str,
-    validation_text: str,
-    settings: TrainingSettings,
-    path: Path,
-    *,
-    device: str = "auto",
-    callback: Callable[[TrainingProgress], bool | None] | None = None,
-) -> dict[str, float]:
-    """:func:`train_and_save`, returning only the run's metrics: what a training process sends back
-    (:func:`lib.transformer.worker.run_in_process`); the model itself is in the file."""
-    return train_and_save(train_text, validation_text, settings, path, device=device, callback=callback).metrics
+    return result.metrics
