@@ -8,10 +8,10 @@ took 0.11 s alone and 289 s beside two busy Python threads. In a process of its 
 its speed whatever the server's threads do.
 
 - :class:`TorchWorker`: one long-lived worker process for short calls (next-character logits,
-  samples); ``worker.call(fn, *args)`` returns ``fn(*args)`` computed there. Models are loaded in
-  the worker once per :class:`ModelSource` and kept (a few at most).
-- :func:`run_in_process`: one fresh process for one long run (training), whose progress comes back
-  to a ``report`` function here, and which stops when ``report`` returns ``False``.
+  samples, attention maps); ``worker.call(fn, *args)`` returns ``fn(*args)`` computed there.
+  Models are loaded in the worker once per :class:`ModelSource` and kept (a few at most).
+- :func:`run_in_process`: one fresh process for one long run (training, live timings), whose
+  progress comes back to a ``report`` function here, and which stops when ``report`` returns ``False``.
 
 Processes are spawned (not forked): a fork of a threaded server that has used torch can deadlock.
 A spawned process first re-runs its parent's ``__main__`` file, and Streamlit installs the running
