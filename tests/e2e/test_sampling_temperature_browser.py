@@ -4,6 +4,8 @@ the Train button on a server with an empty model cache (the run happens in a pro
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import SCREENSHOTS, assert_no_errors, streamlit_server, wait_for_charts, wait_for_script
@@ -43,3 +45,17 @@ def test_a_tiny_model_trains_from_the_button(page, tmp_path) -> None:
         assert_no_errors(page)
         assert page.get_by_text("60 steps").count() >= 1
     assert len(list(tmp_path.glob("tinygpt-*.pt"))) == 1
+
+
+def test_a_default_run_stops_from_the_button_and_saves_nothing(page, tmp_path) -> None:
+    with streamlit_server(env={"GARDEN_LAB_CACHE": str(tmp_path)}) as url:
+        page.goto(f"{url}/sampling_temperature?sp_n_samples=1&sp_n_new=20")
+        wait_for_script(page, timeout_ms=120_000)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text(re.compile(r"step \d+ / 400")).wait_for(timeout=120_000)  # the training process reports
+        page.get_by_role("button", name="Stop", exact=True).click()
+        page.get_by_text("The last run was stopped before the end").wait_for(timeout=60_000)
+        wait_for_script(page, timeout_ms=120_000)
+        assert_no_errors(page)
+        assert page.get_by_text("This model is untrained").count() == 1
+    assert not list(tmp_path.glob("tinygpt-*.pt"))
