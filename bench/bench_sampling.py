@@ -16,10 +16,11 @@ from bench.common import Result, compare, page_rerun
 from lib.device import pick_device
 from lib.sampling import softmax
 from lib.transformer import TinyGPT, generate
+from lib.transformer.generation import next_token_logits
 from lib.transformer.inspect import torch_threads
 from lib.transformer.pretrained import DEFAULT_SETTINGS
 from lib.transformer.train import train
-from lib.transformer.worker import ModelSource, TorchWorker, logits_from
+from lib.transformer.worker import ModelSource, TorchWorker, on_model
 
 VOCAB = 97  # printable ASCII, newline and tab: the stdlib corpus
 VOCABULARY = "".join(chr(c) for c in range(32, 127)) + "\t\n"
@@ -129,7 +130,7 @@ def logits_beside_busy_threads(repeats: int) -> Result:
     source = ModelSource(config=DEFAULT_SETTINGS.model_config(VOCAB), vocabulary=VOCABULARY)
     ids = list(range(VOCAB)) + list(range(DEFAULT_SETTINGS.max_seq_len - VOCAB))
     worker = TorchWorker(threads=1)
-    worker.call(logits_from, source, ids)  # start the process and load the model
+    worker.call(on_model, source, next_token_logits, ids)  # start the process and load the model
     spinning = threading.Event()
 
     def spin() -> None:
@@ -142,7 +143,9 @@ def logits_beside_busy_threads(repeats: int) -> Result:
     try:
         with torch_threads(1):
             ours_s, anchor_s = compare(
-                lambda: worker.call(logits_from, source, ids), lambda: logits_from(source, ids), max(1, repeats // 2)
+                lambda: worker.call(on_model, source, next_token_logits, ids),
+                lambda: on_model(source, next_token_logits, ids),
+                max(1, repeats // 2),
             )
     finally:
         spinning.set()

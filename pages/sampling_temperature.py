@@ -14,7 +14,7 @@ from lib.transformer import CharTokenizer, TinyGPT
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.evaluation import bits
-from lib.transformer.generation import encode_prompt
+from lib.transformer.generation import encode_prompt, next_token_logits
 from lib.transformer.jobs import QUEUED, RUNNING, STOPPED, JobRunner
 from lib.transformer.pretrained import (
     DEFAULT_SETTINGS,
@@ -27,7 +27,7 @@ from lib.transformer.pretrained import (
     stdlib_corpus_name,
     train_and_save,
 )
-from lib.transformer.worker import ModelSource, logits_from, run_in_process, samples_from
+from lib.transformer.worker import ModelSource, on_model, run_in_process, samples_from
 from lib.viz.sampling import loss_curve_chart, pipeline_chart, quality_diversity_chart, token_bars
 from lib.viz.transformer import show_token
 from pages._common import (
@@ -82,25 +82,24 @@ def untrained_model(size: str, device: str) -> tuple[TinyGPT, CharTokenizer]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def logits_for(model_key: str, ids: tuple[int, ...], _source: ModelSource) -> np.ndarray:
-    return torch_worker().call(logits_from, _source, ids)
+def logits_for(source: ModelSource, ids: tuple[int, ...]) -> np.ndarray:
+    return torch_worker().call(on_model, source, next_token_logits, ids)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def samples_for(
-    model_key: str,
+    source: ModelSource,
     prompt: str,
     temperature: float,
     n: int,
     n_new: int,
     seed: int,
     truncation: tuple,
-    _source: ModelSource,
 ):
     top_k, top_p, min_p = truncation
     return torch_worker().call(
         samples_from,
-        _source,
+        source,
         prompt,
         temperature=temperature,
         n_samples=n,
@@ -374,7 +373,6 @@ if watching:
 
 if trained:
     model, tokenizer, metrics = loaded
-    model_key = f"{path}:{path.stat().st_mtime}"
     source = ModelSource(device=device, path=str(path), modified=path.stat().st_mtime)
     val = metrics["val_loss"]
     verdict = "meets" if val <= TARGET_NATS else "misses"
@@ -397,7 +395,6 @@ if trained:
         )
 else:
     model, tokenizer = untrained_model(size, device)
-    model_key = f"untrained:{size}:{device}"
     source = ModelSource(device=device, config=model.config, vocabulary=tokenizer.vocabulary, seed=SIZES[size][0].seed)
     st.warning(
         "This model is **untrained** (random weights): its distributions are nearly uniform and its text is noise. "
@@ -434,7 +431,7 @@ with tau_col:
 ids = lib_call(encode_prompt, tokenizer, prompt)
 if ids is None:
     st.stop()
-logits = logits_for(model_key, tuple(ids[-model.config.max_seq_len :]), source)
+logits = logits_for(source, tuple(ids[-model.config.max_seq_len :]))
 probs = sampling.softmax(logits, tau)
 at_one = sampling.softmax(logits, 1.0)
 vocabulary = list(tokenizer.vocabulary)
@@ -470,7 +467,7 @@ chart(
     token_bars,
     frame.head(TOP_BARS).drop(columns="character"),
     temperature=tau,
-    cache_key=(model_key, tuple(ids[-model.config.max_seq_len :]), tau),
+    cache_key=(source, tuple(ids[-model.config.max_seq_len :]), tau),
     title=f"Next-character distribution at τ = {tau:g} (bars; orange ticks: τ = 1), top {TOP_BARS}",
 )
 st.caption("␣ is a space, ↵ a newline, ⇥ a tab. Hover a bar for its probability, rank and logit.")
@@ -600,7 +597,7 @@ with chart_col:
     chart(
         pipeline_chart,
         long,
-        cache_key=(model_key, tuple(ids[-model.config.max_seq_len :]), tau, tuple(stages)),
+        cache_key=(source, tuple(ids[-model.config.max_seq_len :]), tau, tuple(stages)),
         title="The top 20 characters after each stage (renormalised)",
     )
 
@@ -656,7 +653,7 @@ else:
     progress = st.progress(0.0, text="Sampling…") if len(temperatures) * n_samples * n_new > 2_000 else None
     sets = []
     for i, t in enumerate(temperatures):
-        sets.append(samples_for(model_key, prompt, t, n_samples, n_new, seed, truncation, source))
+        sets.append(samples_for(source, prompt, t, n_samples, n_new, seed, truncation))
         if progress is not None:
             progress.progress((i + 1) / len(temperatures), text=f"Sampled τ = {t:g}")
     if progress is not None:
@@ -696,7 +693,7 @@ else:
         chart(
             quality_diversity_chart,
             summary,
-            cache_key=(model_key, prompt, tuple(temperatures), n_samples, n_new, seed, truncation),
+            cache_key=(source, prompt, tuple(temperatures), n_samples, n_new, seed, truncation),
             title="Quality vs diversity: higher τ writes more varied, less likely text",
         )
 

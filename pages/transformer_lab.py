@@ -326,7 +326,6 @@ if not text:
 if trained:
     model, tokenizer, metrics = trained
     config = model.config
-    n_parameters = model.n_parameters()
     ids = lib_call(tokenizer.encode, text)
     if ids is None:
         st.stop()
@@ -358,8 +357,8 @@ else:
     if config is None:
         st.stop()
     source = ModelSource(device=device, config=config, vocabulary=tokenizer.vocabulary, seed=seed)
-    n_parameters = int(parameter_counts(config)["parameters"].sum())  # the model itself lives in the worker
 T = len(ids)
+n_parameters = int(parameter_counts(config)["parameters"].sum())  # the model itself lives in the worker
 labels = [f"{i} · {show_token(c)}" for i, c in enumerate(text)]
 vocabulary = " ".join(show_token(c) for c in tokenizer.vocabulary)
 st.caption(

@@ -16,7 +16,7 @@ from lib.transformer import ModelConfig, TinyGPT
 from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.generation import next_token_logits, sample_texts
 from lib.transformer.tokenizer import CharTokenizer
-from lib.transformer.worker import ModelSource, TorchWorker, load_model, logits_from, run_in_process, samples_from
+from lib.transformer.worker import ModelSource, TorchWorker, load_model, on_model, run_in_process, samples_from
 
 VOCABULARY = "abcdefgh \n"
 CONFIG = ModelConfig(vocab_size=len(VOCABULARY), d_model=16, n_heads=2, n_layers=1, max_seq_len=32)
@@ -78,7 +78,8 @@ def test_a_source_names_exactly_one_model() -> None:
 def test_logits_in_the_worker_equal_the_logits_here(worker, checkpoint) -> None:
     ids = [1, 2, 3, 4, 5]
     model, _ = load_model(checkpoint)
-    np.testing.assert_array_equal(worker.call(logits_from, checkpoint, ids), next_token_logits(model, ids))
+    in_worker = worker.call(on_model, checkpoint, next_token_logits, ids)
+    np.testing.assert_array_equal(in_worker, next_token_logits(model, ids))
 
 
 def test_samples_in_the_worker_equal_the_samples_here(worker, checkpoint) -> None:

@@ -34,7 +34,7 @@ import queue
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -42,11 +42,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 import torch
 
 from lib.transformer.checkpoint import load_checkpoint
-from lib.transformer.generation import SampleSet, next_token_logits, sample_texts
+from lib.transformer.generation import SampleSet, sample_texts
 from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
 
@@ -101,11 +100,6 @@ def load_model(source: ModelSource) -> tuple[TinyGPT, CharTokenizer]:
 def on_model(source: ModelSource, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """``fn(model, *args, **kwargs)`` with the model of ``source`` (``fn`` must pickle: a module-level function)."""
     return fn(load_model(source)[0], *args, **kwargs)
-
-
-def logits_from(source: ModelSource, ids: Sequence[int]) -> np.ndarray:
-    """:func:`lib.transformer.generation.next_token_logits` of the model of ``source``."""
-    return next_token_logits(load_model(source)[0], ids)
 
 
 def samples_from(source: ModelSource, prompt: str, **kwargs: Any) -> SampleSet:
