@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     SCREENSHOTS,
@@ -42,9 +43,11 @@ def test_markov_state_lives_in_the_url(server_url, page) -> None:
     page.goto(f"{server_url}/markov_chains?mc_patterns=THH+HHT&mc_steps=3")
     wait_for_script(page)
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
-    assert page.get_by_label("Patterns", exact=True).and_(page.locator("input")).input_value() == "THH HHT"
+    # Retrying assertions: on a fresh server the router's first visit reruns the page once more, and the
+    # input can read empty for a moment while it mounts again (seen once in six runs of this file).
+    expect(page.get_by_label("Patterns", exact=True).and_(page.locator("input"))).to_have_value("THH HHT")
     # THH vs HHT: the race lasts 13/2 flips on average; the caption prints the exact fraction.
-    assert page.get_by_text("exact: 13/2").count() == 1
+    expect(page.get_by_text("exact: 13/2")).to_have_count(1)
     assert page.locator("[data-testid='stException']").count() == 0
 
 
