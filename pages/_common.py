@@ -1,7 +1,9 @@
 """Helpers every Garden Lab page uses (this module is not a page).
 
-Pages read top to bottom: widgets (``bound``), one call into lib (``lib_call``, ``cached``),
-then figures, the note (``note``), the snippet (``snippet``) and downloads (``csv_download``,
+A page entry is a table of contents: ``page_header``, the note (``note`` with ``prose``), the
+inputs its sections share, then its sections. A section is an ``@st.fragment`` in a module of
+its own and reads top to bottom: widgets (``bound``), one call into lib (``lib_call``,
+``cached``), figures (``chart``), its snippet (``snippet``) and downloads (``csv_download``,
 ``png_download``).
 """
 
@@ -15,6 +17,8 @@ import string
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
@@ -329,6 +333,20 @@ def note(title: str = "The note: where this comes from") -> Iterator[None]:
     """The expander that holds a page's derivation from the notes (write st.markdown/st.latex inside)."""
     with st.expander(title, icon=":material/menu_book:"):
         yield
+
+
+@cache
+def _markdown_file(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def prose(beside: str, name: str) -> None:
+    """Show the markdown file ``name`` that lies beside the module file ``beside`` (pass ``__file__``).
+
+    A page's prose (the note's derivation, long explanations) lives in markdown files next to its
+    sections, so the Python reads as code; ``$…$`` and ``$$…$$`` render as LaTeX.
+    """
+    st.markdown(_markdown_file(Path(beside).with_name(name)))
 
 
 def _literal(value: Any) -> str:

@@ -98,16 +98,21 @@ def test_markov_view_comes_from_the_url() -> None:
     assert "exact: **13/2**" in [c.value for c in at.caption]
 
 
-def test_markov_snippet_runs_as_is(tmp_path) -> None:
+def test_markov_snippets_run_as_is(tmp_path) -> None:
+    # One snippet per section, each with the current values.
     at = run_page(MARKOV, {"mc_patterns": "THH HHT", "mc_games": "500", "mc_p_heads": "0.6"})
-    (code,) = [c.value for c in at.code]
-    assert "pattern_race(['THH', 'HHT'], p_heads=0.6, exact=True)" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Fraction(2, 3)" in result.stdout  # the notes' limit, printed by the snippet
+    codes = [c.value for c in at.code]
+    assert len(codes) == 3
+    assert "pattern_race(['THH', 'HHT'], p_heads=0.6, exact=True)" in codes[1]
+    outputs = []
+    for i, code in enumerate(codes):
+        script = tmp_path / f"snippet_{i}.py"
+        script.write_text(code)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert "Fraction(2, 3)" in outputs[0]  # the notes' limit, printed by the first section's snippet
 
 
 def test_shared_sidebar_offers_torch_devices() -> None:
