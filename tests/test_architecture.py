@@ -81,8 +81,8 @@ def _unbounded_caches(source: str) -> list[int]:
 
 def test_every_cache_is_bounded() -> None:
     # One server process serves every user: an unbounded cache grows with every new input.
-    for path in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py")]:
-        assert _unbounded_caches(path.read_text()) == [], f"{path.name}: cache without max_entries/ttl"
+    for path in [ROOT / "dashboard.py", *(ROOT / "pages").rglob("*.py")]:
+        assert _unbounded_caches(path.read_text()) == [], f"{path.relative_to(ROOT)}: cache without max_entries/ttl"
 
 
 def test_the_cache_check_catches_an_unbounded_cache() -> None:

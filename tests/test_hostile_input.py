@@ -136,7 +136,7 @@ def _is_input_call(node: ast.AST) -> str | None:
 def input_widgets_in_source() -> list[tuple[str, str, str | None, bool]]:
     """(file, kind, key source or None, disabled) for every input widget call in the app's code."""
     found = []
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -149,7 +149,7 @@ def input_widgets_in_source() -> list[tuple[str, str, str | None, bool]]:
             kwargs = {k.arg: k.value for k in node.keywords}
             key = kwargs.get("key")
             disabled = isinstance(kwargs.get("disabled"), ast.Constant) and kwargs["disabled"].value is True
-            found.append((path.name, kind, None if key is None else ast.unparse(key), disabled))
+            found.append((str(path.relative_to(ROOT)), kind, None if key is None else ast.unparse(key), disabled))
     return found
 
 
@@ -173,18 +173,18 @@ def test_every_input_widget_is_in_the_table() -> None:
 
 def test_every_text_input_caps_its_length() -> None:
     """The server cuts text to ``max_chars`` (a forged websocket message can send more than the box allows)."""
-    for path in sorted((ROOT / "pages").glob("*.py")):
+    for path in sorted((ROOT / "pages").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "bound":
                 kind = _is_input_call(node.args[0]) if node.args else None
                 if kind in ("text_input", "text_area"):
-                    assert "max_chars" in {k.arg for k in node.keywords}, f"{path.name}: a {kind} without max_chars"
+                    assert "max_chars" in {k.arg for k in node.keywords}, f"{path.relative_to(ROOT)}: a {kind} without max_chars"
 
 
 def test_no_raw_html_anywhere() -> None:
     """Nothing is rendered as raw HTML, so nothing a user types or uploads can become markup or script."""
     pattern = re.compile(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1|components\.html|\.html\(")
-    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "lib").rglob("*.py"))]:
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "lib").rglob("*.py"))]:
         assert not pattern.search(path.read_text(encoding="utf-8")), f"{path.relative_to(ROOT)} renders raw HTML"
 
 
