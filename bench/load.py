@@ -9,7 +9,11 @@ Each session is a lightweight client of Streamlit's own protocol (protobuf over
 (``BackMsg.rerun_script`` with the page's name), reads ``ForwardMsg`` deltas until
 ``script_finished``, collects the page's sliders (id, range, step, value), then "moves a slider":
 a rerun whose ``widget_states`` carry one slider's new value, timed until ``script_finished``.
-Every rerun is checked to have really run: the deltas include that slider echoing the new value.
+A slider inside a section (an ``st.fragment``) is moved as the browser moves it: the rerun request
+names the fragment (``ClientState.fragment_id``, read from the slider's own delta), so only that
+section reruns; ``--full-reruns`` sends every move as a whole-page rerun instead (what a page without
+sections costs). Every rerun is checked to have really run: the output of the part that reran
+(the section, or the page) differs from what that part drew before.
 After a few moves the session opens the next page. Users think between moves (``--think``).
 Before the sessions start, every page is opened once (imports and first cache entries, as on
 a server that has been up a while); those first opens are printed separately.
@@ -76,6 +80,7 @@ class Slider:
     high: float
     step: float
     value: float
+    fragment_id: str = ""  # the section (st.fragment) the slider lives in; "" = the page itself
 
 
 @dataclass
@@ -85,6 +90,7 @@ class Run:
     elements: int = 0
     texts: list[str] = field(default_factory=list)  # markdown, captions, headings
     output: object = field(default_factory=lambda: hashlib.sha1(usedforsecurity=False))  # digest of non-widgets
+    parts: dict[str, object] = field(default_factory=dict)  # the same digest per fragment id ("" = outside any)
     exceptions: list[str] = field(default_factory=list)
     sliders: dict[str, Slider] = field(default_factory=dict)
     page_hash: str = ""
@@ -93,9 +99,10 @@ class Run:
 class Session:
     """One user's websocket session (the browser's protocol, no browser)."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, *, fragments: bool = True) -> None:
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.timeout = timeout
+        self.fragments = fragments  # move a section's slider as a fragment rerun, as the browser does
         self.page_hash = ""
         self.sliders: dict[str, Slider] = {}
         self.query: dict[str, str] = {}  # the page's URL parameters, as the browser's address bar has them
@@ -133,13 +140,16 @@ class Session:
                     run.texts.append(element.metric.label)
                 if what not in WIDGET_ELEMENTS:
                     run.output.update(element.SerializeToString())
+                    part = run.parts.setdefault(forward.delta.fragment_id, hashlib.sha1(usedforsecurity=False))
+                    part.update(element.SerializeToString())
                 if what == "exception":
                     run.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
                 elif what == "slider" and not element.slider.options and element.slider.id:
                     s = element.slider
                     value = (s.value if s.set_value else s.default) or s.default
                     key = s.id.rsplit("-", 1)[-1]
-                    run.sliders[s.id] = Slider(s.id, key, s.min, s.max, s.step, float(value[0]))
+                    fragment = forward.delta.fragment_id
+                    run.sliders[s.id] = Slider(s.id, key, s.min, s.max, s.step, float(value[0]), fragment)
             elif kind == "script_finished":
                 status = forward.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -164,17 +174,26 @@ class Session:
         holds it), so callers check the output changed (``Run.output``) or a text that names it.
         """
         self.query[slider.key] = str(int(value)) if float(value).is_integer() else repr(value)
-        state = ClientState(page_script_hash=self.page_hash, query_string=urllib.parse.urlencode(self.query))
+        fragment = slider.fragment_id if self.fragments else ""
+        state = ClientState(
+            page_script_hash=self.page_hash, query_string=urllib.parse.urlencode(self.query), fragment_id=fragment
+        )
         state.widget_states.widgets.append(WidgetState(id=slider.id, double_array_value={"data": [value]}))
         run = await self._rerun(state)
         if not run.elements:
             raise RerunError(f"moving {slider.key} to {value} drew nothing")
-        if run.page_hash != self.page_hash:
+        if run.page_hash and run.page_hash != self.page_hash:  # a fragment run sends no navigation
             raise RerunError(f"moving {slider.key} to {value} ran another page")
+        if fragment and set(run.parts) != {fragment}:
+            raise RerunError(f"moving {slider.key} to {value} redrew more than its section: {sorted(run.parts)}")
         for moved in run.sliders.values():
             if moved.key == slider.key:
                 moved.value = value
-        self.sliders = run.sliders or self.sliders
+        if fragment:  # only that section's sliders were redrawn
+            others = {i: s for i, s in self.sliders.items() if s.fragment_id != fragment}
+            self.sliders = others | run.sliders
+        else:
+            self.sliders = run.sliders or self.sliders
         return run
 
 
@@ -193,20 +212,28 @@ class Stats:
     opens: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reruns: int = 0
-    changed: int = 0  # reruns whose output differs from the run before: the new value was used
+    section_reruns: int = 0  # reruns of one section (fragment) rather than the whole page
+    changed: int = 0  # reruns whose part (section or page) differs from what it drew before: the new value was used
 
 
-async def user(url: str, index: int, stop_at: float, stats: Stats, think: float, timeout: float) -> None:
+def part_digests(run: Run) -> dict[str, bytes]:
+    """What each part of a run drew: "*" everything, "" what lies outside every section, else one per fragment."""
+    return {"*": run.output.digest()} | {fragment: digest.digest() for fragment, digest in run.parts.items()}
+
+
+async def user(
+    url: str, index: int, stop_at: float, stats: Stats, think: float, timeout: float, fragments: bool
+) -> None:
     rng = random.Random(index)
     pages = PAGE_NAMES[index % len(PAGE_NAMES) :] + PAGE_NAMES[: index % len(PAGE_NAMES)]
     try:
-        async with Session(url, timeout) as session:
+        async with Session(url, timeout, fragments=fragments) as session:
             while time.monotonic() < stop_at:
                 for page in pages:
                     start = time.perf_counter()
                     run = await session.open(page)
                     stats.opens.append(time.perf_counter() - start)
-                    previous = run.output.digest()
+                    drawn = part_digests(run)
                     stats.errors += [f"{page} (open): {e}" for e in run.exceptions]
                     for _ in range(MOVES_PER_PAGE):
                         if time.monotonic() >= stop_at or not session.sliders:
@@ -220,8 +247,11 @@ async def user(url: str, index: int, stop_at: float, stats: Stats, think: float,
                         stats.latencies.setdefault(page, []).append(elapsed)
                         stats.moves.append((elapsed, f"{page} {slider.key}={value:g}"))
                         stats.reruns += 1
-                        stats.changed += run.output.digest() != previous
-                        previous = run.output.digest()
+                        part = slider.fragment_id if fragments and slider.fragment_id else "*"
+                        stats.section_reruns += part != "*"
+                        now = part_digests(run)
+                        stats.changed += now[part] != drawn.get(part)
+                        drawn = now if part == "*" else drawn | {part: now[part]}
                         stats.errors += [f"{page} ({slider.key}={value}): {e}" for e in run.exceptions]
                     if time.monotonic() >= stop_at:
                         break
@@ -319,11 +349,15 @@ async def warm_up(url: str, timeout: float) -> dict[str, float]:
     return times
 
 
-async def load(urls: list[str], sessions: int, seconds: float, think: float, timeout: float) -> Stats:
+async def load(
+    urls: list[str], sessions: int, seconds: float, think: float, timeout: float, fragments: bool = True
+) -> Stats:
     """``sessions`` users for ``seconds``; user i stays on server i mod len(urls) (sticky sessions)."""
     stats = Stats()
     stop_at = time.monotonic() + seconds
-    await asyncio.gather(*(user(urls[i % len(urls)], i, stop_at, stats, think, timeout) for i in range(sessions)))
+    await asyncio.gather(
+        *(user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments) for i in range(sessions))
+    )
     return stats
 
 
@@ -338,6 +372,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--replicas", type=int, default=1, help="servers to start, one process each; user i stays on server i mod N"
     )
+    parser.add_argument(
+        "--full-reruns",
+        action="store_true",
+        help="rerun the whole page on every move, as if no page had sections (the before of the sections change)",
+    )
     args = parser.parse_args(argv)
 
     def run(urls: list[str], pids: list[int]) -> int:
@@ -350,12 +389,14 @@ def main(argv: list[str] | None = None) -> int:
             before = rss_mib(pids)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         wall = time.perf_counter()
-        stats = asyncio.run(load(urls, args.sessions, args.seconds, args.think, args.timeout))
+        stats = asyncio.run(
+            load(urls, args.sessions, args.seconds, args.think, args.timeout, fragments=not args.full_reruns)
+        )
         wall = time.perf_counter() - wall
         load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(
             f"\n{args.sessions} sessions on {len(urls)} server(s) for {wall:.0f} s (think time {args.think:g} s): "
-            f"{stats.reruns} slider reruns"
+            f"{stats.reruns} slider reruns, {stats.section_reruns} of them of one section (fragment)"
         )
         for page in PAGE_NAMES:
             print(f"  {page:24s} {summary(stats.latencies.get(page, []))}")

@@ -1,12 +1,15 @@
-"""The load script still runs: 2 websocket sessions for 5 seconds on two servers of its own, no errors."""
+"""The load script still runs (2 websocket sessions for 5 seconds on two servers of its own, no errors),
+and its client moves a section's slider as the browser does: a rerun of that section alone."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
 import pytest
 
+from bench.load import Run, Session
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -33,3 +36,18 @@ def test_load_script_runs_without_errors() -> None:
     assert "all slider reruns" in out.stdout
     assert "server RSS" in out.stdout
     assert "light user beside the heavy one" in out.stdout
+
+
+def test_a_section_slider_reruns_only_its_section(server_url: str) -> None:
+    # What the browser sends for a slider inside an st.fragment: only that section's elements come back.
+    async def move_steps() -> tuple[str, Run]:
+        async with Session(server_url, timeout=60) as session:
+            opened = await session.open("markov_chains")
+            steps = next(s for s in session.sliders.values() if s.key == "mc_steps")
+            assert steps.fragment_id
+            assert len(opened.parts) > 2, "the page draws several sections"
+            return steps.fragment_id, await session.move(steps, steps.value + 1)
+
+    fragment, run = asyncio.run(move_steps())
+    assert set(run.parts) == {fragment}
+    assert any("by step 11" in text for text in run.texts)  # the section used the new value
