@@ -178,7 +178,9 @@ def test_every_text_input_caps_its_length() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "bound":
                 kind = _is_input_call(node.args[0]) if node.args else None
                 if kind in ("text_input", "text_area"):
-                    assert "max_chars" in {k.arg for k in node.keywords}, f"{path.relative_to(ROOT)}: a {kind} without max_chars"
+                    assert "max_chars" in {k.arg for k in node.keywords}, (
+                        f"{path.relative_to(ROOT)}: a {kind} without max_chars"
+                    )
 
 
 def test_no_raw_html_anywhere() -> None:
