@@ -28,6 +28,17 @@ def test_default_view_shows_theory_beside_simulation() -> None:
     assert len(at.success) + len(at.warning) == 1  # theory inside the interval, or a warning saying not
 
 
+def test_the_entry_lists_four_sections_each_with_its_snippet() -> None:
+    at = run_page(PAGE, FAST)
+    assert [h.value for h in at.header] == [
+        "1 · Build a service distribution",
+        "2 · The convolution from the notes",
+        "3 · Moment matching",
+        "4 · The queue",
+    ]
+    assert len(at.code) == 4
+
+
 @pytest.mark.parametrize(
     ("family", "mean"),
     [
