@@ -28,6 +28,17 @@ def test_default_view_shows_theory_beside_simulation() -> None:
     assert len(at.success) + len(at.warning) == 1  # theory inside the interval, or a warning saying not
 
 
+def test_the_entry_lists_four_sections_each_with_its_snippet() -> None:
+    at = run_page(PAGE, FAST)
+    assert [h.value for h in at.header] == [
+        "1 · Build a service distribution",
+        "2 · The convolution from the notes",
+        "3 · Moment matching",
+        "4 · The queue",
+    ]
+    assert len(at.code) == 4
+
+
 @pytest.mark.parametrize(
     ("family", "mean"),
     [
@@ -133,15 +144,20 @@ def test_queue_still_runs_on_the_fit_when_the_distribution_is_bad() -> None:
     ],
 )
 def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
+    # One snippet per section, each run as a script; the queue's (the last) simulates the queue.
     at = run_page(PAGE, query)
-    (code,) = [c.value for c in at.code]
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "simulated mean wait" in result.stdout
-    assert ("theory:" in result.stdout) == (float(query.get("q_rho", "0.8")) < 1)
+    codes = [c.value for c in at.code]
+    assert len(codes) == 4
+    outputs = []
+    for i, code in enumerate(codes):
+        script = tmp_path / f"snippet_{i}.py"
+        script.write_text(code)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert "simulated mean wait" in outputs[-1]
+    assert ("theory:" in outputs[-1]) == (float(query.get("q_rho", "0.8")) < 1)
 
 
 def test_view_comes_from_the_url() -> None:
