@@ -152,3 +152,20 @@ def test_mle_snippets_run_as_is(tmp_path) -> None:
     assert len(codes) == 5
     assert "mode='label'" in codes[4]  # the black box's snippet
     assert "ExactProperties(" in outputs[1]  # the sampling distribution's snippet
+
+
+def test_the_page_is_its_five_sections_in_order() -> None:
+    at = run_page(PAGE)
+    headers = [h.value for h in at.header]
+    assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5"], headers
+
+
+def test_bad_counts_leave_no_snippet_for_their_sections() -> None:
+    # Sections 1 and 4 have nothing to reproduce without valid counts; the other three keep theirs.
+    at = run_page(PAGE, ENTER)
+    at = set_widget(at, "mle_counts_binomial", "3, five")
+    codes = [c.value for c in at.code]
+    assert len(codes) == 3
+    for code, call in zip(codes, ("simulate_estimates", "fit_beta_negative_binomial", "unbox_logistic"), strict=True):
+        assert call in code
+    assert any("Enter valid counts in panel 1" in i.value for i in at.info)
