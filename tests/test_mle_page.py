@@ -1,4 +1,4 @@
-"""The MLE estimators page under AppTest: defaults, widget extremes, typed data (good and bad), the snippet."""
+"""The MLE estimators page under AppTest: defaults, widget extremes, typed data (good and bad), the snippets."""
 
 from __future__ import annotations
 
@@ -77,13 +77,30 @@ def test_label_mode_with_hard_settings() -> None:
     assert any("raised to" in c.value for c in at.caption)
 
 
-def test_typed_counts_are_used() -> None:
+def run_snippets(at, tmp_path) -> tuple[list[str], list[str]]:
+    """Every section's snippet, run as a script from an empty folder: (codes, outputs), in page order."""
+    codes = [c.value for c in at.code]
+    outputs = []
+    for i, code in enumerate(codes):
+        script = tmp_path / f"snippet_{i}.py"
+        script.write_text(code)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, (code, result.stderr)
+        outputs.append(result.stdout)
+    return codes, outputs
+
+
+def test_typed_counts_are_used(tmp_path) -> None:
     at = run_page(PAGE, {**ENTER, "mle_n": "10"})
     at = set_widget(at, "mle_counts_binomial", "3, 5, 4")
     assert_clean(at)
     assert metric_values(at)["p̂ = Σk / (m·n)"] == "0.400000"
-    (code,) = [c.value for c in at.code]
-    assert "data = np.array([3, 5, 4])  # your counts" in code
+    codes, outputs = run_snippets(at, tmp_path)
+    assert len(codes) == 5  # one per section
+    for section in (0, 3):  # the likelihood and the cross-entropy sections both start from the typed counts
+        assert "data = np.array([3, 5, 4])  # your counts" in codes[section]
+    assert outputs[0].startswith("0.4 ")  # p̂ = 6/15, as on the page
 
 
 def test_zero_successes_is_a_documented_boundary_not_a_nan() -> None:
@@ -128,13 +145,27 @@ def test_view_comes_from_the_url() -> None:
     assert_clean(at)
 
 
-def test_mle_snippet_runs_as_is(tmp_path) -> None:
+def test_mle_snippets_run_as_is(tmp_path) -> None:
+    # One snippet per section, each with the current values.
     at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_reveal": "labels only", "mle_decimals": "4"})
-    (code,) = [c.value for c in at.code]
-    assert "mode='label'" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "ExactProperties(" in result.stdout
+    codes, outputs = run_snippets(at, tmp_path)
+    assert len(codes) == 5
+    assert "mode='label'" in codes[4]  # the black box's snippet
+    assert "ExactProperties(" in outputs[1]  # the sampling distribution's snippet
+
+
+def test_the_page_is_its_five_sections_in_order() -> None:
+    at = run_page(PAGE)
+    headers = [h.value for h in at.header]
+    assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5"], headers
+
+
+def test_bad_counts_leave_no_snippet_for_their_sections() -> None:
+    # Sections 1 and 4 have nothing to reproduce without valid counts; the other three keep theirs.
+    at = run_page(PAGE, ENTER)
+    at = set_widget(at, "mle_counts_binomial", "3, five")
+    codes = [c.value for c in at.code]
+    assert len(codes) == 3
+    for code, call in zip(codes, ("simulate_estimates", "fit_beta_negative_binomial", "unbox_logistic"), strict=True):
+        assert call in code
+    assert any("Enter valid counts in panel 1" in i.value for i in at.info)
