@@ -15,6 +15,7 @@ from lib.transformer.pretrained import trained_checkpoint
 from lib.transformer.worker import ModelSource, on_model, run_in_process
 from lib.viz import line_chart, pmf_bars
 from lib.viz.transformer import block_labels, matrix_heatmap, next_character_bars, show_token
+from pages import transformer
 from pages._common import (
     bound,
     cached,
@@ -26,6 +27,7 @@ from pages._common import (
     page_header,
     plain,
     png_download,
+    prose,
     selected_device,
     snippet,
     torch_worker,
@@ -153,30 +155,7 @@ page_header(
 )
 
 with note():
-    st.markdown(
-        "Each head projects the token vectors $x$ (T × C) to queries, keys and values of size $d_k = C/H$ and "
-        "mixes the values by how well each query matches each key:"
-    )
-    st.latex(r"\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}} + M\right) V")
-    st.markdown(
-        "**Why √d_k.** If the entries of $q$ and $k$ have mean 0 and variance 1, $q\\cdot k$ is a sum of "
-        "$d_k$ such products: variance $d_k$. Dividing by $\\sqrt{d_k}$ brings it back to 1; without it the "
-        "scores grow with $d_k$, softmax saturates into a one-hot and its gradient vanishes.\n\n"
-        "**Why the causal mask is additive.** $M_{ij} = 0$ for $j \\le i$ and $-\\infty$ for $j > i$. Adding "
-        "it before softmax gives $e^{-\\infty} = 0$ weight to the future while the allowed scores stay "
-        "unchanged and the rows still sum to 1; masks add up (causal + padding is one tensor), multiplying "
-        "weights by 0 after softmax would not renormalise.\n\n"
-        "**Heads.** $\\mathrm{MultiHead}(x) = \\mathrm{Concat}(\\mathrm{head}_1, …, \\mathrm{head}_H)\\,W_O$, then "
-        "Add(x) and Norm, then the FFN, Add and Norm (post-norm, the original) — or Norm before each sublayer "
-        "(pre-norm, every modern LLM). **SwiGLU** $W_2(\\mathrm{SiLU}(W_1x) \\odot W_3x)$ has three matrices, so "
-        "$d_{ff} = \\tfrac{8}{3}C$ keeps the parameters of a $4C$ GELU FFN. **RMSNorm** "
-        "$\\gamma\\,x/\\sqrt{\\overline{x^2}+\\epsilon}$ drops LayerNorm's centring and bias. **RoPE** rotates each "
-        "pair of $q$ and $k$ features by $t\\theta_i$, $\\theta_i = 10000^{-2i/d_k}$, so "
-        "$\\langle R_m q, R_n k\\rangle$ depends only on $m - n$. **Linear attention** replaces "
-        "$\\exp(q\\cdot k)$ by $\\phi(q)\\cdot\\phi(k)$ and costs $O(T d_k^2)$ instead of $O(T^2 d_k)$. "
-        "**KV cache**: when decoding, keys and values of the past never change, so they are kept and each new "
-        "token costs one position of work."
-    )
+    prose(transformer.__file__, "note.md")
 
 # --- Input, weights and the switches ------------------------------------------------------------
 device_name = lib_call(pick_device, selected_device())
