@@ -178,23 +178,44 @@ def test_lab_kv_calculator_reproduces_deepseek_v2() -> None:
     assert kv.loc["MLA", "vs MHA"] == pytest.approx(576 / 32768 - 1)
 
 
-def test_lab_snippet_runs_as_is(tmp_path) -> None:
-    at = run_page(LAB, {"tl_layers": "1", "tl_positions": "learned", "tl_attention": "linear", "seed": "3"})
-    (code,) = [c.value for c in at.code]
-    assert "positional='learned'" in code
-    assert "torch.manual_seed(3)" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert "True" in lines  # cached and uncached decoding agree
+def run_snippets(query: dict, tmp_path: Path, env: dict) -> dict[str, tuple[str, str]]:
+    """Open every tab with ``query``; run its one snippet as a script: tab -> (code, stdout)."""
+    ran = {}
+    for section in SECTIONS:
+        at = run_page(LAB, {**query, "tl_section": section})
+        (code,) = [c.value for c in at.code]  # lazy tabs: only the open tab's snippet is on the page
+        script = tmp_path / f"snippet_{len(ran)}.py"
+        script.write_text(code)
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, (section, result.stderr)
+        ran[section] = (code, result.stdout)
+    return ran
+
+
+def test_lab_snippets_run_as_is(tmp_path) -> None:
+    query = {"tl_layers": "1", "tl_positions": "learned", "tl_attention": "linear", "seed": "3"}
+    ran = run_snippets(query, tmp_path, {**os.environ, "PYTHONPATH": str(ROOT)})
     n_params = TinyGPT(
         ModelConfig(vocab_size=CharTokenizer.from_text(DEFAULT_TEXT).vocab_size, d_model=64, n_layers=1,
                     max_seq_len=256, positional="learned", attention="linear")
     ).n_parameters()  # fmt: skip
-    assert f"{n_params} {n_params}" in lines
+    for section, (code, stdout) in ran.items():
+        if section == "Positions":  # the position tables need no model: the head size and the seed
+            assert "d_model, d_k, L = 64, 16, 16" in code
+            assert "seed=3" in code
+            continue
+        assert "positional='learned'" in code, section
+        assert "torch.manual_seed(3)" in code, section
+        assert f"{n_params} {n_params}" in stdout.splitlines(), section
+    assert "True" in ran["Cost on this device"][1].splitlines()  # cached and uncached decoding agree
+    assert "n_kv_groups=8" in ran["Cost on this device"][0]  # the calculator's current values
+
+
+def test_lab_entry_lists_its_tabs_in_order() -> None:
+    entry = (ROOT / LAB).read_text(encoding="utf-8")
+    assert len(entry.splitlines()) <= 150
+    calls = re.findall(r"^\s+(\w+_section)\(", entry, re.MULTILINE)
+    assert calls == ["attention_section", "shapes_section", "positions_section", "norms_section", "cost_section"]
 
 
 # --- Weights: the trained tiny GPT ------------------------------------------------------------------
@@ -266,16 +287,14 @@ def test_lab_trained_weights_in_every_section(trained_cache) -> None:
     assert [s.value for s in at.success] == ["Cached and uncached decoding produced identical tokens at every length."]
 
 
-def test_lab_trained_snippet_runs_as_is(trained_cache, tmp_path) -> None:
-    at = run_page(LAB, TRAINED)
-    (code,) = [c.value for c in at.code]
-    assert "load_checkpoint(trained_checkpoint()" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
+def test_lab_trained_snippets_run_as_is(trained_cache, tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GARDEN_LAB_CACHE": str(trained_cache)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "d_model=32" in result.stdout
+    ran = run_snippets(TRAINED, tmp_path, env)
+    for section, (code, stdout) in ran.items():
+        if section != "Positions":
+            assert "load_checkpoint(trained_checkpoint()" in code, section
+            assert "d_model=32" in stdout, section
+    assert "greedy continuation" in ran["Attention"][0]
 
 
 def test_lab_without_a_checkpoint_explains_where_it_comes_from(tmp_path, monkeypatch) -> None:

@@ -1,0 +1,1 @@
+"""Sections of the Transformer lab page (``pages/transformer_lab.py``), one module per tab."""
