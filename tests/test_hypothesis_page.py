@@ -14,6 +14,7 @@ from tests.apptest_helpers import (
     ROOT,
     assert_clean,
     assert_extremes_are_clean,
+    chart_frames,
     metric_values,
     run_page,
     set_widget,
@@ -200,6 +201,35 @@ def test_snippets_run_without_a_sample_size_or_valid_data(tmp_path) -> None:
     assert "sample_size_proportion" not in codes[2]
     assert "k, n = 60, 100" in codes[1]
     run_snippets(at, tmp_path)
+
+
+def verdict_map_point(at) -> tuple[float, float] | None:
+    """(k, n) of the ring on the verdict map (the cell's lower corner), or None when the map has no ring."""
+    rings = [
+        row
+        for frame in chart_frames(at)
+        if {"n", "k", "what"} <= set(frame.columns)
+        for row in frame.to_dict("records")
+        if row["what"] == "your data"
+    ]
+    assert len(rings) <= 1
+    return (rings[0]["k"] - 0.5, rings[0]["n"] - 0.5) if rings else None
+
+
+def test_verdict_map_marks_the_tested_data() -> None:
+    at = run_page(PAGE, {"ht_source": COUNT, "ht_k": "30", "ht_count_n": "50"})
+    assert_clean(at)
+    assert verdict_map_point(at) == (30, 50)
+    # New data, same map: the ring follows the data (it is the map's own argument, not a stale value).
+    at = set_widget(at, "ht_k", 12)
+    assert verdict_map_point(at) == (12, 50)
+    assert metric_values(at)["Heads k"] == "12"
+    # Beyond the map (n = 50 > 40 flips), or nothing valid to test: no ring.
+    assert verdict_map_point(set_widget(at, "ht_map_n", 40)) is None
+    assert verdict_map_point(run_page(PAGE, {"ht_source": COUNT, "ht_k": "12", "ht_count_n": "10"})) is None
+    # Typed flips: the ring is at their own count.
+    at = run_page(PAGE, {"ht_flips": "HHTHT"})
+    assert verdict_map_point(at) == (3, 5)
 
 
 def test_the_page_entry_lists_its_sections_in_order() -> None:
