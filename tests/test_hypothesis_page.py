@@ -93,13 +93,20 @@ def test_count_mode_extremes() -> None:
         assert_clean(at)
 
 
+# The URL holds the alternative as shown (its label); a bare "greater" is ignored (the page stays two-sided).
+SIDE_LABELS = {"greater": "greater (p > p0)", "less": "less (p < p0)"}
+
+
 @pytest.mark.parametrize("alternative", ["greater", "less"])
 @pytest.mark.parametrize("statistic", ["median", "std", "quantile"])
 def test_other_sides_and_statistics(alternative: str, statistic: str) -> None:
     at = run_page(
-        PAGE, {"ht_alternative": alternative, "ht_boot_stat": statistic, "ht_boot_source": "lognormal (σ = 1)"}
+        PAGE,
+        {"ht_alternative": SIDE_LABELS[alternative], "ht_boot_stat": statistic, "ht_boot_source": "lognormal (σ = 1)"},
     )
     assert_clean(at)
+    assert at.selectbox(key="ht_alternative").value == alternative
+    assert at.selectbox(key="ht_boot_stat").value == statistic
 
 
 def one_error(at, fragment: str) -> None:
@@ -201,6 +208,17 @@ def test_snippets_run_without_a_sample_size_or_valid_data(tmp_path) -> None:
     assert "sample_size_proportion" not in codes[2]
     assert "k, n = 60, 100" in codes[1]
     run_snippets(at, tmp_path)
+
+
+def test_sections_share_the_test_of_section_one() -> None:
+    # Section 3 shows the power of section 1's test at section 1's n; section 2 tests at its α and alternative.
+    at = run_page(PAGE, {"ht_n": "150", "ht_p1": "0.58", "ht_alpha": "0.01", "ht_alternative": SIDE_LABELS["greater"]})
+    assert_clean(at)
+    shown = metric_values(at)
+    assert shown["Power at n = 150, z formula"] == shown["Power 1 − β"]
+    assert shown["Power at n = 150, exact test"] == shown["Exact test: power"]
+    assert "For the test of section 1: p0 = 0.5, p1 = 0.58, α = 0.010, greater." in [c.value for c in at.caption]
+    assert "One-sided, both exact rules are the same tail sum." in [c.value for c in at.caption]
 
 
 def verdict_map_point(at) -> tuple[float, float] | None:
