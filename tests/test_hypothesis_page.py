@@ -1,4 +1,4 @@
-"""The hypothesis-testing page under AppTest: numbers on screen, widget extremes, bad input, the snippet."""
+"""The hypothesis-testing page under AppTest: numbers on screen, widget extremes, bad input, the snippets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ import sys
 import pytest
 
 from lib import hypothesis as ht
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
+from tests.apptest_helpers import (
+    ROOT,
+    assert_clean,
+    assert_extremes_are_clean,
+    chart_frames,
+    metric_values,
+    run_page,
+    set_widget,
+)
 
 PAGE = "pages/hypothesis_testing.py"
 COUNT = "a count: k heads in n flips"
@@ -85,13 +93,20 @@ def test_count_mode_extremes() -> None:
         assert_clean(at)
 
 
+# The URL holds the alternative as shown (its label); a bare "greater" is ignored (the page stays two-sided).
+SIDE_LABELS = {"greater": "greater (p > p0)", "less": "less (p < p0)"}
+
+
 @pytest.mark.parametrize("alternative", ["greater", "less"])
 @pytest.mark.parametrize("statistic", ["median", "std", "quantile"])
 def test_other_sides_and_statistics(alternative: str, statistic: str) -> None:
     at = run_page(
-        PAGE, {"ht_alternative": alternative, "ht_boot_stat": statistic, "ht_boot_source": "lognormal (σ = 1)"}
+        PAGE,
+        {"ht_alternative": SIDE_LABELS[alternative], "ht_boot_stat": statistic, "ht_boot_source": "lognormal (σ = 1)"},
     )
     assert_clean(at)
+    assert at.selectbox(key="ht_alternative").value == alternative
+    assert at.selectbox(key="ht_boot_stat").value == statistic
 
 
 def one_error(at, fragment: str) -> None:
@@ -152,17 +167,102 @@ def test_pasted_r_boot_data_by_default() -> None:
     assert table.loc["basic (δ method)", "high"] == pytest.approx(79.12, abs=1.5)
 
 
-def test_snippet_runs_as_is(tmp_path) -> None:
+def run_snippets(at, tmp_path) -> list[str]:
+    """Run every snippet on the page as a script (one per section); returns their outputs."""
+    outputs = []
+    for i, code in enumerate(c.value for c in at.code):
+        script = tmp_path / f"snippet_{i}.py"
+        script.write_text(code)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, (code, result.stderr)
+        outputs.append(result.stdout)
+    return outputs
+
+
+def test_snippets_run_as_is(tmp_path) -> None:
+    # One snippet per section, each with the current values.
     at = run_page(PAGE, {"ht_source": COUNT, "ht_k": "115", "ht_count_n": "200", "ht_p1": "0.65"})
-    (code,) = [c.value for c in at.code]
-    assert "k, n = 115, 200" in code
-    assert "power_proportion(0.5, 0.65, 100, 0.05, 'two-sided'" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "1.197" in result.stdout[:2000] or "1.1971" in result.stdout  # BF01 of pingouin's coin
+    codes = [c.value for c in at.code]
+    assert len(codes) == 4
+    picture, coin, power, _ = codes
+    assert "power_proportion(0.5, 0.65, 100, 0.05, 'two-sided'" in picture
+    assert "k, n = 115, 200" in coin
+    assert "sample_size_proportion(0.5, 0.65, 0.05, 0.8, 'two-sided')" in power
+    outputs = run_snippets(at, tmp_path)
+    assert "1.197" in outputs[1][:2000] or "1.1971" in outputs[1]  # BF01 of pingouin's coin
+    n_z, n_exact = (int(line) for line in outputs[2].splitlines()[-2:])
+    shown = metric_values(at)
+    assert (f"{n_z:,}", f"{n_exact:,}") == (
+        shown["n for target power, z formula"],
+        shown["n for target power, exact test"],
+    )
+
+
+def test_snippets_run_without_a_sample_size_or_valid_data(tmp_path) -> None:
+    # p1 = p0: no sample size detects a zero difference; bad flips: the coin snippet falls back to k = 60, n = 100.
+    at = run_page(PAGE, {"ht_p1": "0.5", "ht_flips": "HTXH"})
+    assert len(at.info) == 1
+    assert "p1 must differ from p0" in at.info[0].value
+    codes = [c.value for c in at.code]
+    assert "sample_size_proportion" not in codes[2]
+    assert "k, n = 60, 100" in codes[1]
+    run_snippets(at, tmp_path)
+
+
+def test_sections_share_the_test_of_section_one() -> None:
+    # Section 3 shows the power of section 1's test at section 1's n; section 2 tests at its α and alternative.
+    at = run_page(PAGE, {"ht_n": "150", "ht_p1": "0.58", "ht_alpha": "0.01", "ht_alternative": SIDE_LABELS["greater"]})
+    assert_clean(at)
+    shown = metric_values(at)
+    assert shown["Power at n = 150, z formula"] == shown["Power 1 − β"]
+    assert shown["Power at n = 150, exact test"] == shown["Exact test: power"]
+    assert "For the test of section 1: p0 = 0.5, p1 = 0.58, α = 0.010, greater." in [c.value for c in at.caption]
+    assert "One-sided, both exact rules are the same tail sum." in [c.value for c in at.caption]
+
+
+def verdict_map_point(at) -> tuple[float, float] | None:
+    """(k, n) of the ring on the verdict map (the cell's lower corner), or None when the map has no ring."""
+    rings = [
+        row
+        for frame in chart_frames(at)
+        if {"n", "k", "what"} <= set(frame.columns)
+        for row in frame.to_dict("records")
+        if row["what"] == "your data"
+    ]
+    assert len(rings) <= 1
+    return (rings[0]["k"] - 0.5, rings[0]["n"] - 0.5) if rings else None
+
+
+def test_verdict_map_marks_the_tested_data() -> None:
+    at = run_page(PAGE, {"ht_source": COUNT, "ht_k": "30", "ht_count_n": "50"})
+    assert_clean(at)
+    assert verdict_map_point(at) == (30, 50)
+    # New data, same map: the ring follows the data (it is the map's own argument, not a stale value).
+    at = set_widget(at, "ht_k", 12)
+    assert verdict_map_point(at) == (12, 50)
+    assert metric_values(at)["Heads k"] == "12"
+    # Beyond the map (n = 50 > 40 flips), or nothing valid to test: no ring.
+    assert verdict_map_point(set_widget(at, "ht_map_n", 40)) is None
+    assert verdict_map_point(run_page(PAGE, {"ht_source": COUNT, "ht_k": "12", "ht_count_n": "10"})) is None
+    # Typed flips: the ring is at their own count.
+    at = run_page(PAGE, {"ht_flips": "HHTHT"})
+    assert verdict_map_point(at) == (3, 5)
+
+
+def test_the_page_entry_lists_its_sections_in_order() -> None:
+    entry = (ROOT / PAGE).read_text(encoding="utf-8")
+    calls = ["picture_section(", "coin_section(", "power_section(", "bootstrap_section("]
+    positions = [entry.index(f"\n{call}") for call in calls]
+    assert positions == sorted(positions)
+    assert len(entry.splitlines()) <= 150
+    at = run_page(PAGE)
+    assert [h.value for h in at.header] == [
+        "1 · The picture of a test",
+        "2 · Is the coin fair? Five ways on the same flips",
+        "3 · Power and sample size",
+        "4 · Bootstrap confidence intervals",
+    ]
 
 
 def test_uploaded_csv_of_numbers_is_bootstrapped() -> None:

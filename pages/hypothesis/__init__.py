@@ -1,0 +1,1 @@
+"""Sections of the hypothesis-testing page (``pages/hypothesis_testing.py``), one module each."""
