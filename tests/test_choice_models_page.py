@@ -140,19 +140,30 @@ def test_a_long_file_read_as_wide_is_refused_clearly() -> None:
     assert "choice column" in at.error[0].value.replace("\\", "")
 
 
-def test_snippet_runs_as_is(tmp_path) -> None:
-    at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
-    (code,) = [c.value for c in at.code]
-    assert "[1.0, 0.3]" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
+def run_snippets(codes: list[str], folder) -> list[str]:
+    """Run each snippet as a script in ``folder``; every one must succeed. Returns their outputs."""
+    outputs = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    numbers = [float(x) for x in re.findall(r"\d\.\d+", result.stdout.splitlines()[3])]
+    for i, code in enumerate(codes):
+        script = folder / f"snippet_{i}.py"
+        script.write_text(code)
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=folder)
+        assert result.returncode == 0, (code, result.stderr)
+        outputs.append(result.stdout)
+    return outputs
+
+
+def test_snippets_run_as_is(tmp_path) -> None:
+    # One snippet per section, each with the current values: red bus, market, sandbox, probit.
+    at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
+    codes = [c.value for c in at.code]
+    assert len(codes) == 4
+    red_bus, _, sandbox, _ = run_snippets(codes, tmp_path)
+    assert "[1.0, 0.3]" in codes[0]
+    numbers = [float(x) for x in re.findall(r"\d\.\d+", red_bus.splitlines()[3])]
     assert numbers[0] == pytest.approx(1 / (1 + 2**0.3), abs=1e-6)
-    assert "likelihood ratio" in result.stdout
     assert np.isfinite(numbers[0])
+    assert "likelihood ratio" in sandbox
 
 
 def test_price_change_target_survives_a_new_market() -> None:
