@@ -166,6 +166,26 @@ def test_snippets_run_as_is(tmp_path) -> None:
     assert "likelihood ratio" in sandbox
 
 
+def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
+    at = run_page(PAGE, {**SMALL, "ch_nest": "bus, rail"})
+    content = as_csv(simulated_frame())
+    at = upload(at, content)
+    codes = [c.value for c in at.code]
+    assert len(codes) == 5  # the upload section adds its own
+    (code,) = [c for c in codes if "fit_choice_csv" in c]
+    assert "('bus', ' rail')" in code
+    (tmp_path / "choices.csv").write_bytes(content)
+    (output,) = run_snippets([code], tmp_path)  # the others are run by test_snippets_run_as_is
+    assert "likelihood ratio" in output
+
+
+def test_the_entry_lists_its_sections() -> None:
+    entry = (ROOT / PAGE).read_text()
+    calls = re.findall(r"^(\w+_section)\(", entry, re.MULTILINE)
+    assert calls == ["red_bus_section", "market_section", "recovery_section", "upload_section", "probit_section"]
+    assert len(entry.splitlines()) <= 150
+
+
 def test_price_change_target_survives_a_new_market() -> None:
     # The URL names an alternative that the market no longer has: the page falls back to the first one.
     at = run_page(PAGE, {**SMALL, "ch_change_alt": "train"})
