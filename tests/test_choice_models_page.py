@@ -140,19 +140,50 @@ def test_a_long_file_read_as_wide_is_refused_clearly() -> None:
     assert "choice column" in at.error[0].value.replace("\\", "")
 
 
-def test_snippet_runs_as_is(tmp_path) -> None:
-    at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
-    (code,) = [c.value for c in at.code]
-    assert "[1.0, 0.3]" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
+def run_snippets(codes: list[str], folder) -> list[str]:
+    """Run each snippet as a script in ``folder``; every one must succeed. Returns their outputs."""
+    outputs = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    numbers = [float(x) for x in re.findall(r"\d\.\d+", result.stdout.splitlines()[3])]
+    for i, code in enumerate(codes):
+        script = folder / f"snippet_{i}.py"
+        script.write_text(code)
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=folder)
+        assert result.returncode == 0, (code, result.stderr)
+        outputs.append(result.stdout)
+    return outputs
+
+
+def test_snippets_run_as_is(tmp_path) -> None:
+    # One snippet per section, each with the current values: red bus, market, sandbox, probit.
+    at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
+    codes = [c.value for c in at.code]
+    assert len(codes) == 4
+    red_bus, _, sandbox, _ = run_snippets(codes, tmp_path)
+    assert "[1.0, 0.3]" in codes[0]
+    numbers = [float(x) for x in re.findall(r"\d\.\d+", red_bus.splitlines()[3])]
     assert numbers[0] == pytest.approx(1 / (1 + 2**0.3), abs=1e-6)
-    assert "likelihood ratio" in result.stdout
     assert np.isfinite(numbers[0])
+    assert "likelihood ratio" in sandbox
+
+
+def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
+    at = run_page(PAGE, {**SMALL, "ch_nest": "bus, rail"})
+    content = as_csv(simulated_frame())
+    at = upload(at, content)
+    codes = [c.value for c in at.code]
+    assert len(codes) == 5  # the upload section adds its own
+    (code,) = [c for c in codes if "fit_choice_csv" in c]
+    assert "('bus', ' rail')" in code
+    (tmp_path / "choices.csv").write_bytes(content)
+    (output,) = run_snippets([code], tmp_path)  # the others are run by test_snippets_run_as_is
+    assert "likelihood ratio" in output
+
+
+def test_the_entry_lists_its_sections() -> None:
+    entry = (ROOT / PAGE).read_text()
+    calls = re.findall(r"^(\w+_section)\(", entry, re.MULTILINE)
+    assert calls == ["red_bus_section", "market_section", "recovery_section", "upload_section", "probit_section"]
+    assert len(entry.splitlines()) <= 150
 
 
 def test_price_change_target_survives_a_new_market() -> None:

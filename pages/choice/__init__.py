@@ -1,0 +1,1 @@
+"""Sections of the Choice models page (``pages/choice_models.py``), one module each."""

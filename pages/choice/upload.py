@@ -1,0 +1,83 @@
+"""Section 3b · Your data: fit the conditional (and nested) logit to an uploaded CSV of choices."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lib import choice
+from pages._common import bound, cached, csv_download, lib_call, plain, prose, snippet
+from pages.choice.formatting import fit_summary
+
+fit_csv = cached(choice.fit_choice_csv)
+
+
+@st.fragment
+def upload_section() -> None:
+    st.subheader("b · Your data: upload a CSV")
+    prose(__file__, "upload_format.md")
+    layout_col, nest_col = st.columns(2)
+    with layout_col:
+        layout = bound(
+            st.radio,
+            "Layout",
+            key="ch_layout",
+            options=["long", "wide"],
+            horizontal=True,
+            help="Long: one row per observation and alternative. Wide: one row per observation.",
+        )
+    with nest_col:
+        nest_text = bound(
+            st.text_input,
+            "Nest for the nested logit (alternative names, comma-separated; empty for none)",
+            key="ch_nest",
+            value="",
+            max_chars=200,
+            help="Two or more alternatives that share unobserved traits (e.g. 1, 2 for the simulated data); "
+            "the others stay alone.",
+        )
+    upload = st.file_uploader(
+        "Choice data (CSV)", type="csv", key="ch_upload", help="At most 10 MB; see the expected columns above."
+    )
+    if upload is None:
+        return
+    nest = tuple(nest_text.split(","))
+    with st.spinner("Fitting…"):
+        fitted = lib_call(fit_csv, upload.getvalue(), layout, nest)
+    if fitted is None:
+        return
+    data = fitted.data
+    counts = np.bincount(data.choice, minlength=len(data.alternatives))
+    chosen_text = ", ".join(f"{a} {c}" for a, c in zip(data.alternatives, counts, strict=True))
+    st.caption(f"{data.X.shape[0]:,} observations; times each alternative was chosen: {plain(chosen_text)}.")
+    fits = {"conditional logit": fitted.mnl}
+    tables = [fitted.mnl.table().assign(model="conditional logit")]
+    if fitted.nested is not None:
+        fits["nested logit"] = fitted.nested
+        tables.append(fitted.nested.table().assign(model="nested logit"))
+    estimates = pd.concat(tables, ignore_index=True)
+    st.dataframe(estimates, hide_index=True)
+    st.dataframe(fit_summary(fits), hide_index=True)
+    if fitted.lr_test is not None:
+        test = fitted.lr_test
+        st.metric(
+            "IIA test: likelihood ratio, nested vs MNL",
+            f"χ² = {test.statistic:.2f} (df {test.df}), p = {test.pvalue:.3g}",
+            help="Large values reject independence of irrelevant alternatives for this nest.",
+        )
+    csv_download(estimates, "choice_model_estimates.csv", "Download the estimates (CSV)", key="ch_dl_estimates")
+    snippet(
+        """
+from pathlib import Path
+
+from lib.choice import fit_choice_csv
+
+fitted = fit_choice_csv(Path($file_name).read_bytes(), $layout, $nest)  # your file, in the working folder
+print(fitted.mnl.table())
+if fitted.nested is not None:
+    print(fitted.nested.table())
+    print(fitted.lr_test)
+""",
+        file_name=upload.name,
+        layout=layout,
+        nest=nest,
+    )
