@@ -9,7 +9,7 @@ from lib.transformer.pretrained import train_and_save
 from lib.transformer.worker import run_in_process
 from lib.viz.sampling import loss_curve_chart
 from pages._common import bound, chart, lib_call, plain
-from pages.sampling.model import SIZES, ModelChoice, model_snippet
+from pages.sampling.model import SIZES, ModelChoice, model_snippet, saved_at
 
 TARGET_NATS = 1.8  # the target for the default run on held-out standard-library code
 POLL_S = 1.0
@@ -38,6 +38,8 @@ def loss_text(nats: float) -> str:
 
 @st.fragment
 def training_section(choice: ModelChoice) -> None:
+    if saved_at(choice.path) != choice.saved_at:
+        st.rerun()  # a run saved this model since the page chose one: every section switches to it
     unit = bound(
         st.radio,
         "Loss in",
