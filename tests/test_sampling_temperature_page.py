@@ -136,6 +136,7 @@ def test_a_good_upload_is_split_ninety_ten(empty_cache) -> None:
     assert any("11,500 characters: 10,350 to train on, 1,150 to validate" in c.value for c in at.caption), [
         c.value for c in at.caption
     ]
+    assert any("an uploaded text stays on the page" in c.value for c in at.caption)  # the snippets' model
 
 
 def test_train_runs_a_tiny_job_to_completion(empty_cache) -> None:

@@ -67,6 +67,10 @@ def training_section(choice: ModelChoice) -> None:
             icon=":material/warning:",
         )
     model_snippet(choice, "", 'print(f"{model.n_parameters():,} parameters")')
+    if choice.text.uploaded:
+        st.caption(
+            "The snippets load (or quickly train) the standard-library model; an uploaded text stays on the page."
+        )
 
 
 def offer_training(choice: ModelChoice, runner: JobRunner, job: Job | None) -> Job | None:
