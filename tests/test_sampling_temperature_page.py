@@ -1,5 +1,5 @@
 """The Sampling temperature page under AppTest: a saved model is loaded without training, every
-widget at its extremes, bad prompts and uploads, a tiny training run clicked to completion, the snippet."""
+widget at its extremes, bad prompts and uploads, a tiny training run clicked to completion, the snippets."""
 
 from __future__ import annotations
 
@@ -136,6 +136,7 @@ def test_a_good_upload_is_split_ninety_ten(empty_cache) -> None:
     assert any("11,500 characters: 10,350 to train on, 1,150 to validate" in c.value for c in at.caption), [
         c.value for c in at.caption
     ]
+    assert any("an uploaded text stays on the page" in c.value for c in at.caption)  # the snippets' model
 
 
 def test_train_runs_a_tiny_job_to_completion(empty_cache) -> None:
@@ -154,17 +155,40 @@ def test_train_runs_a_tiny_job_to_completion(empty_cache) -> None:
     assert list(empty_cache.glob("tinygpt-*.pt"))
 
 
-def test_snippet_runs_as_is(saved_cache, tmp_path) -> None:
+def test_snippets_run_as_is(saved_cache, tmp_path) -> None:
+    # One snippet per section, each loading the saved model and using the current values.
     at = run_page(PAGE, {**FAST, "sp_tau": "0.7", "seed": "3"})
-    (code,) = [c.value for c in at.code if "import dataclasses" in c.value]
-    assert "temperature=0.7" in code
-    script = tmp_path / "snippet.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GARDEN_LAB_CACHE": str(saved_cache)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "loaded" in result.stdout
-    assert "entropy" in result.stdout
+    codes = [c.value for c in at.code if c.proto.language == "python"]
+    assert len(codes) == 4
+    training, temperature, truncation, generation = codes
+    assert "TrainingSettings(**{'d_model': 128" in training
+    assert "temperature=0.7" in temperature
+    assert "stages=[('top_k', 20), ('top_p', 0.9), ('min_p', 0.05)]" in truncation
+    assert "[0.0, 0.5, 1.0, 1.5]" in generation
+    assert "seed=3" in generation
+    outputs = []
+    for i, code in enumerate(codes):
+        script = tmp_path / f"snippet_{i}.py"
+        script.write_text(code)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "GARDEN_LAB_CACHE": str(saved_cache)}
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "loaded" in result.stdout
+        outputs.append(result.stdout)
+    assert "parameters" in outputs[0]
+    assert "entropy" in outputs[1]
+    assert "kept" in outputs[2]
+    assert "mean log-prob" in outputs[3]
+
+
+def test_the_sections_come_in_order(saved_cache) -> None:
+    at = run_page(PAGE, FAST)
+    assert [h.value for h in at.header] == [
+        "1 · Train the model",
+        "2 · Temperature: the next character",
+        "3 · Truncation: temperature → top-k → top-p → min-p",
+        "4 · Generation: samples, quality and diversity",
+    ]
 
 
 def test_generation_can_use_the_truncation_stages(saved_cache) -> None:
