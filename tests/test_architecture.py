@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -89,3 +90,66 @@ def test_the_cache_check_catches_an_unbounded_cache() -> None:
     assert _unbounded_caches("import streamlit as st\n@st.cache_data\ndef f(): pass\n") == [2]
     assert _unbounded_caches("@st.cache_resource(show_spinner=False)\ndef f(): pass\n") == [1]
     assert _unbounded_caches("g = st.cache_data(ttl=60)(f)\nh = st.cache_data(max_entries=3)(f)\n") == []
+
+
+# --- Pages are tables of contents of fragment sections ---------------------------------------------
+
+PAGE_ENTRY_LINES = 150
+LIB_MODULE_LINES = 650
+
+
+def _section_packages() -> list[Path]:
+    return sorted(p for p in (ROOT / "pages").iterdir() if p.is_dir() and (p / "__init__.py").exists())
+
+
+def _section_functions(path: Path) -> list[ast.FunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.endswith("_section")]
+
+
+def _is_fragment(function: ast.FunctionDef) -> bool:
+    return any(ast.unparse(d).startswith("st.fragment") for d in function.decorator_list)
+
+
+def test_every_page_entry_reads_as_a_table_of_contents() -> None:
+    for info in PAGES:
+        lines = len((ROOT / info.path).read_text(encoding="utf-8").splitlines())
+        assert lines <= PAGE_ENTRY_LINES, f"{info.path} has {lines} lines: move its body into sections"
+
+
+def test_every_page_is_built_from_fragment_sections() -> None:
+    packages = {p.name: p for p in _section_packages()}
+    for info in PAGES:
+        imports = [
+            n.module
+            for n in ast.walk(ast.parse((ROOT / info.path).read_text(encoding="utf-8")))
+            if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("pages.")
+        ]
+        used = {m.split(".")[1] for m in imports} & set(packages)
+        assert len(used) == 1, f"{info.path} draws its sections from one package under pages/, found {used}"
+        sections = [f for p in packages[used.pop()].glob("*.py") for f in _section_functions(p)]
+        assert sections, f"{info.path}: no *_section functions"
+        assert all(_is_fragment(f) for f in sections), f"{info.path}: every section is an @st.fragment"
+
+
+def test_the_fragment_check_can_fail() -> None:
+    (plain,) = ast.parse("def a_section():\n    pass\n").body
+    (fragment,) = ast.parse("@st.fragment\ndef a_section():\n    pass\n").body
+    assert not _is_fragment(plain)
+    assert _is_fragment(fragment)
+
+
+def test_sections_never_import_another_pages_sections() -> None:
+    for package in _section_packages():
+        for path in package.glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pages."):
+                    owner = node.module.split(".")[1]
+                    shared = owner.startswith("_")  # pages/_common.py, pages/_registry.py
+                    assert owner == package.name or shared, f"{path.relative_to(ROOT)} imports {node.module}"
+
+
+def test_lib_modules_hold_one_idea() -> None:
+    for path in (ROOT / "lib").rglob("*.py"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= LIB_MODULE_LINES, f"{path.relative_to(ROOT)} has {lines} lines: split it by idea"
