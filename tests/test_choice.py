@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from scipy import optimize, stats
 
 from lib import choice as ch
+from lib.choice.probit import _difference_covariance
 
 utility_rows = arrays(
     np.float64,
@@ -100,7 +101,7 @@ def test_probit_ghk_agrees_with_scipy_multivariate_normal() -> None:
     V = np.array([0.8, 0.2, 0.0, -0.4])
     cov = np.array([[1.0, 0.3, 0.0, 0.1], [0.3, 1.5, 0.4, 0.0], [0.0, 0.4, 1.0, 0.2], [0.1, 0.0, 0.2, 0.8]])
     exact = [
-        stats.multivariate_normal(cov=ch._difference_covariance(cov, i)).cdf(V[i] - np.delete(V, i), rng=0)
+        stats.multivariate_normal(cov=_difference_covariance(cov, i)).cdf(V[i] - np.delete(V, i), rng=0)
         for i in range(4)
     ]
     P = ch.probit_probabilities(V, cov, n_draws=50_000, seed=3)
