@@ -1,0 +1,115 @@
+"""Hypothesis testing for a proportion, power and sample size, bootstrap intervals, Bayes factors.
+
+The notes' vocabulary, used throughout:
+
+* α = P(reject H0 | H0 true), the size (type-1 error rate) one accepts before testing;
+* the p-value = P(a result at least as extreme as the observed one | H0 true);
+* β = P(fail to reject H0 | H1 true) and the power 1 − β = P(reject H0 | H1 true).
+
+"Is the coin fair?" is answered several ways on the same data: the CLT z-test (with the
+standard error from p0, the *score* test, or from p̂, the *Wald* test), the exact binomial
+test (two-sided p-values by the *minlike* rule of R and scipy, or the *central* rule), and a
+Bayes factor with a Beta(a, b) prior on p under the alternative.
+
+``alternative`` is ``"two-sided"`` (p ≠ p0), ``"greater"`` (p > p0) or ``"less"`` (p < p0).
+Nothing here imports torch or streamlit.
+
+Modules: ``_shared`` (argument checks), ``proportion`` (z-tests, the exact binomial test, rejection
+regions, confidence intervals), ``power`` (power, size and sample size), ``bayes`` (Bayes factors),
+``bootstrap`` (resampling intervals), ``coverage`` (the bootstrap coverage lab), ``pictures`` (what the
+page draws: sampling distributions, verdict maps, power tables), ``inputs`` (typed flips, numbers, CSV).
+"""
+
+from lib.hypothesis._shared import (
+    ALTERNATIVES,
+    BOOTSTRAP_METHODS,
+    MAX_RESAMPLES,
+    MAX_TRIALS,
+    TWO_SIDED_RULES,
+    Alternative,
+)
+from lib.hypothesis.bayes import bayes_factor_binomial, posterior_null_probability
+from lib.hypothesis.bootstrap import Interval, bootstrap_ci, bootstrap_distribution
+from lib.hypothesis.coverage import (
+    SKEWED_DISTRIBUTIONS,
+    STATISTICS,
+    CoverageResult,
+    bootstrap_coverage,
+    bootstrap_intervals,
+    make_statistic,
+    sample_distribution,
+    true_statistic,
+)
+from lib.hypothesis.inputs import parse_flips, parse_numbers, read_csv_column, simulate_flips
+from lib.hypothesis.pictures import (
+    VERDICTS,
+    SamplingPicture,
+    exact_picture,
+    power_table,
+    sampling_picture,
+    simulated_rates,
+    verdict_map,
+)
+from lib.hypothesis.power import (
+    power_curve,
+    power_proportion,
+    rejection_probability,
+    sample_size_proportion,
+    simulate_rejection_rate,
+)
+from lib.hypothesis.proportion import (
+    CONFINT_METHODS,
+    TestResult,
+    binomial_pvalues,
+    binomial_test,
+    proportion_confint,
+    proportion_ztest,
+    rejection_region,
+    wald_ztest,
+)
+
+__all__ = [
+    "ALTERNATIVES",
+    "BOOTSTRAP_METHODS",
+    "CONFINT_METHODS",
+    "MAX_RESAMPLES",
+    "MAX_TRIALS",
+    "SKEWED_DISTRIBUTIONS",
+    "STATISTICS",
+    "TWO_SIDED_RULES",
+    "VERDICTS",
+    "Alternative",
+    "CoverageResult",
+    "Interval",
+    "SamplingPicture",
+    "TestResult",
+    "bayes_factor_binomial",
+    "binomial_pvalues",
+    "binomial_test",
+    "bootstrap_ci",
+    "bootstrap_coverage",
+    "bootstrap_distribution",
+    "bootstrap_intervals",
+    "exact_picture",
+    "make_statistic",
+    "parse_flips",
+    "parse_numbers",
+    "posterior_null_probability",
+    "power_curve",
+    "power_proportion",
+    "power_table",
+    "proportion_confint",
+    "proportion_ztest",
+    "read_csv_column",
+    "rejection_probability",
+    "rejection_region",
+    "sample_distribution",
+    "sample_size_proportion",
+    "sampling_picture",
+    "simulate_flips",
+    "simulate_rejection_rate",
+    "simulated_rates",
+    "true_statistic",
+    "verdict_map",
+    "wald_ztest",
+]
