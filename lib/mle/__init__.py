@@ -1,0 +1,110 @@
+"""Maximum-likelihood estimators from the notes, and unboxing a black-box logistic regression.
+
+Parametrisations follow the notes:
+
+* **Binomial** – ``m`` experiments of ``n`` trials each; ``successes[i]`` is the number of
+  successes in experiment ``i``. ``p̂ = Σ k_i / (m·n)``.
+* **Negative binomial** – ``trials[i]`` is the number of **trials** (not failures) needed for
+  the ``k``-th success, so ``trials[i] >= k``. ``p̂ = m·k / Σ n_i``. scipy's ``nbinom`` counts
+  failures: ``P(trials = n) = scipy.stats.nbinom.pmf(n - k, k, p)``.
+* **Beta-negative-binomial** – the negative binomial with ``p ~ Beta(α, β)`` integrated out:
+  ``P(n) = C(n−1, k−1)·B(k+α, n−k+β)/B(α, β)`` for ``n >= k`` (trials again; scipy's
+  ``betanbinom.pmf(n - k, k, α, β)``).
+
+Both Bernoulli-type likelihoods have the form ``ℓ(p) = a·log p + b·log(1−p) + const`` with
+``a`` successes and ``b`` failures in total (binomial: ``a = Σk``, ``b = m·n − Σk``; negative
+binomial: ``a = m·k``, ``b = Σn − m·k``), so the MLE is ``a/(a+b)``, the observed Fisher
+information at the MLE is ``(a+b)³/(a·b)`` and the profile-likelihood interval solves
+``2·(ℓ(p̂) − ℓ(p)) = χ²₁(level)``. The functions here share that kernel.
+
+Modules: ``_shared`` (argument checks), ``estimates`` (the binomial and negative-binomial MLE, its
+intervals and log-likelihood curves), ``sampling`` (the estimator's sampling distribution, exact and
+simulated), ``beta_negative_binomial`` (its pmf, likelihood and fit), ``black_box`` (a logistic
+regression behind a query interface, and unboxing it).
+"""
+
+from lib.mle._shared import MAX_COUNTS, Kind, Seed
+from lib.mle.beta_negative_binomial import (
+    BNB_BOUNDS,
+    beta_negative_binomial_loglik,
+    beta_negative_binomial_mean,
+    beta_negative_binomial_pmf,
+    bnb_loglik_surface,
+    fit_beta_negative_binomial,
+    sample_beta_negative_binomial,
+)
+from lib.mle.black_box import (
+    LINE_STEPS,
+    MIN_STEPS,
+    RADIUS_STEPS,
+    BlackBoxLogistic,
+    Unboxed,
+    direction_cosine,
+    fit_logistic_l2,
+    make_black_box,
+    minimum_budget,
+    recovery_curve,
+    recovery_error,
+    unbox_logistic,
+)
+from lib.mle.estimates import (
+    Estimate,
+    binomial_loglik,
+    binomial_mle,
+    cross_entropy,
+    loglik_curve,
+    negative_binomial_loglik,
+    negative_binomial_mle,
+    numeric_mle,
+    parse_counts,
+)
+from lib.mle.sampling import (
+    ExactProperties,
+    SamplingResult,
+    exact_properties,
+    negative_binomial_pmf,
+    properties_by_m,
+    simulate_counts,
+    simulate_estimates,
+)
+
+__all__ = [
+    "BNB_BOUNDS",
+    "LINE_STEPS",
+    "MAX_COUNTS",
+    "MIN_STEPS",
+    "RADIUS_STEPS",
+    "BlackBoxLogistic",
+    "Estimate",
+    "ExactProperties",
+    "Kind",
+    "SamplingResult",
+    "Seed",
+    "Unboxed",
+    "beta_negative_binomial_loglik",
+    "beta_negative_binomial_mean",
+    "beta_negative_binomial_pmf",
+    "binomial_loglik",
+    "binomial_mle",
+    "bnb_loglik_surface",
+    "cross_entropy",
+    "direction_cosine",
+    "exact_properties",
+    "fit_beta_negative_binomial",
+    "fit_logistic_l2",
+    "loglik_curve",
+    "make_black_box",
+    "minimum_budget",
+    "negative_binomial_loglik",
+    "negative_binomial_mle",
+    "negative_binomial_pmf",
+    "numeric_mle",
+    "parse_counts",
+    "properties_by_m",
+    "recovery_curve",
+    "recovery_error",
+    "sample_beta_negative_binomial",
+    "simulate_counts",
+    "simulate_estimates",
+    "unbox_logistic",
+]
