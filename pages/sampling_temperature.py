@@ -15,19 +15,15 @@ from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.evaluation import bits
 from lib.transformer.generation import encode_prompt, next_token_logits
-from lib.transformer.jobs import QUEUED, RUNNING, STOPPED, JobRunner
 from lib.transformer.pretrained import (
     DEFAULT_SETTINGS,
     TINY_CORPUS_CHARS,
     TINY_SETTINGS,
-    checkpoint_path,
     corpus_id,
     read_training_text,
     split_text,
     stdlib_corpus_name,
-    train_and_save,
 )
-from lib.transformer.worker import ModelSource, on_model, run_in_process, samples_from
 from lib.viz.sampling import loss_curve_chart, pipeline_chart, quality_diversity_chart, token_bars
 from lib.viz.transformer import show_token
 from pages._common import (
@@ -44,6 +40,10 @@ from pages._common import (
     snippet,
     torch_worker,
 )
+from runtime.jobs import QUEUED, RUNNING, STOPPED, JobRunner
+from runtime.model_cache import checkpoint_path
+from runtime.training import train_and_save
+from runtime.worker import ModelSource, on_model, run_in_process, samples_from
 
 TARGET_NATS = 1.8  # the target for the default run on held-out standard-library code
 MAX_UPLOAD_BYTES = 2_000_000
@@ -274,7 +274,7 @@ if not trained and not (snap is not None and snap.active):
 
         def work(report, load_texts=load_texts, settings=settings, path=path, device=device, threads=threads):
             train_text, validation_text = load_texts()
-            return run_in_process(  # a process of its own: see lib.transformer.worker
+            return run_in_process(  # a process of its own: see runtime.worker
                 train_and_save,
                 train_text,
                 validation_text,
@@ -707,7 +707,8 @@ from lib.sampling import effective_vocabulary, entropy, softmax
 from lib.transformer import generate
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.pretrained import TrainingSettings, stdlib_corpus_name, train_model, trained_checkpoint
+from lib.transformer.pretrained import TrainingSettings, stdlib_corpus_name, train_model
+from runtime.model_cache import trained_checkpoint
 
 settings = TrainingSettings(**$settings)
 path = trained_checkpoint(settings, stdlib_corpus_name($max_chars))  # trained by the page on this machine?

@@ -11,8 +11,6 @@ from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
-from lib.transformer.pretrained import trained_checkpoint
-from lib.transformer.worker import ModelSource, on_model, run_in_process
 from lib.viz import line_chart, pmf_bars
 from lib.viz.transformer import block_labels, matrix_heatmap, next_character_bars, show_token
 from pages._common import (
@@ -31,6 +29,8 @@ from pages._common import (
     torch_worker,
 )
 from pages._registry import PAGES
+from runtime.model_cache import trained_checkpoint
+from runtime.worker import ModelSource, on_model, run_in_process
 
 MAX_TOKENS = 256  # also the model's max_seq_len
 MAX_SIDE = 64  # heatmaps draw at most 64 × 64 cells: longer axes are pooled into blocks of positions
@@ -900,8 +900,8 @@ import torch
 from lib.transformer import generate
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
-from lib.transformer.pretrained import trained_checkpoint
-from lib.transformer.worker import ModelSource, on_model, run_in_process
+from runtime.model_cache import trained_checkpoint
+from runtime.worker import ModelSource, on_model, run_in_process
 
 model, tok, metrics = load_checkpoint(trained_checkpoint(), device="cpu")  # trained on the Sampling page
 text = $text

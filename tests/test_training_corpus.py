@@ -9,19 +9,12 @@ import pytest
 import torch
 
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT, train
-from lib.transformer.checkpoint import cache_dir, load_checkpoint, save_checkpoint
+from lib.transformer.checkpoint import load_checkpoint, save_checkpoint
 from lib.transformer.corpus import ascii_text, stdlib_corpus
 from lib.transformer.evaluation import bits, evaluate, token_log_probs, unigram_loss
-from lib.transformer.pretrained import (
-    DEFAULT_SETTINGS,
-    STDLIB_CORPUS,
-    TrainingSettings,
-    checkpoint_path,
-    corpus_id,
-    train_model,
-    trained_checkpoint,
-)
+from lib.transformer.pretrained import DEFAULT_SETTINGS, STDLIB_CORPUS, TrainingSettings, corpus_id, train_model
 from lib.transformer.train import learning_rate
+from runtime.model_cache import cache_dir, checkpoint_path, trained_checkpoint
 
 
 def test_stdlib_corpus_holds_out_whole_files() -> None:

@@ -1,4 +1,4 @@
-"""lib.transformer.worker: torch calls in a process of their own give the in-process answers,
+"""runtime.worker: torch calls in a process of their own give the in-process answers,
 errors cross the process boundary with their type and message, a dead worker is replaced, and a
 long run reports its progress back and stops when asked."""
 
@@ -16,7 +16,7 @@ from lib.transformer import ModelConfig, TinyGPT
 from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.generation import next_token_logits, sample_texts
 from lib.transformer.tokenizer import CharTokenizer
-from lib.transformer.worker import ModelSource, TorchWorker, load_model, on_model, run_in_process, samples_from
+from runtime.worker import ModelSource, TorchWorker, load_model, on_model, run_in_process, samples_from
 
 VOCABULARY = "abcdefgh \n"
 CONFIG = ModelConfig(vocab_size=len(VOCABULARY), d_model=16, n_heads=2, n_layers=1, max_seq_len=32)

@@ -13,14 +13,6 @@ from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
 
 
-def cache_dir() -> Path:
-    """Garden Lab's model cache: ``$GARDEN_LAB_CACHE``, else ``$XDG_CACHE_HOME/garden-lab``,
-    else ``~/.cache/garden-lab``."""
-    if os.environ.get("GARDEN_LAB_CACHE"):
-        return Path(os.environ["GARDEN_LAB_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "garden-lab"
-
-
 def save_checkpoint(path: Path, model: TinyGPT, tokenizer: CharTokenizer, metrics: dict[str, float]) -> None:
     """Write atomically (temporary file, then rename) so a concurrent reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
