@@ -20,7 +20,7 @@ from lib.transformer.generation import next_token_logits
 from lib.transformer.inspect import torch_threads
 from lib.transformer.pretrained import DEFAULT_SETTINGS
 from lib.transformer.train import train
-from lib.transformer.worker import ModelSource, TorchWorker, on_model
+from runtime.worker import ModelSource, TorchWorker, on_model
 
 VOCAB = 97  # printable ASCII, newline and tab: the stdlib corpus
 VOCABULARY = "".join(chr(c) for c in range(32, 127)) + "\t\n"

@@ -21,7 +21,8 @@ from lib.device import pick_device
 from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.evaluation import bits
-from lib.transformer.pretrained import DEFAULT_SETTINGS, STDLIB_CORPUS, checkpoint_path, train_model
+from lib.transformer.pretrained import DEFAULT_SETTINGS, STDLIB_CORPUS, train_model
+from runtime.model_cache import checkpoint_path
 
 TARGET_NATS = 1.8
 TARGET_S = 180.0

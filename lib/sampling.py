@@ -2,7 +2,8 @@
 
 Everything here works on numpy arrays along the last axis (a vector of logits, or a batch
 of them). ``lib.transformer.model.next_token_probabilities`` is the torch twin used while
-decoding; the tests check that both agree.
+decoding: it applies the same truncation rules (:data:`TRUNCATION_RULES`, written once for both),
+and the tests check that both agree.
 """
 
 from __future__ import annotations
@@ -131,37 +132,94 @@ def _renormalise(p: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return kept / kept.sum(axis=-1, keepdims=True)
 
 
+# The truncation rules, written once for numpy and torch. Each reads probabilities sorted in
+# descending order along the last axis (stable order: of equal probabilities the lower index comes
+# first) and returns which of them it keeps, in that order. Only comparisons, arithmetic, indexing
+# and ``.cumsum(-1)`` are used, which numpy arrays and torch tensors both accept, so the filters
+# below and ``lib.transformer.model.next_token_probabilities`` (decoding, on the model's device)
+# call the same code. Every rule keeps a prefix of the sorted order, at least its first token.
+
+
+def top_k_kept(sorted_probs, k: int):
+    """The k largest (and any tied with the k-th) of descending ``sorted_probs``.
+
+    Example
+    -------
+    >>> top_k_kept(np.array([0.4, 0.4, 0.2]), 1)
+    array([ True,  True, False])
+    """
+    kth = min(int(k), sorted_probs.shape[-1])
+    return sorted_probs >= sorted_probs[..., kth - 1 : kth]
+
+
+def top_p_kept(sorted_probs, p: float):
+    """The smallest prefix of descending ``sorted_probs`` whose mass is ≥ p (at least one token).
+
+    Example
+    -------
+    >>> top_p_kept(np.array([0.5, 0.3, 0.15, 0.05]), 0.8)
+    array([ True,  True, False, False])
+    """
+    mass_before = sorted_probs.cumsum(-1) - sorted_probs
+    # The first token has mass_before = 0, so it is always kept; the tolerance stops rounding in
+    # the cumulative sum from adding a token; p = 1 keeps everything.
+    return (mass_before < p - 1e-12) | (p >= 1)
+
+
+def min_p_kept(sorted_probs, min_p: float):
+    """The tokens of descending ``sorted_probs`` with probability ≥ min_p · max (the top one always).
+
+    Example
+    -------
+    >>> min_p_kept(np.array([0.5, 0.3, 0.15, 0.05]), 0.5)
+    array([ True,  True, False, False])
+    """
+    return sorted_probs >= min_p * sorted_probs[..., :1]
+
+
+#: Each truncation stage's rule, by the name :func:`sampling_pipeline` and the decoder use.
+TRUNCATION_RULES = {"top_k": top_k_kept, "top_p": top_p_kept, "min_p": min_p_kept}
+
+
+def check_truncation(name: str, value: float) -> None:
+    """Raise ``ValueError`` unless ``value`` is allowed for the truncation stage ``name``."""
+    if name == "top_k":
+        if int(value) != value or value < 1:
+            raise ValueError(f"top_k must be a whole number >= 1, got {value}.")
+    elif name == "top_p":
+        if not 0 < value <= 1:
+            raise ValueError(f"top_p must lie in (0, 1], got {value}.")
+    elif name == "min_p":
+        if not 0 <= value <= 1:
+            raise ValueError(f"min_p must lie in [0, 1], got {value}.")
+    else:
+        raise ValueError(f"Unknown sampling stage {name!r}; use top_k, top_p or min_p.")
+
+
+def _truncate(probs: ArrayLike, name: str, value: float) -> np.ndarray:
+    """``probs`` with the rule ``name`` applied: sort, keep, back to the original order, renormalise."""
+    p = _as_probs(probs)
+    check_truncation(name, value)
+    order = np.argsort(-p, axis=-1, kind="stable")
+    keep_sorted = TRUNCATION_RULES[name](np.take_along_axis(p, order, axis=-1), value)
+    keep = np.empty_like(keep_sorted)
+    np.put_along_axis(keep, order, keep_sorted, axis=-1)
+    return _renormalise(p, keep)
+
+
 def top_k_filter(probs: ArrayLike, k: int) -> np.ndarray:
     """Keep the k most likely tokens (ties with the k-th are kept too) and renormalise."""
-    p = _as_probs(probs)
-    if int(k) != k or k < 1:
-        raise ValueError(f"top_k must be a whole number >= 1, got {k}.")
-    kth = -np.sort(-p, axis=-1)[..., min(int(k), p.shape[-1]) - 1 : min(int(k), p.shape[-1])]
-    return _renormalise(p, p >= kth)
+    return _truncate(probs, "top_k", k)
 
 
 def top_p_filter(probs: ArrayLike, p: float) -> np.ndarray:
     """Nucleus sampling: the smallest set of most likely tokens whose mass is ≥ p (at least one)."""
-    probs = _as_probs(probs)
-    if not 0 < p <= 1:
-        raise ValueError(f"top_p must lie in (0, 1], got {p}.")
-    order = np.argsort(-probs, axis=-1, kind="stable")
-    sorted_p = np.take_along_axis(probs, order, axis=-1)
-    mass_before = np.cumsum(sorted_p, axis=-1) - sorted_p
-    # The first token has mass_before = 0, so it is always kept; the tolerance stops rounding in
-    # the cumulative sum from adding a token; p = 1 keeps everything.
-    keep_sorted = (mass_before < p - 1e-12) | (p >= 1)
-    keep = np.zeros_like(keep_sorted)
-    np.put_along_axis(keep, order, keep_sorted, axis=-1)
-    return _renormalise(probs, keep)
+    return _truncate(probs, "top_p", p)
 
 
 def min_p_filter(probs: ArrayLike, min_p: float) -> np.ndarray:
     """Keep tokens with probability ≥ min_p · max probability (the top token always survives)."""
-    p = _as_probs(probs)
-    if not 0 <= min_p <= 1:
-        raise ValueError(f"min_p must lie in [0, 1], got {min_p}.")
-    return _renormalise(p, p >= min_p * p.max(axis=-1, keepdims=True))
+    return _truncate(probs, "min_p", min_p)
 
 
 _FILTERS = {"top_k": top_k_filter, "top_p": top_p_filter, "min_p": min_p_filter}

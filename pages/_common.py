@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # imported where used: the overview needs none of them (cold 
     import altair as alt
     import pandas as pd
 
-    from lib.transformer.worker import TorchWorker
+    from runtime.worker import TorchWorker
 
 T = TypeVar("T")
 
@@ -158,9 +158,9 @@ def torch_worker() -> TorchWorker:
 
     Model calls run there, not in the session's thread: beside other sessions' Python work, a
     thread making thousands of short torch calls waits for the GIL at every one of them (see
-    ``lib.transformer.worker``).
+    ``runtime.worker``).
     """
-    from lib.transformer.worker import TorchWorker
+    from runtime.worker import TorchWorker
 
     worker = TorchWorker(threads=1)  # tiny models: a second thread only waits
     worker.start()

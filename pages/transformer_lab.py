@@ -4,8 +4,8 @@ import streamlit as st
 
 from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig
-from lib.transformer.pretrained import trained_checkpoint
-from lib.transformer.worker import ModelSource
+from runtime.model_cache import trained_checkpoint
+from runtime.worker import ModelSource
 from pages._common import global_seed, lib_call, note, page_header, prose, selected_device
 from pages.transformer import inputs, model
 from pages.transformer.attention import attention_section

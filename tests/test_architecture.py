@@ -1,4 +1,4 @@
-"""The layering rules of DESIGN.md, checked: lib knows no UI, and pages are registered."""
+"""The layering rules of DESIGN.md, checked: lib knows no UI and no processes, and pages are registered."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 IMPORTS_STREAMLIT = re.compile(r"^\s*(import|from)\s+streamlit\b", re.MULTILINE)
 
 
-def test_lib_never_imports_streamlit() -> None:
-    offenders = [
-        str(p.relative_to(ROOT)) for p in (ROOT / "lib").rglob("*.py") if IMPORTS_STREAMLIT.search(p.read_text())
-    ]
+def test_lib_and_runtime_never_import_streamlit() -> None:
+    files = [*(ROOT / "lib").rglob("*.py"), *(ROOT / "runtime").rglob("*.py")]
+    offenders = [str(p.relative_to(ROOT)) for p in files if IMPORTS_STREAMLIT.search(p.read_text())]
     assert offenders == []
 
 
@@ -25,6 +24,44 @@ def test_the_grep_catches_an_import() -> None:
     assert IMPORTS_STREAMLIT.search("import numpy\nfrom streamlit import cache_data\n")
     assert IMPORTS_STREAMLIT.search("    import streamlit as st")
     assert not IMPORTS_STREAMLIT.search("# streamlit is imported by pages only\nimport streamlit_extras")
+
+
+# lib is pure functions: processes, threads and the model cache on disk are runtime's (pages -> runtime -> lib).
+NOT_IN_LIB = frozenset({"runtime", "multiprocessing", "threading", "_thread", "subprocess", "concurrent"})
+
+
+def _forbidden_imports(source: str) -> list[str]:
+    """The modules of NOT_IN_LIB that ``source`` imports anywhere (top level or inside a function)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [name for name in names if name.split(".")[0] in NOT_IN_LIB]
+    return found
+
+
+def test_lib_imports_neither_runtime_nor_processes_nor_threads() -> None:
+    offenders = {
+        str(p.relative_to(ROOT)): found
+        for p in sorted((ROOT / "lib").rglob("*.py"))
+        if (found := _forbidden_imports(p.read_text()))
+    }
+    assert offenders == {}
+
+
+def test_the_import_check_catches_runtime_processes_and_threads() -> None:
+    source = (
+        "import numpy\nfrom runtime.worker import TorchWorker\n"
+        "def f():\n    import threading, os\n    from concurrent.futures import ThreadPoolExecutor\n"
+        "import multiprocessing as mp\n"
+    )
+    expected = ["concurrent.futures", "multiprocessing", "runtime.worker", "threading"]
+    assert sorted(_forbidden_imports(source)) == expected
+    assert _forbidden_imports("import runtimes\nfrom lib.transformer import train\nimport queue\n") == []
 
 
 def test_lib_imports_neither_streamlit_nor_torch_until_asked() -> None:

@@ -113,6 +113,34 @@ def test_the_torch_twin_agrees(x: np.ndarray, tau: float, k: int) -> None:
     np.testing.assert_allclose(twin, ours, atol=1e-9)
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    # Small whole numbers make ties (equal logits, equal probabilities) common; wider floats make them rare.
+    x=arrays(np.float64, st.integers(1, 24), elements=st.integers(-4, 4).map(float) | st.floats(-20, 20, width=32)),
+    tau=st.floats(0.25, 4),
+    k=st.none() | st.integers(1, 30),
+    top_p=st.none() | st.floats(0.01, 1.0),
+    min_p=st.none() | st.floats(0.0, 1.0),
+)
+def test_numpy_and_torch_keep_the_same_tokens(x: np.ndarray, tau: float, k, top_p, min_p) -> None:
+    # One set of rules (sampling.TRUNCATION_RULES) serves both paths: the same tokens survive.
+    stages = [(name, v) for name, v in (("top_k", k), ("top_p", top_p), ("min_p", min_p)) if v is not None]
+    ours = sampling.sampling_pipeline(x, tau, stages)[-1].probs
+    twin = next_token_probabilities(torch.tensor(x)[None], tau, top_k=k, top_p=top_p, min_p=min_p)[0].numpy()
+    np.testing.assert_array_equal(twin > 0, ours > 0)
+    descending = -np.sort(-sampling.softmax(x, tau))
+    for name, value in stages:  # the rules read numpy arrays and torch tensors alike
+        rule = sampling.TRUNCATION_RULES[name]
+        np.testing.assert_array_equal(rule(torch.from_numpy(descending), value).numpy(), rule(descending, value))
+
+
+def test_the_decoder_checks_truncation_values_as_the_filters_do() -> None:
+    logits = torch.zeros(1, 4)
+    for kwargs, message in (({"top_k": 0}, "top_k"), ({"top_p": 1.5}, "top_p"), ({"min_p": -0.1}, "min_p")):
+        with pytest.raises(ValueError, match=message):
+            next_token_probabilities(logits, 1.0, **kwargs)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

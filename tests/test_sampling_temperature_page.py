@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.pretrained import TrainingSettings, checkpoint_path, train_model
+from lib.transformer.pretrained import TrainingSettings, train_model
+from runtime.model_cache import checkpoint_path
 from tests.apptest_helpers import ROOT, ROUTER, assert_clean, assert_extremes_are_clean, metric_values, run_page
 
 PAGE = "pages/sampling_temperature.py"

@@ -9,19 +9,13 @@ import pytest
 import torch
 
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT, train
-from lib.transformer.checkpoint import cache_dir, load_checkpoint, save_checkpoint
+from lib.transformer import inspect as ti
+from lib.transformer.checkpoint import CheckpointInfo, load_checkpoint, read_checkpoint_info, save_checkpoint
 from lib.transformer.corpus import ascii_text, stdlib_corpus
 from lib.transformer.evaluation import bits, evaluate, token_log_probs, unigram_loss
-from lib.transformer.pretrained import (
-    DEFAULT_SETTINGS,
-    STDLIB_CORPUS,
-    TrainingSettings,
-    checkpoint_path,
-    corpus_id,
-    train_model,
-    trained_checkpoint,
-)
+from lib.transformer.pretrained import DEFAULT_SETTINGS, STDLIB_CORPUS, TrainingSettings, corpus_id, train_model
 from lib.transformer.train import learning_rate
+from runtime.model_cache import cache_dir, checkpoint_path, trained_checkpoint
 
 
 def test_stdlib_corpus_holds_out_whole_files() -> None:
@@ -61,6 +55,45 @@ def test_token_log_probs_are_the_model_cross_entropy() -> None:
         logits = model(ids[:, :-1])
     reference = -torch.nn.functional.cross_entropy(logits.reshape(-1, 11), ids[:, 1:].reshape(-1))
     assert float(logp.mean()) == pytest.approx(float(reference), rel=1e-5)
+
+
+INFO_CONFIGS = [
+    {},
+    {"ffn": "gelu", "norm": "layer", "norm_placement": "post", "positional": "learned"},
+    {"positional": "sinusoidal", "attention": "linear", "n_layers": 3, "d_ff": 40},
+    {"positional": "none", "causal": False, "n_heads": 4},
+]
+
+
+@pytest.mark.parametrize("switches", INFO_CONFIGS, ids=lambda s: "-".join(map(str, s.values())) or "defaults")
+def test_checkpoint_info_is_read_without_building_the_model(tmp_path, monkeypatch, switches: dict) -> None:
+    tok = CharTokenizer.from_text("hello, world")
+    config = ModelConfig(vocab_size=tok.vocab_size, **{"d_model": 16, "n_heads": 2, "n_layers": 2, **switches})
+    model = TinyGPT(config)
+    save_checkpoint(tmp_path / "model.pt", model, tok, {"val_loss": 1.25, "steps": 3.0})
+    loaded, loaded_tok, metrics = load_checkpoint(tmp_path / "model.pt", "cpu")
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("read_checkpoint_info built a TinyGPT")
+
+    monkeypatch.setattr(TinyGPT, "__init__", no_model)
+    info = read_checkpoint_info(tmp_path / "model.pt")
+    assert info == CheckpointInfo(config, tok, {"val_loss": 1.25, "steps": 3.0}, model.n_parameters())
+    assert (info.config, info.tokenizer, info.metrics) == (loaded.config, loaded_tok, metrics)
+    assert info.n_parameters == loaded.n_parameters() == ti.n_parameters(config)
+
+
+def test_checkpoint_info_of_a_file_that_is_no_checkpoint(tmp_path) -> None:
+    (tmp_path / "junk.pt").write_bytes(b"not a torch file")
+    with pytest.raises(ValueError, match=r"junk\.pt is not a Garden Lab checkpoint"):
+        read_checkpoint_info(tmp_path / "junk.pt")
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="it needs config, vocabulary, state_dict, metrics"):
+        read_checkpoint_info(tmp_path / "other.pt")
+    model = TinyGPT(ModelConfig(vocab_size=3, d_model=8, n_heads=2, n_layers=1))
+    save_checkpoint(tmp_path / "odd.pt", model, CharTokenizer("abcd"), {})
+    with pytest.raises(ValueError, match="the vocabulary has 4 characters, the config 3"):
+        read_checkpoint_info(tmp_path / "odd.pt")
 
 
 def test_checkpoint_round_trip(tmp_path, monkeypatch) -> None:

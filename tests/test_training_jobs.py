@@ -1,4 +1,5 @@
-"""Background jobs (lib.transformer.jobs) and the page's training helpers in lib.transformer.pretrained."""
+"""Background jobs (runtime.jobs), the model cache (runtime.model_cache), the page's training helpers
+in lib.transformer.pretrained and the saving training run (runtime.training)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ import pytest
 
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, JobRunner
 from lib.transformer.pretrained import (
     STDLIB_CORPUS,
     TINY_CORPUS_CHARS,
     TINY_SETTINGS,
     TrainingSettings,
-    checkpoint_path,
     split_text,
     stdlib_corpus_name,
-    train_and_save,
-    trained_checkpoint,
 )
+from runtime.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, JobRunner
+from runtime.model_cache import checkpoint_path, trained_checkpoint
+from runtime.training import train_and_save
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT = 30  # seconds; a job that takes longer is a failure, not a slow machine
@@ -203,7 +203,7 @@ def test_the_interpreter_exits_while_a_job_runs(tmp_path) -> None:
     script = tmp_path / "exit.py"
     script.write_text(
         "import time\n"
-        "from lib.transformer.jobs import JobRunner\n"
+        "from runtime.jobs import JobRunner\n"
         "runner = JobRunner()\n"
         "def work(report):\n"
         "    while report('tick'):\n"

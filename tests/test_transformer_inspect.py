@@ -78,6 +78,7 @@ def test_parameter_counts_sum_to_the_model(switches: dict) -> None:
     model = TinyGPT(config)
     counts = ti.parameter_counts(config)
     assert counts["parameters"].sum() == model.n_parameters()
+    assert ti.n_parameters(config) == model.n_parameters()
     trace = ti.shape_trace(config, T=5)
     assert trace["parameters"].sum() == model.n_parameters()
     ffn_rows = counts[counts["part"].str.contains("FFN")]

@@ -14,8 +14,9 @@ import pytest
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.pretrained import TrainingSettings, checkpoint_path, train_model, trained_checkpoint
+from lib.transformer.pretrained import TrainingSettings, train_model
 from pages._registry import PAGES
+from runtime.model_cache import checkpoint_path, trained_checkpoint
 from tests.apptest_helpers import (
     ROOT,
     assert_clean,

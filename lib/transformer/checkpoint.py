@@ -1,9 +1,16 @@
-"""Saving a trained TinyGPT with its tokenizer, so a restart or a second user does not retrain."""
+"""Saving a trained TinyGPT with its tokenizer, so a restart or a second user does not retrain.
+
+A checkpoint is one ``torch.save`` file: ``config`` (the :class:`ModelConfig` as a dict),
+``vocabulary`` (the tokenizer's characters), ``state_dict`` (CPU tensors) and ``metrics``.
+:func:`read_checkpoint_info` reads what it says about the model without building the model.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -11,14 +18,6 @@ import torch
 from lib.device import pick_device
 from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
-
-
-def cache_dir() -> Path:
-    """Garden Lab's model cache: ``$GARDEN_LAB_CACHE``, else ``$XDG_CACHE_HOME/garden-lab``,
-    else ``~/.cache/garden-lab``."""
-    if os.environ.get("GARDEN_LAB_CACHE"):
-        return Path(os.environ["GARDEN_LAB_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "garden-lab"
 
 
 def save_checkpoint(path: Path, model: TinyGPT, tokenizer: CharTokenizer, metrics: dict[str, float]) -> None:
@@ -41,3 +40,44 @@ def load_checkpoint(path: Path, device: str = "auto") -> tuple[TinyGPT, CharToke
     model = TinyGPT(ModelConfig(**payload["config"]))
     model.load_state_dict(payload["state_dict"])
     return model.to(pick_device(device)).eval(), CharTokenizer(payload["vocabulary"]), payload["metrics"]
+
+
+#: The output layer is tied to the token embedding (one tensor), but a state dict lists it under both names.
+_TIED_KEYS = frozenset({"lm_head.weight"})
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """What a checkpoint says about its model: ``config``, ``tokenizer``, ``metrics`` (as saved) and
+    ``n_parameters`` (= ``TinyGPT(config).n_parameters()``)."""
+
+    config: ModelConfig
+    tokenizer: CharTokenizer
+    metrics: dict[str, float]
+    n_parameters: int
+
+
+def read_checkpoint_info(path: Path) -> CheckpointInfo:
+    """The config, tokenizer, metrics and parameter count of the checkpoint at ``path``, without
+    building the model (no ``TinyGPT``, no ``load_state_dict``).
+
+    The weights are memory-mapped, not read: counting a tensor's elements needs only its shape.
+    Tied weights count once, as in ``TinyGPT.n_parameters()``. A file that is not a checkpoint, or
+    whose vocabulary does not fit its config, raises ``ValueError``.
+    """
+    path = Path(path)
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+    except (RuntimeError, EOFError, pickle.UnpicklingError) as err:
+        raise ValueError(f"{path.name} is not a Garden Lab checkpoint: torch.load cannot read it.") from err
+    fields = ("config", "vocabulary", "state_dict", "metrics")
+    if not isinstance(payload, dict) or not all(field in payload for field in fields):
+        raise ValueError(f"{path.name} is not a Garden Lab checkpoint: it needs {', '.join(fields)}.")
+    config = ModelConfig(**payload["config"])
+    tokenizer = CharTokenizer(payload["vocabulary"])
+    if tokenizer.vocab_size != config.vocab_size:
+        raise ValueError(
+            f"{path.name}: the vocabulary has {tokenizer.vocab_size} characters, the config {config.vocab_size}."
+        )
+    stored = sum(tensor.numel() for key, tensor in payload["state_dict"].items() if key not in _TIED_KEYS)
+    return CheckpointInfo(config=config, tokenizer=tokenizer, metrics=dict(payload["metrics"]), n_parameters=stored)

@@ -77,6 +77,17 @@ def parameter_counts(config: ModelConfig) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["part", "parameters", "formula"])
 
 
+def n_parameters(config: ModelConfig) -> int:
+    """``TinyGPT(config).n_parameters()`` without building the model: the sum of :func:`parameter_counts`.
+
+    Example
+    -------
+    >>> n_parameters(ModelConfig(vocab_size=10, d_model=8, n_heads=2, n_layers=1))
+    936
+    """
+    return int(parameter_counts(config)["parameters"].sum())
+
+
 def ffn_size_comparison(d_model: int) -> pd.DataFrame:
     """The SwiGLU 8/3 rule: parameters of one FFN for GELU at 4·C, SwiGLU at 4·C (the trap) and at 8/3·C.
 
@@ -783,6 +794,7 @@ __all__ = [
     "ffn_size_comparison",
     "kv_cache_sizes",
     "kv_cache_table",
+    "n_parameters",
     "next_character",
     "norm_outputs",
     "parameter_counts",

@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lib.sampling import TRUNCATION_RULES, check_truncation
 from lib.transformer.attention import causal_mask, feature_map, scaled_dot_product_attention
 from lib.transformer.ffn import GeluFFN, SwiGLU
 from lib.transformer.norms import LayerNorm, RMSNorm
@@ -257,21 +258,21 @@ def next_token_probabilities(
     (keep tokens with probability ≥ min_p · max), each renormalising what is kept.
     """
     probs = F.softmax(logits / temperature, dim=-1)
-    if top_k is not None:  # on probabilities, as lib.sampling.top_k_filter: ties with the k-th stay
-        kth = torch.topk(probs, min(int(top_k), probs.size(-1)), dim=-1).values[..., -1:]
-        probs = probs.masked_fill(probs < kth, 0.0)
-        probs = probs / probs.sum(dim=-1, keepdim=True)
-    if top_p is not None:
-        sorted_probs, order = torch.sort(probs, dim=-1, descending=True, stable=True)
-        mass_before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs
-        # Same rule as lib.sampling.top_p_filter: the first token is always kept, p = 1 keeps all.
-        drop_sorted = (mass_before >= top_p - 1e-12) & (top_p < 1)
-        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
-        probs = probs.masked_fill(drop, 0.0)
-        probs = probs / probs.sum(dim=-1, keepdim=True)
-    if min_p is not None:
-        probs = probs.masked_fill(probs < min_p * probs.amax(dim=-1, keepdim=True), 0.0)
-        probs = probs / probs.sum(dim=-1, keepdim=True)
+    stages = [
+        (name, value) for name, value in (("top_k", top_k), ("top_p", top_p), ("min_p", min_p)) if value is not None
+    ]
+    if stages:
+        # One sort, on the model's device. Each rule keeps a prefix of this order and renormalising
+        # scales what is kept, so the order stays descending for the stages after the first.
+        order = torch.sort(probs, dim=-1, descending=True, stable=True).indices
+        rank = torch.empty_like(order).scatter_(
+            -1, order, torch.arange(order.size(-1), device=order.device).expand_as(order)
+        )
+        for name, value in stages:  # the rules of lib.sampling (TRUNCATION_RULES), shared with numpy
+            check_truncation(name, value)
+            keep = TRUNCATION_RULES[name](probs.gather(-1, order), value).gather(-1, rank)  # back to vocabulary order
+            probs = probs * keep  # probabilities are >= 0: the same as zeroing the dropped ones
+            probs = probs / probs.sum(dim=-1, keepdim=True)
     return probs
 
 

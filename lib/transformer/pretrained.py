@@ -1,15 +1,13 @@
-"""The tiny GPT the lab trains: its default settings, one training run, and where it is saved.
+"""The tiny GPT the lab trains: its default settings, one training run, and its training text.
 
-The sampling-temperature page trains it (in the background, with progress); the transformer
-lab loads the same checkpoint when it exists. Checkpoints live in :func:`cache_dir`, named by
-a hash of the settings and the corpus, so a restart or a second user never retrains.
+Pure: :func:`train_model` trains in the calling thread and returns the model. Where checkpoints
+live on disk (:mod:`runtime.model_cache`) and how the server runs training in the background
+(:mod:`runtime.training`, :mod:`runtime.jobs`, :mod:`runtime.worker`) are not lib's.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +17,7 @@ from pathlib import Path
 import torch
 
 from lib.device import pick_device
-from lib.transformer.checkpoint import cache_dir, save_checkpoint
+from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.corpus import ascii_text
 from lib.transformer.evaluation import evaluate, unigram_loss
 from lib.transformer.model import ModelConfig, TinyGPT
@@ -163,18 +161,6 @@ def read_training_text(raw: bytes, max_bytes: int = 2_000_000) -> str:
     return ascii_text(text.removeprefix("\ufeff"))
 
 
-def checkpoint_path(settings: TrainingSettings = DEFAULT_SETTINGS, corpus: str = STDLIB_CORPUS) -> Path:
-    """Where the model trained with ``settings`` on ``corpus`` is (or will be) saved."""
-    described = json.dumps({"settings": dataclasses.asdict(settings), "corpus": corpus}, sort_keys=True)
-    return cache_dir() / f"tinygpt-{hashlib.sha256(described.encode()).hexdigest()[:16]}.pt"
-
-
-def trained_checkpoint(settings: TrainingSettings = DEFAULT_SETTINGS, corpus: str = STDLIB_CORPUS) -> Path | None:
-    """The checkpoint of that run if it has been trained on this machine, else None."""
-    path = checkpoint_path(settings, corpus)
-    return path if path.is_file() else None
-
-
 def train_model(
     train_text: str,
     validation_text: str,
@@ -243,25 +229,3 @@ def train_model(
     if save_to is not None:
         save_checkpoint(save_to, model, tokenizer, result.metrics)
     return result
-
-
-def train_and_save(
-    train_text: str,
-    validation_text: str,
-    settings: TrainingSettings,
-    path: Path,
-    *,
-    device: str = "auto",
-    callback: Callable[[TrainingProgress], bool | None] | None = None,
-) -> dict[str, float]:
-    """:func:`train_model`, saving the model at ``path`` only if the run was not stopped early.
-
-    Returns the run's metrics (``TrainingResult.metrics``), not the model: this is what a training
-    process sends back (:func:`lib.transformer.worker.run_in_process`), and the model is in the
-    file. The checkpoint's name promises the whole run of ``settings``, so a stopped run (fewer
-    ``steps`` than asked for) is never saved under it.
-    """
-    result = train_model(train_text, validation_text, settings, device=device, callback=callback)
-    if not result.stopped_early:
-        save_checkpoint(path, result.model, result.tokenizer, result.metrics)
-    return result.metrics

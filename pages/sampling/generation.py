@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.transformer.generation import SampleSet
-from lib.transformer.worker import ModelSource, samples_from
+from runtime.worker import ModelSource, samples_from
 from lib.viz.sampling import quality_diversity_chart
 from pages._common import bound, chart, csv_download, global_seed, torch_worker
 from pages.sampling.inputs import Truncation

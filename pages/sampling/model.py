@@ -19,8 +19,9 @@ from lib.transformer import CharTokenizer, TinyGPT
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.generation import encode_prompt, next_token_logits
-from lib.transformer.pretrained import DEFAULT_SETTINGS, TINY_CORPUS_CHARS, TINY_SETTINGS, checkpoint_path
-from lib.transformer.worker import ModelSource, on_model
+from lib.transformer.pretrained import DEFAULT_SETTINGS, TINY_CORPUS_CHARS, TINY_SETTINGS
+from runtime.model_cache import checkpoint_path
+from runtime.worker import ModelSource, on_model
 from pages._common import show_error, snippet, torch_worker
 
 SIZES = {  # settings, characters of the stdlib to train on (None: all), CPU threads (None: torch's default)
@@ -127,7 +128,8 @@ def most_likely_first(logits: np.ndarray, tau: float) -> np.ndarray:
 LOAD_MODEL = """
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.pretrained import TrainingSettings, stdlib_corpus_name, train_model, trained_checkpoint
+from lib.transformer.pretrained import TrainingSettings, stdlib_corpus_name, train_model
+from runtime.model_cache import trained_checkpoint
 
 settings = TrainingSettings(**$settings)
 path = trained_checkpoint(settings, stdlib_corpus_name($max_chars))  # trained by the page on this machine?

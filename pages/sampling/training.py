@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from lib.transformer.evaluation import bits
-from lib.transformer.jobs import QUEUED, RUNNING, STOPPED, Job, JobRunner, JobSnapshot
-from lib.transformer.pretrained import train_and_save
-from lib.transformer.worker import run_in_process
+from runtime.jobs import QUEUED, RUNNING, STOPPED, Job, JobRunner, JobSnapshot
+from runtime.training import train_and_save
+from runtime.worker import run_in_process
 from lib.viz.sampling import loss_curve_chart
 from pages._common import bound, chart, lib_call, plain
 from pages.sampling.model import SIZES, ModelChoice, model_snippet, saved_at
@@ -99,7 +99,7 @@ def offer_training(choice: ModelChoice, runner: JobRunner, job: Job | None) -> J
             threads=threads,
         ):
             train_text, validation_text = load_texts()
-            return run_in_process(  # a process of its own: see lib.transformer.worker
+            return run_in_process(  # a process of its own: see runtime.worker
                 train_and_save,
                 train_text,
                 validation_text,

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.transformer import ModelConfig
 from lib.transformer import inspect as ti
-from lib.transformer.worker import ModelSource
+from runtime.worker import ModelSource
 from lib.viz.transformer import next_character_bars, show_token
 from pages._common import bound
 from pages.transformer.charts import exported, heatmap, pooling_note

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.transformer import ModelConfig
 from lib.transformer import inspect as ti
-from lib.transformer.worker import ModelSource, on_model, run_in_process
+from runtime.worker import ModelSource, on_model, run_in_process
 from lib.viz import line_chart, pmf_bars
 from pages._common import bound, cached, lib_call
 from pages.transformer.charts import exported

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
-from lib.transformer.worker import ModelSource, on_model
+from runtime.worker import ModelSource, on_model
 from lib.viz.transformer import show_token
 from pages._common import cached, plain, snippet, torch_worker
 
@@ -34,7 +34,7 @@ TRAINED_MODEL = """
 import torch
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
-from lib.transformer.pretrained import trained_checkpoint
+from runtime.model_cache import trained_checkpoint
 
 model, tok, metrics = load_checkpoint(trained_checkpoint(), device="cpu")  # trained on the Sampling page
 config = model.config

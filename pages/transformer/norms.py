@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.transformer import inspect as ti
-from lib.transformer.worker import ModelSource
+from runtime.worker import ModelSource
 from lib.viz import line_chart
 from pages._common import bound, csv_download, torch_worker
 from pages.transformer.charts import exported
