@@ -4,8 +4,6 @@ import streamlit as st
 
 from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig
-from runtime.model_cache import trained_checkpoint
-from runtime.worker import ModelSource
 from pages._common import global_seed, lib_call, note, page_header, prose, selected_device
 from pages.transformer import inputs, model
 from pages.transformer.attention import attention_section
@@ -13,6 +11,8 @@ from pages.transformer.cost import cost_section
 from pages.transformer.norms import norms_section
 from pages.transformer.positions import positions_section
 from pages.transformer.shapes import shapes_section
+from runtime.model_cache import trained_checkpoint
+from runtime.worker import ModelSource
 
 page_header(
     "Transformer lab",

@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from lib.transformer.generation import SampleSet
-from runtime.worker import ModelSource, samples_from
 from lib.viz.sampling import quality_diversity_chart
 from pages._common import bound, chart, csv_download, global_seed, torch_worker
 from pages.sampling.inputs import Truncation
 from pages.sampling.model import ModelChoice, model_snippet
+from runtime.worker import ModelSource, samples_from
 
 TEMPERATURES = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0]
 

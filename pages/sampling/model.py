@@ -20,9 +20,9 @@ from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.generation import encode_prompt, next_token_logits
 from lib.transformer.pretrained import DEFAULT_SETTINGS, TINY_CORPUS_CHARS, TINY_SETTINGS
+from pages._common import show_error, snippet, torch_worker
 from runtime.model_cache import checkpoint_path
 from runtime.worker import ModelSource, on_model
-from pages._common import show_error, snippet, torch_worker
 
 SIZES = {  # settings, characters of the stdlib to train on (None: all), CPU threads (None: torch's default)
     "default": (DEFAULT_SETTINGS, None, None),

@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from lib.transformer.evaluation import bits
-from runtime.jobs import QUEUED, RUNNING, STOPPED, Job, JobRunner, JobSnapshot
-from runtime.training import train_and_save
-from runtime.worker import run_in_process
 from lib.viz.sampling import loss_curve_chart
 from pages._common import bound, chart, lib_call, plain
 from pages.sampling.model import SIZES, ModelChoice, model_snippet, saved_at
+from runtime.jobs import QUEUED, RUNNING, STOPPED, Job, JobRunner, JobSnapshot
+from runtime.training import train_and_save
+from runtime.worker import run_in_process
 
 TARGET_NATS = 1.8  # the target for the default run on held-out standard-library code
 POLL_S = 1.0

@@ -5,11 +5,11 @@ import streamlit as st
 
 from lib.transformer import ModelConfig
 from lib.transformer import inspect as ti
-from runtime.worker import ModelSource
 from lib.viz.transformer import next_character_bars, show_token
 from pages._common import bound
 from pages.transformer.charts import exported, heatmap, pooling_note
 from pages.transformer.model import ModelCode, inspect_text
+from runtime.worker import ModelSource
 
 MAPS = """
 layer, head = $layer, $head

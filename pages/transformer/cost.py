@@ -4,11 +4,11 @@ import streamlit as st
 
 from lib.transformer import ModelConfig
 from lib.transformer import inspect as ti
-from runtime.worker import ModelSource, on_model, run_in_process
 from lib.viz import line_chart, pmf_bars
 from pages._common import bound, cached, lib_call
 from pages.transformer.charts import exported
 from pages.transformer.model import ModelCode
+from runtime.worker import ModelSource, on_model, run_in_process
 
 kv_table = cached(ti.kv_cache_table)
 BYTES = {"fp32 (4 bytes)": 4.0, "bf16 / fp16 (2 bytes)": 2.0, "fp8 (1 byte)": 1.0, "6-bit (0.75 bytes)": 0.75}

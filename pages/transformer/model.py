@@ -9,9 +9,9 @@ import streamlit as st
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
-from runtime.worker import ModelSource, on_model
 from lib.viz.transformer import show_token
 from pages._common import cached, plain, snippet, torch_worker
+from runtime.worker import ModelSource, on_model
 
 parameter_counts = cached(ti.parameter_counts)
 

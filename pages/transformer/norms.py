@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from lib.transformer import inspect as ti
-from runtime.worker import ModelSource
 from lib.viz import line_chart
 from pages._common import bound, csv_download, torch_worker
 from pages.transformer.charts import exported
 from pages.transformer.model import ModelCode, inspect_text
+from runtime.worker import ModelSource
 
 NORMS = """
 print(ti.inspect_text(model, ids[0].tolist(), tok.vocabulary).norms)  # LayerNorm vs RMSNorm of the embeddings
