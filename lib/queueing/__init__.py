@@ -1,0 +1,110 @@
+"""Service-time distributions built from exponential phases, and the queues they make.
+
+The notes start from the exponential service time ``f(x) = μ e^{-μx}`` (time to cut hair),
+put two phases in series (hair-cut then shampoo: the *hypo-exponential*, whose pdf is a
+convolution), in parallel (pick coin A or B: the *hyper-exponential*, a mixture) and
+combine both ideas in the *Coxian*: after phase ``i`` the customer continues to phase
+``i + 1`` with probability ``p_i`` or leaves.
+
+All of them are *phase-type* distributions ``PH(α, S)``: the time until a continuous-time
+Markov chain on ``n`` transient phases, started in phase ``i`` with probability ``α_i``,
+is absorbed. ``S`` is the sub-generator (rates between phases; row ``i`` sums to minus
+the exit rate ``s0_i``), and
+
+    pdf(x) = α exp(Sx) s0,   cdf(x) = 1 - α exp(Sx) 1,   E[X^k] = k! α (-S)^{-k} 1.
+
+The queue side: Poisson arrivals at rate λ into ``c`` servers (FCFS). For one server the
+Pollaczek–Khinchine formula gives the mean wait of *any* service distribution; for ``c``
+servers with exponential service, Erlang C. Simulation uses a vectorised Lindley
+recursion for one server and a tight loop over the servers' free times for several.
+
+Modules: ``_shared`` (argument checks), ``phase_type`` (PH(α, S) and its constructors),
+``convolution`` (the notes' convolution integral against its closed form), ``fits`` (two-moment
+fits), ``formulas`` (P-K, Erlang C, M/M/c, M/PH/1 waits, staffing), ``simulation`` (the queue
+simulated, batch-means intervals), ``inputs`` (typed vectors and matrices, uploaded service times).
+"""
+
+from lib.queueing._shared import MAX_CUSTOMERS, MAX_PHASES, MAX_SAMPLES, MAX_SERVERS, MIN_FIT_SCV, Seed
+from lib.queueing.convolution import Convolution, convolve_exponentials, hypoexponential2_pdf
+from lib.queueing.fits import fit_coxian2, fit_two_moments, min_phases, sample_moments
+from lib.queueing.formulas import (
+    QueueMetrics,
+    QueueTheory,
+    erlang_c,
+    is_exponential,
+    mean_wait_from_moments,
+    mg1_mean_wait,
+    mg1_wait_distribution,
+    mgc_mean_wait,
+    min_servers,
+    mmc_metrics,
+    mmc_wait_distribution,
+    queue_theory,
+    utilization,
+    wait_curve_by_scv,
+    wait_curve_by_utilization,
+)
+from lib.queueing.inputs import MAX_UPLOAD_ROWS, parse_matrix, parse_vector, read_service_times
+from lib.queueing.phase_type import (
+    PhaseType,
+    cdf,
+    coxian,
+    empirical_cdf,
+    erlang,
+    exponential,
+    hyperexponential,
+    hypoexponential,
+    pdf,
+    sample,
+)
+from lib.queueing.simulation import MeanInterval, WaitSummary, batch_means_interval, simulate_queue, summarize_waits
+
+__all__ = [
+    "MAX_CUSTOMERS",
+    "MAX_PHASES",
+    "MAX_SAMPLES",
+    "MAX_SERVERS",
+    "MAX_UPLOAD_ROWS",
+    "MIN_FIT_SCV",
+    "Convolution",
+    "MeanInterval",
+    "PhaseType",
+    "QueueMetrics",
+    "QueueTheory",
+    "Seed",
+    "WaitSummary",
+    "batch_means_interval",
+    "cdf",
+    "convolve_exponentials",
+    "coxian",
+    "empirical_cdf",
+    "erlang",
+    "erlang_c",
+    "exponential",
+    "fit_coxian2",
+    "fit_two_moments",
+    "hyperexponential",
+    "hypoexponential",
+    "hypoexponential2_pdf",
+    "is_exponential",
+    "mean_wait_from_moments",
+    "mg1_mean_wait",
+    "mg1_wait_distribution",
+    "mgc_mean_wait",
+    "min_phases",
+    "min_servers",
+    "mmc_metrics",
+    "mmc_wait_distribution",
+    "parse_matrix",
+    "parse_vector",
+    "pdf",
+    "queue_theory",
+    "read_service_times",
+    "sample",
+    "sample_moments",
+    "simulate_queue",
+    "summarize_waits",
+    "utilization",
+    "wait_curve_by_scv",
+    "wait_curve_by_utilization",
+]
