@@ -20,6 +20,8 @@ from typing import Literal
 
 import numpy as np
 
+from lib.validation import probability
+
 _TOL = 1e-9
 _ALPHABET = "HT"  # the letters a coin pattern may use
 MAX_PATTERN_LENGTH = 16
@@ -308,13 +310,6 @@ def hht_vs_htt_matrix(*, exact: bool = False) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-def _validate_p(p_heads: float) -> float:
-    p = float(p_heads)
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"p_heads must lie strictly between 0 and 1, got {p_heads}.")
-    return p
-
-
 def _short(text: str, limit: int = 24) -> str:
     """Quote user text for an error message, cut to ``limit`` characters."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
@@ -424,7 +419,7 @@ def pattern_chain(patterns: Sequence[str], p_heads: float | Fraction = 0.5, *, e
     ('', 'H', 'HH', 'HT', 'HHT', 'HTT')
     """
     pats = _validate_patterns(patterns)
-    p = _validate_p(p_heads)
+    p = probability("p_heads", p_heads)
     if exact:
         p = _to_fraction(p_heads)  # a Fraction stays as given; a float is read as its decimal
     states, transitions = _pattern_automaton(pats)
@@ -583,7 +578,7 @@ def simulate_pattern_race(
     expected total number of flips exceeds ``max_total_flips``.
     """
     pats = _validate_patterns(patterns)
-    p = _validate_p(p_heads)
+    p = probability("p_heads", p_heads)
     if int(n_games) != n_games or n_games < 1:
         raise ValueError(f"n_games must be a whole number >= 1, got {n_games}.")
     n_games = int(n_games)

@@ -23,8 +23,8 @@ import numpy as np
 
 
 def _real(value: object) -> float:
-    """``value`` as a float, NaN when it is not a real scalar (bools and arrays are not numbers here)."""
-    if isinstance(value, bool) or not np.isscalar(value):
+    """``value`` as a float, NaN when it is not a real scalar (bools and arrays of any size but 0-d are not)."""
+    if isinstance(value, bool) or np.ndim(value) != 0:
         return math.nan
     try:
         return float(value)  # type: ignore[arg-type]

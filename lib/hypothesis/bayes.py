@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from lib.hypothesis._shared import _check_counts, _check_probability
+from lib.hypothesis._shared import _check_counts
+from lib.validation import probability
 
 
 def bayes_factor_binomial(successes: int, n: int, p0: float = 0.5, a: float = 1.0, b: float = 1.0) -> float:
@@ -20,7 +21,7 @@ def bayes_factor_binomial(successes: int, n: int, p0: float = 0.5, a: float = 1.
     1.197
     """
     k, n = _check_counts(successes, n)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
+    p0 = probability("p0 (the null proportion)", p0)
     for value, name in ((a, "a"), (b, "b")):
         if not (np.isfinite(float(value)) and float(value) > 0):
             raise ValueError(f"{name} (a Beta prior parameter) must be a positive number, got {value!r}.")
@@ -41,7 +42,7 @@ def posterior_null_probability(
     >>> round(posterior_null_probability(115, 200), 4)
     0.5449
     """
-    prior_null = _check_probability(prior_null, "prior_null (the prior probability of H0)", closed=True)
+    prior_null = probability("prior_null (the prior probability of H0)", prior_null, closed=True)
     bf01 = bayes_factor_binomial(successes, n, p0, a, b)
     if prior_null == 1.0:
         return 1.0

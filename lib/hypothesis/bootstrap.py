@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from lib.hypothesis._shared import BOOTSTRAP_METHODS, MAX_RESAMPLES, _check_probability, _check_whole
+from lib.hypothesis._shared import BOOTSTRAP_METHODS, MAX_RESAMPLES
+from lib.validation import probability, whole
 
 _CHUNK_ELEMENTS = 2_000_000  # resample values held in memory at once
 
@@ -69,7 +70,7 @@ def bootstrap_distribution(
 ) -> np.ndarray:
     """``statistic`` of ``n_resamples`` resamples of ``data`` drawn with replacement (vectorised, chunked)."""
     x = _check_sample(data)
-    n_resamples = _check_whole(n_resamples, "n_resamples", 1, MAX_RESAMPLES)
+    n_resamples = whole("n_resamples", n_resamples, 1, MAX_RESAMPLES)
     rng = np.random.default_rng(seed)
     along_rows = _vectorised(statistic)
     n = x.size
@@ -127,7 +128,7 @@ def bootstrap_ci(
     True
     """
     x = _check_sample(data)
-    level = _check_probability(level, "level (the confidence level)")
+    level = probability("level (the confidence level)", level)
     method = _check_method(method)
     along_rows = _vectorised(statistic)
     theta_hat = _estimate(x, along_rows)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from lib.hypothesis._shared import BOOTSTRAP_METHODS, MAX_RESAMPLES, _check_probability, _check_whole
+from lib.hypothesis._shared import BOOTSTRAP_METHODS, MAX_RESAMPLES
 from lib.hypothesis.bootstrap import Interval, _check_sample, _estimate, _interval, _vectorised, bootstrap_distribution
+from lib.validation import probability, whole
 
 SKEWED_DISTRIBUTIONS: dict[str, tuple[str, Callable[[np.random.Generator, int], np.ndarray]]] = {
     # name: (description, sampler). True values of the statistics come from the scipy frozen law below.
@@ -38,7 +39,7 @@ def make_statistic(name: str, q: float = 0.9) -> Callable[..., np.ndarray]:
     if name == "std":
         return _std
     if name == "quantile":
-        q = _check_probability(q, "q (the quantile)")
+        q = probability("q (the quantile)", q)
         return _Quantile(q)
     raise ValueError(f"statistic must be one of {', '.join(STATISTICS)}, got {name!r}.")
 
@@ -67,7 +68,7 @@ def true_statistic(distribution: str, name: str, q: float = 0.9) -> float:
     if name == "std":
         return float(law.std())
     if name == "quantile":
-        return float(law.ppf(_check_probability(q, "q (the quantile)")))
+        return float(law.ppf(probability("q (the quantile)", q)))
     raise ValueError(f"statistic must be one of {', '.join(STATISTICS)}, got {name!r}.")
 
 
@@ -75,7 +76,7 @@ def sample_distribution(distribution: str, n: int, seed: int | np.random.Generat
     """n draws from one of :data:`SKEWED_DISTRIBUTIONS`."""
     if distribution not in SKEWED_DISTRIBUTIONS:
         raise ValueError(f"distribution must be one of {', '.join(SKEWED_DISTRIBUTIONS)}, got {distribution!r}.")
-    n = _check_whole(n, "n (the sample size)", 1, MAX_RESAMPLES)
+    n = whole("n (the sample size)", n, 1, MAX_RESAMPLES)
     return SKEWED_DISTRIBUTIONS[distribution][1](np.random.default_rng(seed), n)
 
 
@@ -113,9 +114,9 @@ def bootstrap_coverage(
 
     The same bootstrap resamples feed the three methods in each experiment, so they differ only in method.
     """
-    n = _check_whole(n, "n (the sample size)", 2, 100_000)
-    n_experiments = _check_whole(n_experiments, "n_experiments", 1, 100_000)
-    level = _check_probability(level, "level (the confidence level)")
+    n = whole("n (the sample size)", n, 2, 100_000)
+    n_experiments = whole("n_experiments", n_experiments, 1, 100_000)
+    level = probability("level (the confidence level)", level)
     truth = true_statistic(distribution, statistic, q)
     fn = make_statistic(statistic, q)
     rng = np.random.default_rng(seed)
@@ -157,7 +158,7 @@ def bootstrap_intervals(
     if isinstance(statistic, str):
         statistic = make_statistic(statistic, q)
     x = _check_sample(data)
-    level = _check_probability(level, "level (the confidence level)")
+    level = probability("level (the confidence level)", level)
     along_rows = _vectorised(statistic)
     theta_hat = _estimate(x, along_rows)
     boot = bootstrap_distribution(x, statistic, n_resamples, seed)

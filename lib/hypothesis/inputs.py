@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib.hypothesis._shared import _check_probability, _check_whole
+from lib.hypothesis._shared import MAX_TRIALS
 from lib.uploads import check_csv_width
+from lib.validation import probability, whole
 
 
 def parse_flips(text: str, max_flips: int = 100_000) -> np.ndarray:
@@ -22,8 +23,8 @@ def parse_flips(text: str, max_flips: int = 100_000) -> np.ndarray:
 
 def simulate_flips(p: float, n: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
     """n coin flips with P(heads) = p, as 1 (H) and 0 (T)."""
-    p = _check_probability(p, "p (the coin's true P(heads))", closed=True)
-    n = _check_whole(n, "n (the number of flips)", 1)
+    p = probability("p (the coin's true P(heads))", p, closed=True)
+    n = whole("n (the number of flips)", n, 1, MAX_TRIALS)
     return (np.random.default_rng(seed).random(n) < p).astype(np.int64)
 
 

@@ -9,15 +9,15 @@ import numpy as np
 from scipy import special, stats
 
 from lib.hypothesis._shared import (
+    ALTERNATIVES,
     MAX_RESAMPLES,
+    MAX_TRIALS,
     Alternative,
     _check_alpha,
-    _check_alternative,
-    _check_probability,
-    _check_whole,
 )
 from lib.hypothesis.power import _normal_power, power_curve, simulate_rejection_rate
 from lib.hypothesis.proportion import _binom_pmf, _exact_pvalues_from_pmf, _normal_pvalue, rejection_region
+from lib.validation import one_of, probability, whole
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,11 @@ def sampling_picture(
     """
     import pandas as pd
 
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    p1 = _check_probability(p1, "p1 (the true proportion under H1)")
-    n = _check_whole(n, "n (the number of trials)", 1)
+    p0 = probability("p0 (the null proportion)", p0)
+    p1 = probability("p1 (the true proportion under H1)", p1)
+    n = whole("n (the number of trials)", n, 1, MAX_TRIALS)
     alpha = _check_alpha(alpha)
-    alternative = _check_alternative(alternative)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     se0, se1 = np.sqrt(p0 * (1 - p0) / n), np.sqrt(p1 * (1 - p1) / n)
     lo = max(-0.05, min(p0 - 4.5 * se0, p1 - 4.5 * se1))
     hi = min(1.05, max(p0 + 4.5 * se0, p1 + 4.5 * se1))
@@ -109,7 +109,7 @@ def sampling_picture(
     shaded(reject, alt, "power: reject | H1")
     pvalue = z = None
     if observed is not None:
-        observed = _check_probability(observed, "observed (the observed proportion)", closed=True)
+        observed = probability("observed (the observed proportion)", observed, closed=True)
         z = (observed - p0) / se0
         pvalue = float(_normal_pvalue(z, alternative))
         if alternative == "greater":
@@ -190,9 +190,9 @@ def verdict_map(
     """
     import pandas as pd
 
-    n_max = _check_whole(n_max, "n_max", 1, 400)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    prior_null = _check_probability(prior_null, "prior_null (the prior probability of H0)", closed=True)
+    n_max = whole("n_max", n_max, 1, 400)
+    p0 = probability("p0 (the null proportion)", p0)
+    prior_null = probability("prior_null (the prior probability of H0)", prior_null, closed=True)
     rows_n, rows_k, labels = [], [], []
     for n in range(1, n_max + 1):
         k = np.arange(n + 1)
@@ -241,11 +241,11 @@ def power_table(
     """
     import pandas as pd
 
-    n_max = _check_whole(n_max, "n_max", 1, 5_000)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    p1 = _check_probability(p1, "p1 (the true proportion under H1)")
+    n_max = whole("n_max", n_max, 1, 5_000)
+    p0 = probability("p0 (the null proportion)", p0)
+    p1 = probability("p1 (the true proportion under H1)", p1)
     alpha = _check_alpha(alpha)
-    alternative = _check_alternative(alternative)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     ns = np.arange(1, n_max + 1)
     z_formula = power_curve(p0, p1, ns, alpha, alternative, "z")
     z_rate, exact, z_size, exact_size = (np.empty(n_max) for _ in range(4))
@@ -287,7 +287,7 @@ def simulated_rates(
     import pandas as pd
 
     rng = np.random.default_rng(seed)
-    n_sims = _check_whole(n_sims, "n_sims", 1, MAX_RESAMPLES)
+    n_sims = whole("n_sims", n_sims, 1, MAX_RESAMPLES)
     z = stats.norm.isf(0.025)
     rows = []
     for n in n_values:

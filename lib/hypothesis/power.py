@@ -8,14 +8,14 @@ import numpy as np
 from scipy import stats
 
 from lib.hypothesis._shared import (
+    ALTERNATIVES,
     MAX_RESAMPLES,
+    MAX_TRIALS,
     Alternative,
     _check_alpha,
-    _check_alternative,
-    _check_probability,
-    _check_whole,
 )
 from lib.hypothesis.proportion import rejection_region
+from lib.validation import one_of, probability, whole
 
 
 def _normal_power(p0: float, p1: float, n: np.ndarray, alpha: float, alternative: str) -> np.ndarray:
@@ -53,11 +53,11 @@ def power_proportion(
     >>> round(power_proportion(0.5, 0.6, 100, 0.05, "two-sided", test="z"), 4)
     0.5163
     """
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    p1 = _check_probability(p1, "p1 (the true proportion under H1)")
-    n = _check_whole(n, "n (the number of trials)", 1)
+    p0 = probability("p0 (the null proportion)", p0)
+    p1 = probability("p1 (the true proportion under H1)", p1)
+    n = whole("n (the number of trials)", n, 1, MAX_TRIALS)
     alpha = _check_alpha(alpha)
-    alternative = _check_alternative(alternative)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     if test == "z":
         return float(_normal_power(p0, p1, np.asarray(float(n)), alpha, alternative))
     if test == "exact":
@@ -74,7 +74,7 @@ def rejection_probability(
     For ``test="z"`` or ``"wald"`` this is what the normal formula only approximates: at
     p_true = p0 it is the z-test's actual size, which can exceed α.
     """
-    p_true = _check_probability(p_true, "p_true (the coin's true proportion)", closed=True)
+    p_true = probability("p_true (the coin's true proportion)", p_true, closed=True)
     region = rejection_region(n, p0, alpha, alternative, test)
     return float(stats.binom.pmf(np.flatnonzero(region), int(n), p_true).sum())
 
@@ -90,8 +90,8 @@ def simulate_rejection_rate(
     seed: int | np.random.Generator | None = None,
 ) -> float:
     """Monte-Carlo rejection rate: flip n coins with P(heads) = p_true, n_sims times, test each time."""
-    p_true = _check_probability(p_true, "p_true (the coin's true proportion)", closed=True)
-    n_sims = _check_whole(n_sims, "n_sims", 1, MAX_RESAMPLES)
+    p_true = probability("p_true (the coin's true proportion)", p_true, closed=True)
+    n_sims = whole("n_sims", n_sims, 1, MAX_RESAMPLES)
     region = rejection_region(n, p0, alpha, alternative, test)
     counts = np.random.default_rng(seed).binomial(int(n), p_true, size=n_sims)
     return float(region[counts].mean())
@@ -119,11 +119,11 @@ def sample_size_proportion(
     >>> sample_size_proportion(0.5, 0.6, 0.05, 0.8)
     194
     """
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    p1 = _check_probability(p1, "p1 (the true proportion under H1)")
+    p0 = probability("p0 (the null proportion)", p0)
+    p1 = probability("p1 (the true proportion under H1)", p1)
     alpha = _check_alpha(alpha)
-    power = _check_probability(power, "power")
-    alternative = _check_alternative(alternative)
+    power = probability("power", power)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     if p1 == p0:
         raise ValueError("p1 must differ from p0: no sample size detects a difference of zero.")
     if (alternative == "greater" and p1 < p0) or (alternative == "less" and p1 > p0):
@@ -137,7 +137,7 @@ def sample_size_proportion(
         return max(n_z, 1)
     if test != "exact":
         raise ValueError(f"test must be z or exact, got {test!r}.")
-    n_max = _check_whole(n_max, "n_max", 1)
+    n_max = whole("n_max", n_max, 1, MAX_TRIALS)
     for n in range(1, n_max + 1):
         if power_proportion(p0, p1, n, alpha, alternative, "exact") >= power:
             return n
@@ -157,10 +157,10 @@ def power_curve(
     if n_values.ndim != 1 or n_values.size == 0:
         raise ValueError("n_values must be a non-empty list of trial counts.")
     if test == "z":
-        p0 = _check_probability(p0, "p0 (the null proportion)")
-        p1 = _check_probability(p1, "p1 (the true proportion under H1)")
+        p0 = probability("p0 (the null proportion)", p0)
+        p1 = probability("p1 (the true proportion under H1)", p1)
         alpha = _check_alpha(alpha)
-        alternative = _check_alternative(alternative)
-        ns = np.array([_check_whole(v, "n (the number of trials)", 1) for v in n_values], dtype=float)
+        alternative = one_of("alternative", alternative, ALTERNATIVES)
+        ns = np.array([whole("n (the number of trials)", v, 1, MAX_TRIALS) for v in n_values], dtype=float)
         return _normal_power(p0, p1, ns, alpha, alternative)
     return np.array([power_proportion(p0, p1, int(v), alpha, alternative, test) for v in n_values])

@@ -8,14 +8,14 @@ import numpy as np
 from scipy import special, stats
 
 from lib.hypothesis._shared import (
+    ALTERNATIVES,
+    MAX_TRIALS,
     TWO_SIDED_RULES,
     Alternative,
     _check_alpha,
-    _check_alternative,
     _check_counts,
-    _check_probability,
-    _check_whole,
 )
+from lib.validation import one_of, probability, whole
 
 # Relative tolerance for "as likely as the observed count" in the minlike rule (R uses 1 + 1e-7, as does scipy).
 _MINLIKE_RELERR = 1 + 1e-7
@@ -65,8 +65,8 @@ def proportion_ztest(successes: int, n: int, p0: float = 0.5, alternative: Alter
     (2.0, 0.0455)
     """
     k, n = _check_counts(successes, n)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    alternative = _check_alternative(alternative)
+    p0 = probability("p0 (the null proportion)", p0)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     z = (k / n - p0) / np.sqrt(p0 * (1 - p0) / n)
     return TestResult(float(z), float(_normal_pvalue(z, alternative)), k / n, p0, alternative, "score z-test")
 
@@ -83,8 +83,8 @@ def wald_ztest(successes: int, n: int, p0: float = 0.5, alternative: Alternative
     2.0412
     """
     k, n = _check_counts(successes, n)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    alternative = _check_alternative(alternative)
+    p0 = probability("p0 (the null proportion)", p0)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     if k in (0, n):
         raise ValueError(f"The Wald test needs 0 < successes < n: with {k} of {n} its standard error is zero.")
     p_hat = k / n
@@ -102,9 +102,9 @@ def binomial_pvalues(
     f the Binomial(n, p0) pmf (R's ``binom.test``, scipy's ``binomtest``); two-sided
     ``"central"``: ``min(1, 2 min(P(X ≤ k), P(X ≥ k)))``.
     """
-    n = _check_whole(n, "n (the number of trials)", 1)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
-    alternative = _check_alternative(alternative)
+    n = whole("n (the number of trials)", n, 1, MAX_TRIALS)
+    p0 = probability("p0 (the null proportion)", p0)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     if two_sided not in TWO_SIDED_RULES:
         raise ValueError(f"two_sided must be one of {', '.join(TWO_SIDED_RULES)}, got {two_sided!r}.")
     k = np.arange(n + 1)
@@ -176,10 +176,10 @@ def rejection_region(
     ``test`` is ``"exact"`` (the binomial test), ``"z"`` (the score test) or ``"wald"``
     (the Wald test, which never rejects at k = 0 or n where it is undefined).
     """
-    n = _check_whole(n, "n (the number of trials)", 1)
-    p0 = _check_probability(p0, "p0 (the null proportion)")
+    n = whole("n (the number of trials)", n, 1, MAX_TRIALS)
+    p0 = probability("p0 (the null proportion)", p0)
     alpha = _check_alpha(alpha)
-    alternative = _check_alternative(alternative)
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
     k = np.arange(n + 1)
     if test == "exact":
         return binomial_pvalues(n, p0, alternative, two_sided) <= alpha
@@ -213,7 +213,7 @@ def proportion_confint(successes: int, n: int, level: float = 0.95, method: str 
     [0.7076683, 0.7654066]
     """
     k, n = _check_counts(successes, n)
-    level = _check_probability(level, "level (the confidence level)")
+    level = probability("level (the confidence level)", level)
     z = stats.norm.isf((1 - level) / 2)
     p_hat = k / n
     if method == "wald":

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from lib.mle._shared import Seed, _counts, _positive, _rng, _whole
+from lib.mle._shared import Seed, _counts, _rng
+from lib.validation import positive, whole
 
 
 def beta_negative_binomial_pmf(n: np.ndarray | int, k: int, alpha: float, beta: float) -> np.ndarray:
@@ -22,8 +23,8 @@ def beta_negative_binomial_pmf(n: np.ndarray | int, k: int, alpha: float, beta: 
     >>> float(beta_negative_binomial_pmf(1, 1, 1.0, 1.0))  # first trial succeeds: E[p] = 1/2
     0.5
     """
-    k = _whole(k, "k", 1)
-    alpha, beta = _positive(alpha, "alpha"), _positive(beta, "beta")
+    k = whole("k", k, 1)
+    alpha, beta = positive("alpha", alpha), positive("beta", beta)
     n = np.asarray(n, dtype=float)
     valid = (n >= k) & (n == np.round(n))
     safe = np.where(valid, n, k)
@@ -39,16 +40,16 @@ def beta_negative_binomial_pmf(n: np.ndarray | int, k: int, alpha: float, beta: 
 
 def beta_negative_binomial_mean(k: int, alpha: float, beta: float) -> float:
     """``E[n] = k + k·β/(α − 1)`` for α > 1; ``inf`` for α <= 1 (the tail is too heavy)."""
-    k = _whole(k, "k", 1)
-    alpha, beta = _positive(alpha, "alpha"), _positive(beta, "beta")
+    k = whole("k", k, 1)
+    alpha, beta = positive("alpha", alpha), positive("beta", beta)
     return k + k * beta / (alpha - 1) if alpha > 1 else float("inf")
 
 
 def sample_beta_negative_binomial(k: int, alpha: float, beta: float, size: int, seed: Seed = None) -> np.ndarray:
     """Draw ``p ~ Beta(α, β)``, then the trials until the ``k``-th success: the compound, literally."""
-    k = _whole(k, "k", 1)
-    alpha, beta = _positive(alpha, "alpha"), _positive(beta, "beta")
-    size = _whole(size, "size", 1, 1_000_000)
+    k = whole("k", k, 1)
+    alpha, beta = positive("alpha", alpha), positive("beta", beta)
+    size = whole("size", size, 1, 1_000_000)
     rng = _rng(seed)
     p = np.clip(rng.beta(alpha, beta, size), 1e-12, 1.0)
     return rng.negative_binomial(k, p) + k
@@ -61,7 +62,7 @@ def _bnb_terms(trials: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, floa
 
 
 def _bnb_trials(trials: Sequence[int] | np.ndarray, k: int) -> tuple[np.ndarray, int]:
-    k = _whole(k, "k", 1)
+    k = whole("k", k, 1)
     n = _counts(trials, "trials")
     if np.any(n < k):
         raise ValueError(f"Each number of trials must be >= k = {k} (it takes k trials to see k successes).")

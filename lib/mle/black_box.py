@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from lib.mle._shared import Seed, _positive, _probability, _rng, _whole
+from lib.mle._shared import Seed, _rng
+from lib.validation import positive, probability, whole
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -33,7 +34,7 @@ def fit_logistic_l2(X: np.ndarray, y: np.ndarray, C: float = 1.0) -> tuple[np.nd
         raise ValueError("X must be a non-empty (m, d) array with one label in y per row.")
     if not np.all(np.isin(y, (0, 1))):
         raise ValueError("y must hold 0/1 labels only.")
-    C = _positive(C, "C")
+    C = positive("C", C)
     sign = 2 * y - 1
     d = X.shape[1]
 
@@ -71,10 +72,10 @@ class BlackBoxLogistic:
             raise ValueError("coef must be a non-empty vector of finite numbers.")
         if not np.isfinite(self.intercept):
             raise ValueError(f"intercept must be a finite number, got {self.intercept!r}.")
-        _positive(self.C, "C")
-        _probability(self.threshold, "threshold")
+        positive("C", self.C)
+        probability("threshold", self.threshold)
         if self.decimals is not None:
-            _whole(self.decimals, "decimals", 0, 15)
+            whole("decimals", self.decimals, 0, 15)
         object.__setattr__(self, "coef", coef)
         object.__setattr__(self, "intercept", float(self.intercept))
 
@@ -158,7 +159,7 @@ MIN_STEPS = 10  # halvings per segment at the smallest budget
 def minimum_budget(n_features: int, mode: Literal["proba", "label"]) -> int:
     """Fewest queries :func:`unbox_logistic` accepts: ``d + 1`` for probabilities; for labels
     the widest boundary search, a pool of ``2d`` points and ``d`` bisections of 10 steps."""
-    d = _whole(n_features, "n_features", 1, 1000)
+    d = whole("n_features", n_features, 1, 1000)
     return d + 1 if mode == "proba" else 2 * RADIUS_STEPS + LINE_STEPS + 2 * d + MIN_STEPS * d
 
 
@@ -246,11 +247,11 @@ def unbox_logistic(
     >>> unbox_logistic(box.predict_proba, 2).coef.round(6).tolist()
     [1.0, -2.0]
     """
-    d = _whole(n_features, "n_features", 1, 1000)
+    d = whole("n_features", n_features, 1, 1000)
     if mode not in ("proba", "label"):
         raise ValueError(f"mode must be 'proba' or 'label', got {mode!r}.")
     default = d + 1 if mode == "proba" else 40 * (d + 1)
-    budget = default if budget is None else _whole(budget, "budget", minimum_budget(d, mode), 10_000_000)
+    budget = default if budget is None else whole("budget", budget, minimum_budget(d, mode), 10_000_000)
     ask = _Counter(query, d)
     rng = _rng(seed)
     if mode == "proba":
@@ -299,8 +300,8 @@ def make_black_box(
     Returns the box (its coefficients are the *fitted*, shrunk ones) and the true β used to
     make the data (last entry: the true intercept).
     """
-    d = _whole(n_features, "n_features", 1, 100)
-    n_samples = _whole(n_samples, "n_samples", 2, 1_000_000)
+    d = whole("n_features", n_features, 1, 100)
+    n_samples = whole("n_samples", n_samples, 2, 1_000_000)
     rng = _rng(seed)
     true = np.append(rng.normal(scale=1.5, size=d), rng.normal(scale=0.5))
     X = rng.normal(size=(n_samples, d))

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from lib.mle._shared import MAX_COUNTS, _counts, _level, _probability, _whole
+from lib.mle._shared import MAX_COUNTS, _counts
+from lib.validation import finite, probability, whole
 
 _BISECTION_STEPS = 200  # enough to reach machine precision on [0, 1] from either side
 
@@ -114,7 +115,7 @@ class Estimate:
 
 
 def _estimate(a: int, b: int, constant: float, level: float) -> Estimate:
-    level = _level(level)
+    level = probability("level", level)
     total = a + b
     p_hat = a / total
     se = float(np.sqrt(p_hat * (1 - p_hat) / total))
@@ -146,7 +147,7 @@ def binomial_mle(successes: Sequence[int] | np.ndarray, n_trials: int, level: fl
     >>> round(binomial_mle([3, 5, 4], 10).value, 4)
     0.4
     """
-    n = _whole(n_trials, "n_trials", 1)
+    n = whole("n_trials", n_trials, 1)
     k = _counts(successes, "successes")
     if np.any(k > n):
         raise ValueError(f"Each count of successes must lie between 0 and n_trials = {n}, got {int(k.max())}.")
@@ -168,7 +169,7 @@ def negative_binomial_mle(trials: Sequence[int] | np.ndarray, k: int, level: flo
     >>> negative_binomial_mle([4, 6, 5], 2).value
     0.4
     """
-    k = _whole(k, "k", 1)
+    k = whole("k", k, 1)
     n = _counts(trials, "trials")
     if np.any(n < k):
         raise ValueError(f"Each number of trials must be >= k = {k} (it takes k trials to see k successes).")
@@ -205,7 +206,7 @@ def loglik_curve(estimate: Estimate, n_points: int = 301, depth: float = 4.0) ->
     interesting part fills the chart. Columns: ``p``, ``log-likelihood`` (relative),
     ``quadratic`` = ``−½·I(p̂)·(p − p̂)²`` (absent at the boundary, where I(p̂) is infinite).
     """
-    _whole(n_points, "n_points", 3, 100_000)
+    whole("n_points", n_points, 3, 100_000)
     a, b = np.array(float(estimate.successes)), np.array(float(estimate.failures))
     low, high = _profile_bounds(a, b, depth * estimate.cutoff)
     p = np.linspace(float(low), float(high), n_points)
@@ -222,7 +223,7 @@ def cross_entropy(q: float, p: np.ndarray | float) -> np.ndarray:
     success frequency, so maximising the likelihood minimises the cross-entropy; the minimum
     is at ``p = q̂`` and equals the entropy ``H(q̂)``.
     """
-    q = _probability(q, "q", open_interval=False)
+    q = finite("q", q)
     if not 0 <= q <= 1:
         raise ValueError(f"q must lie between 0 and 1, got {q}.")
     return -_kernel(p, q, 1 - q)

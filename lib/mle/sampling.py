@@ -9,16 +9,17 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from lib.mle._shared import Kind, Seed, _level, _probability, _rng, _whole
+from lib.mle._shared import Kind, Seed, _rng
 from lib.mle.estimates import _kernel
+from lib.validation import probability, whole
 
 
 def _check_design(kind: Kind, p: float, size: int, m: int) -> tuple[float, int, int]:
     if kind not in ("binomial", "negative_binomial"):
         raise ValueError(f"kind must be 'binomial' or 'negative_binomial', got {kind!r}.")
-    p = _probability(p, "p")
-    size = _whole(size, "n_trials" if kind == "binomial" else "k", 1, 10_000)
-    m = _whole(m, "m", 1, 100_000)
+    p = probability("p", p)
+    size = whole("n_trials" if kind == "binomial" else "k", size, 1, 10_000)
+    m = whole("m", m, 1, 100_000)
     return p, size, m
 
 
@@ -81,11 +82,11 @@ def simulate_estimates(
     m experiments.
     """
     p, size, m = _check_design(kind, p, size, m)
-    repetitions = _whole(repetitions, "repetitions", 1, 1_000_000)
+    repetitions = whole("repetitions", repetitions, 1, 1_000_000)
     rng = _rng(seed)
     draw = rng.binomial if kind == "binomial" else rng.negative_binomial
     a, b = _ab(kind, draw(m * size, p, repetitions), size, m)
-    p_hat, wald, profile = _covers(a, b, p, _level(level))
+    p_hat, wald, profile = _covers(a, b, p, probability("level", level))
     return SamplingResult(estimates=p_hat, wald_covers=wald, profile_covers=profile, true_p=p)
 
 
@@ -120,7 +121,7 @@ def exact_properties(kind: Kind, p: float, size: int, m: int, level: float = 0.9
     keep = weight > 1e-15
     stat, weight = stat[keep], weight[keep] / weight[keep].sum()
     a, b = _ab(kind, stat, size, m)
-    p_hat, wald, profile = _covers(a, b, p, _level(level))
+    p_hat, wald, profile = _covers(a, b, p, probability("level", level))
     mean = float(np.sum(weight * p_hat))
     return ExactProperties(
         bias=mean - p,
@@ -161,8 +162,8 @@ def simulate_counts(kind: Kind, p: float, size: int, m: int, seed: Seed = None) 
 
 def negative_binomial_pmf(n: np.ndarray | int, k: int, p: float) -> np.ndarray:
     """``P(trials = n) = C(n−1, k−1)·p^k·(1−p)^(n−k)`` for ``n >= k`` (0 below), as in the notes."""
-    k = _whole(k, "k", 1)
-    p = _probability(p, "p")
+    k = whole("k", k, 1)
+    p = probability("p", p)
     n = np.asarray(n, dtype=float)
     valid = n >= k
     safe = np.where(valid, n, k)

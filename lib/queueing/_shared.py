@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,16 +18,6 @@ Seed = int | np.random.Generator | None
 
 def _rng(seed: Seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
-def _positive(name: str, value: float) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}.") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive, finite number, got {value:g}.")
-    return value
 
 
 def _rates(name: str, values: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -49,12 +38,3 @@ def _probabilities(name: str, values: Sequence[float] | np.ndarray) -> np.ndarra
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
         raise ValueError(f"Every entry of {name} must be a probability in [0, 1], got {arr.tolist()}.")
     return arr
-
-
-def _count(name: str, value: int, low: int, high: int) -> int:
-    if isinstance(value, bool) or not float(value).is_integer():
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
-    value = int(value)
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value}.")
-    return value

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate
 
-from lib.queueing._shared import _positive
+from lib.validation import positive
 
 
 def hypoexponential2_pdf(x: float | np.ndarray, rate1: float, rate2: float) -> np.ndarray:
@@ -17,7 +17,7 @@ def hypoexponential2_pdf(x: float | np.ndarray, rate1: float, rate2: float) -> n
 
     For ``μ1 = μ2 = μ`` the limit ``μ² x e^{-μx}`` (Erlang-2) is used.
     """
-    m1, m2 = _positive("rate1", rate1), _positive("rate2", rate2)
+    m1, m2 = positive("rate1", rate1), positive("rate2", rate2)
     x = np.asarray(x, dtype=float)
     xs = np.clip(x, 0.0, None)
     if math.isclose(m1, m2, rel_tol=1e-9):
@@ -42,7 +42,7 @@ def convolve_exponentials(x: Sequence[float] | np.ndarray, rate1: float, rate2: 
     The integrand is zero for ``t < 0`` (first phase) and ``t > x`` (second phase), so the
     limits are 0 and x, as the notes' hint says.
     """
-    m1, m2 = _positive("rate1", rate1), _positive("rate2", rate2)
+    m1, m2 = positive("rate1", rate1), positive("rate2", rate2)
     xs = np.atleast_1d(np.asarray(x, dtype=float))
     values, errors = np.zeros(xs.size), np.zeros(xs.size)
     for i, xi in enumerate(xs):

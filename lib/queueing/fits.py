@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lib.queueing._shared import MAX_PHASES, MIN_FIT_SCV, _positive
+from lib.queueing._shared import MAX_PHASES, MIN_FIT_SCV
 from lib.queueing.phase_type import PhaseType, coxian, exponential, hyperexponential
+from lib.validation import positive
 
 
 def min_phases(scv: float) -> int:
     """Fewest phases a phase-type distribution needs for this SCV: ``n >= 1/SCV`` (Aldous & Shepp, 1987)."""
-    scv = _positive("scv", scv)
+    scv = positive("scv", scv)
     return max(1, math.ceil(1 / scv - 1e-9))
 
 
@@ -27,7 +28,7 @@ def fit_coxian2(mean: float, scv: float) -> PhaseType:
     >>> round(ph.mean, 6), round(ph.scv, 6)
     (1.0, 2.0)
     """
-    mean, scv = _positive("mean", mean), _positive("scv", scv)
+    mean, scv = positive("mean", mean), positive("scv", scv)
     if scv < 0.5 - 1e-12:
         raise ValueError(
             f"A two-phase Coxian needs scv ≥ 1/2 (n phases reach scv ≥ 1/n), got {scv:g}; use fit_two_moments."
@@ -43,7 +44,7 @@ def fit_two_moments(mean: float, scv: float) -> PhaseType:
     * ``SCV = 1``: the exponential;
     * ``SCV > 1``: a two-phase hyper-exponential with balanced means (``p1/μ1 = p2/μ2``).
     """
-    mean, scv = _positive("mean", mean), _positive("scv", scv)
+    mean, scv = positive("mean", mean), positive("scv", scv)
     if scv < MIN_FIT_SCV - 1e-12:
         raise ValueError(f"scv must be at least 1/{MAX_PHASES} (at most {MAX_PHASES} phases), got {scv:g}.")
     if math.isclose(scv, 1.0, rel_tol=1e-12):

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.queueing._shared import MAX_SERVERS, Seed, _count, _positive, _rng
+from lib.queueing._shared import MAX_SERVERS, Seed, _rng
 from lib.queueing.fits import fit_two_moments
 from lib.queueing.phase_type import PhaseType
 from lib.queueing.simulation import MeanInterval, batch_means_interval, simulate_queue
+from lib.validation import positive, whole
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ def _stable(rho: float, what: str) -> None:
 
 def utilization(arrival_rate: float, service: PhaseType, servers: int = 1) -> float:
     """``ρ = λ E[S] / c``."""
-    lam = _positive("arrival_rate", arrival_rate)
-    c = _count("servers", servers, 1, MAX_SERVERS)
+    lam = positive("arrival_rate", arrival_rate)
+    c = whole("servers", servers, 1, MAX_SERVERS)
     return lam * service.mean / c
 
 
@@ -49,7 +50,7 @@ def mg1_mean_wait(arrival_rate: float, service: PhaseType) -> float:
     >>> round(mg1_mean_wait(0.5, exponential(1.0)), 6)  # M/M/1: ρ/(μ - λ)
     1.0
     """
-    lam = _positive("arrival_rate", arrival_rate)
+    lam = positive("arrival_rate", arrival_rate)
     rho = lam * service.mean
     _stable(rho, "the M/G/1 queue")
     return lam * service.moment(2) / (2 * (1 - rho))
@@ -61,7 +62,7 @@ def mg1_wait_distribution(arrival_rate: float, service: PhaseType) -> PhaseType:
     ``W ~ PH(α₊, S + s0 α₊)`` with ``α₊ = λ α (-S)^{-1}`` (so ``Σ α₊ = ρ``); Asmussen,
     *Applied Probability and Queues* (2003), Cor. VIII.5.8.
     """
-    lam = _positive("arrival_rate", arrival_rate)
+    lam = positive("arrival_rate", arrival_rate)
     rho = lam * service.mean
     _stable(rho, "the M/G/1 queue")
     alpha_plus = lam * service.alpha @ service._inv
@@ -77,8 +78,8 @@ def erlang_c(servers: int, offered_load: float) -> float:
     >>> round(erlang_c(2, 1.0), 6)  # two servers, one Erlang offered
     0.333333
     """
-    c = _count("servers", servers, 1, MAX_SERVERS)
-    a = _positive("offered_load", offered_load)
+    c = whole("servers", servers, 1, MAX_SERVERS)
+    a = positive("offered_load", offered_load)
     _stable(a / c, f"{c} server{'s' if c > 1 else ''} at offered load {a:g}")
     b = 1.0
     for k in range(1, c + 1):
@@ -93,9 +94,9 @@ def mmc_metrics(arrival_rate: float, service_rate: float, servers: int) -> Queue
     >>> round(m.mean_wait * 24, 6)  # W_q = 1/24 hour
     1.0
     """
-    lam = _positive("arrival_rate", arrival_rate)
-    mu = _positive("service_rate", service_rate)
-    c = _count("servers", servers, 1, MAX_SERVERS)
+    lam = positive("arrival_rate", arrival_rate)
+    mu = positive("service_rate", service_rate)
+    c = whole("servers", servers, 1, MAX_SERVERS)
     a = lam / mu
     prob = erlang_c(c, a)
     wq = prob / (c * mu - lam)
@@ -105,14 +106,14 @@ def mmc_metrics(arrival_rate: float, service_rate: float, servers: int) -> Queue
 def mmc_wait_distribution(arrival_rate: float, service_rate: float, servers: int) -> PhaseType:
     """Waiting time in queue of M/M/c: an atom ``1 - C`` at 0, else ``Exp(cμ - λ)``."""
     m = mmc_metrics(arrival_rate, service_rate, servers)
-    c = _count("servers", servers, 1, MAX_SERVERS)
+    c = whole("servers", servers, 1, MAX_SERVERS)
     return PhaseType([m.prob_wait], [[-(c * service_rate - arrival_rate)]])
 
 
 def mgc_mean_wait(arrival_rate: float, service: PhaseType, servers: int) -> float:
     """Mean wait in M/G/c: exact for c = 1 (P-K) or exponential service (Erlang C); otherwise the
     Lee–Longton approximation ``W_q(M/G/c) ≈ (1 + SCV)/2 · W_q(M/M/c)`` with the same mean."""
-    c = _count("servers", servers, 1, MAX_SERVERS)
+    c = whole("servers", servers, 1, MAX_SERVERS)
     if c == 1:
         return mg1_mean_wait(arrival_rate, service)
     mmc = mmc_metrics(arrival_rate, 1 / service.mean, c)
@@ -125,7 +126,7 @@ def mean_wait_from_moments(arrival_rate: float, mean: float, scv: float, servers
     Exact for one server (it *is* Pollaczek–Khinchine: ``ρ m (1 + SCV) / (2 (1 - ρ))``) and for
     exponential service (SCV = 1, Erlang C); the Lee–Longton approximation otherwise.
     """
-    mean = _positive("mean", mean)
+    mean = positive("mean", mean)
     scv = float(scv)
     if not math.isfinite(scv) or scv < 0:
         raise ValueError(f"scv must be a non-negative, finite number, got {scv:g}.")
@@ -138,7 +139,7 @@ def min_servers(offered_load: float, max_prob_wait: float) -> int:
     >>> min_servers(10.0, 0.2)
     14
     """
-    a = _positive("offered_load", offered_load)
+    a = positive("offered_load", offered_load)
     target = float(max_prob_wait)
     if not 0 < target <= 1:
         raise ValueError(f"max_prob_wait must be a probability in (0, 1], got {target:g}.")
@@ -179,8 +180,8 @@ def queue_theory(arrival_rate: float, service: PhaseType, servers: int = 1) -> Q
     * otherwise: Lee–Longton ``(1 + SCV)/2 · W_q(M/M/c)`` for the mean and Erlang C with the same
       mean service for ``P(wait)`` (approximations).
     """
-    lam = _positive("arrival_rate", arrival_rate)
-    c = _count("servers", servers, 1, MAX_SERVERS)
+    lam = positive("arrival_rate", arrival_rate)
+    c = whole("servers", servers, 1, MAX_SERVERS)
     rho = utilization(lam, service, c)
     _stable(rho, f"this queue with {c} server{'s' if c > 1 else ''}")
     if c == 1:
@@ -215,7 +216,7 @@ def wait_curve_by_scv(
     """``(SCV, theory W_q, simulated interval)`` for services of one mean and varying SCV
     (each the :func:`fit_two_moments` distribution), at a fixed utilisation."""
     rng = _rng(seed)
-    lam = utilization * servers / _positive("mean", mean)
+    lam = utilization * servers / positive("mean", mean)
     out = []
     for scv in scvs:
         service = fit_two_moments(mean, scv)

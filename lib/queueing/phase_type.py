@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.queueing._shared import _TOL, MAX_PHASES, MAX_SAMPLES, Seed, _count, _positive, _probabilities, _rates, _rng
+from lib.queueing._shared import _TOL, MAX_PHASES, MAX_SAMPLES, Seed, _probabilities, _rates, _rng
+from lib.validation import positive, whole
 
 _TAYLOR_ORDER = 14
 _CHUNK_ENTRIES = 2_000_000  # matrices per batch × n², bounds memory
@@ -152,7 +153,7 @@ class PhaseType:
 
     def moment(self, k: int) -> float:
         """Raw moment ``E[X^k] = k! α (-S)^{-k} 1``."""
-        k = _count("k", k, 1, 20)
+        k = whole("k", k, 1, 20)
         if k not in self._moments:
             v = np.ones(self.n_phases)
             for _ in range(k):
@@ -182,7 +183,7 @@ class PhaseType:
         phase (rate ``-S_ii``), then jumps to another phase or leaves with probabilities
         ``S_ij / -S_ii`` and ``s0_i / -S_ii``. The loop runs once per jump, not per customer.
         """
-        size = _count("size", size, 0, MAX_SAMPLES)
+        size = whole("size", size, 0, MAX_SAMPLES)
         rng = _rng(seed)
         n = self.n_phases
         rates = -np.diag(self.S)
@@ -213,7 +214,7 @@ def exponential(rate: float) -> PhaseType:
     >>> exponential(2.0).mean
     0.5
     """
-    rate = _positive("rate", rate)
+    rate = positive("rate", rate)
     return PhaseType([1.0], [[-rate]])
 
 
@@ -235,8 +236,8 @@ def hypoexponential(rates: Sequence[float]) -> PhaseType:
 
 def erlang(k: int, rate: float) -> PhaseType:
     """Erlang: ``k`` phases in series, each at ``rate`` (scipy: ``gamma(a=k, scale=1/rate)``)."""
-    k = _count("k", k, 1, MAX_PHASES)
-    return hypoexponential([_positive("rate", rate)] * k)
+    k = whole("k", k, 1, MAX_PHASES)
+    return hypoexponential([positive("rate", rate)] * k)
 
 
 def hyperexponential(probs: Sequence[float], rates: Sequence[float]) -> PhaseType:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
-from lib.queueing._shared import MAX_CUSTOMERS, MAX_SERVERS, Seed, _count, _positive, _rng
+from lib.queueing._shared import MAX_CUSTOMERS, MAX_SERVERS, Seed, _rng
 from lib.queueing.phase_type import PhaseType, empirical_cdf
+from lib.validation import positive, whole
 
 
 def simulate_queue(
@@ -29,9 +30,9 @@ def simulate_queue(
     >>> bool(abs(w.mean() - 1.0) < 0.05)  # M/M/1 at ρ = 1/2: W_q = 1
     True
     """
-    lam = _positive("arrival_rate", arrival_rate)
-    n = _count("n_customers", n_customers, 1, MAX_CUSTOMERS)
-    c = _count("servers", servers, 1, MAX_SERVERS)
+    lam = positive("arrival_rate", arrival_rate)
+    n = whole("n_customers", n_customers, 1, MAX_CUSTOMERS)
+    c = whole("servers", servers, 1, MAX_SERVERS)
     if not isinstance(service, PhaseType):
         raise ValueError("service must be a PhaseType distribution (see exponential, coxian, …).")
     rng = _rng(seed)
@@ -83,7 +84,7 @@ def batch_means_interval(
         raise ValueError(f"level must be in (0, 1), got {level:g}.")
     if not 0 <= warmup < 1:
         raise ValueError(f"warmup must be a fraction in [0, 1), got {warmup:g}.")
-    n_batches = _count("n_batches", n_batches, 2, 1000)
+    n_batches = whole("n_batches", n_batches, 2, 1000)
     kept = w[int(warmup * w.size) :]
     size = kept.size // n_batches
     if size < 1:
@@ -109,7 +110,7 @@ def summarize_waits(waits: np.ndarray, points: int = 160, level: float = 0.95, w
     """Mean wait (batch means), P(wait) and the empirical wait distribution, after dropping ``warmup``."""
     w = np.asarray(waits, dtype=float)
     kept = w[int(warmup * w.size) :]
-    points = _count("points", points, 2, 10_000)
+    points = whole("points", points, 2, 10_000)
     t = np.linspace(0.0, float(np.quantile(w, 0.99)) or 1.0, points)
     return WaitSummary(
         batch_means_interval(w, level=level, warmup=warmup), float((kept > 0).mean()), t, empirical_cdf(kept, t)
