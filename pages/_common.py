@@ -215,7 +215,7 @@ _ALTAIR_GLOBALS = threading.Lock()  # the active data transformer is process-wid
 def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing):
     # the finished spec, its data already in Arrow, is cached per input. JSON-schema
-    # validation is skipped here: tests/test_viz.py validates every builder's spec.
+    # validation is skipped here: tests/lib/test_viz.py validates every builder's spec.
     import altair as alt
 
     figure = _build()

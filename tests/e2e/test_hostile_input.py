@@ -1,6 +1,6 @@
 """Hostile input in a real browser: an upload over the limit, garbage typed by one user while another works.
 
-The per-widget payloads run under AppTest (tests/test_hostile_input.py); these check what
+The per-widget payloads run under AppTest (tests/pages/test_hostile_input.py); these check what
 only a real server shows: Streamlit's own upload limit and that sessions stay independent.
 """
 

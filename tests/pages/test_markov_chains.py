@@ -1,4 +1,4 @@
-"""Every page runs from the router under AppTest; the Markov page survives its widgets' extremes."""
+"""The Markov chains page: the notes' result, its widgets' extremes, hard and bad patterns, the URL, the snippets."""
 
 from __future__ import annotations
 
@@ -9,27 +9,9 @@ import sys
 
 import pytest
 
-from pages._registry import PAGES
 from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 MARKOV = "pages/markov_chains.py"
-
-
-def test_router_runs_the_overview_and_links_every_page() -> None:
-    at = run_page()
-    assert_clean(at)
-    assert at.title[0].value == "Garden Lab"
-    assert len(at.get("page_link")) == len(PAGES)
-    assert at.number_input(key="seed").value == 0
-    assert not at.selectbox  # no torch page is open: no device selector, torch not needed
-
-
-@pytest.mark.parametrize("path", [info.path for info in PAGES])
-def test_every_page_runs_from_the_router(path: str) -> None:
-    at = run_page(path)
-    assert_clean(at)
-    assert at.title, "a page starts with its title"
-    assert at.get("expander"), "a page carries the note and the snippet"
 
 
 def test_markov_page_shows_the_notes_result() -> None:
@@ -113,19 +95,3 @@ def test_markov_snippets_run_as_is(tmp_path) -> None:
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
     assert "Fraction(2, 3)" in outputs[0]  # the notes' limit, printed by the first section's snippet
-
-
-def test_shared_sidebar_offers_torch_devices() -> None:
-    from streamlit.testing.v1 import AppTest
-
-    def script() -> None:
-        from pages._common import shared_sidebar
-
-        shared_sidebar(uses_torch=True)
-
-    at = AppTest.from_function(script, default_timeout=120).run()
-    assert not at.exception
-    device = at.selectbox(key="device")
-    assert device.options[0] == "auto"
-    assert "cpu" in device.options
-    assert any("Torch runs on" in c.value for c in at.caption)

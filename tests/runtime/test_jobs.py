@@ -25,7 +25,7 @@ from runtime.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, JobRunner
 from runtime.model_cache import checkpoint_path, trained_checkpoint
 from runtime.training import train_and_save
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30  # seconds; a job that takes longer is a failure, not a slow machine
 
 

@@ -1,0 +1,1 @@
+"""Unit and property tests of lib, one file per lib module or package."""

@@ -1,0 +1,1 @@
+"""Tests of runtime: worker processes, background jobs, the model cache."""
