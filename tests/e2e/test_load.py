@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -48,6 +49,8 @@ def test_a_section_slider_reruns_only_its_section(server_url: str) -> None:
             assert len(opened.parts) > 2, "the page draws several sections"
             return steps.fragment_id, await session.move(steps, steps.value + 1)
 
-    fragment, run = asyncio.run(move_steps())
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fragment, run = pool.submit(asyncio.run, move_steps()).result()
     assert set(run.parts) == {fragment}
     assert any("by step 11" in text for text in run.texts)  # the section used the new value
