@@ -39,15 +39,15 @@ trained = None
 if weights == inputs.WEIGHTS[1] and checkpoint is None:
     inputs.explain_missing_checkpoint()
 elif weights == inputs.WEIGHTS[1]:
-    trained = model.load_trained(str(checkpoint), checkpoint.stat().st_mtime, device)
-fixed = trained[0].config if trained else None  # trained weights fix the architecture
+    trained = model.trained_info(str(checkpoint), checkpoint.stat().st_mtime)
+fixed = trained.config if trained else None  # trained weights fix the architecture
 settings = inputs.architecture_switches(fixed)
 
 if not text:
     st.error("The text is empty: type at least one character.", icon=":material/error:")
     st.stop()
 if trained:
-    config, (_, tokenizer, metrics) = fixed, trained
+    config, tokenizer, metrics = trained.config, trained.tokenizer, trained.metrics
     ids = lib_call(tokenizer.encode, text)
     if ids is None:
         st.stop()

@@ -13,9 +13,11 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pyarrow as pa
+from streamlit.runtime.caching.cache_utils import CachedFunc
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,3 +114,23 @@ def assert_extremes_are_clean(path: str, required_keys: set[str]) -> None:
             widget = next(w for w in (*at.slider, *at.number_input) if w.key == key)
             assert float(widget.value) == float(value), f"{key} did not take {value} from the URL"
             assert_clean(at)
+
+
+def no_model_in_this_process(monkeypatch, *modules: ModuleType) -> None:
+    """Make ``TinyGPT(...)`` raise in this process, where AppTest runs the page as the server would.
+
+    The torch worker is a spawned process: it imports an unpatched ``TinyGPT`` and builds its models
+    as usual. The cached functions defined in ``modules`` are emptied first, so that a model cached by
+    an earlier test cannot hide a build (the worker, cached in ``pages._common``, stays).
+    """
+    from lib.transformer.model import TinyGPT
+
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, CachedFunc) and value.__module__ == module.__name__:
+                value.clear()
+
+    def refuse(self, *args, **kwargs) -> None:
+        raise AssertionError("the page built a TinyGPT in the server process: models belong to the worker")
+
+    monkeypatch.setattr(TinyGPT, "__init__", refuse)

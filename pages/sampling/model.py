@@ -2,8 +2,10 @@
 
 The entry chooses it once per full run (:func:`choose_model`) and passes the choice to every section,
 so a section rerunning alone keeps working on the same model; the training section reruns the whole
-page when a new checkpoint appears. Also here: the next-character logits (computed in the torch
-worker) and the model-loading preamble every section's snippet starts with.
+page when a new checkpoint appears. The server process never builds the model: what the sections show
+of it (config, tokenizer, parameter count) is read from the checkpoint or the settings, and the model
+itself lives in the torch worker (:class:`ModelSource`). Also here: the next-character logits (computed
+in the worker) and the model-loading preamble every section's snippet starts with.
 """
 
 from collections.abc import Callable
@@ -12,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
-import torch
 
 from lib import sampling
-from lib.transformer import CharTokenizer, TinyGPT
-from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer import CharTokenizer, ModelConfig
+from lib.transformer import inspect as ti
+from lib.transformer.checkpoint import CheckpointInfo, read_checkpoint_info
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.generation import encode_prompt, next_token_logits
 from lib.transformer.pretrained import DEFAULT_SETTINGS, TINY_CORPUS_CHARS, TINY_SETTINGS
@@ -32,19 +34,25 @@ SIZES = {  # settings, characters of the stdlib to train on (None: all), CPU thr
 ASCII_VOCABULARY = "".join(sorted("\t\n" + "".join(chr(c) for c in range(32, 127))))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the trained model…")
-def trained_model(path: str, modified: float, device: str) -> tuple[TinyGPT, CharTokenizer, dict]:
-    """The checkpoint at ``path`` on ``device``: one copy shared by every session (``modified`` keys retraining)."""
-    return load_checkpoint(Path(path), device)
+@st.cache_data(max_entries=4, show_spinner=False)
+def trained_info(path: str, modified: float) -> CheckpointInfo:
+    """What the checkpoint at ``path`` says about its model, read without building it (``modified`` keys
+    retraining); ValueError if it is no checkpoint or its weights do not fit its config."""
+    info = read_checkpoint_info(Path(path))
+    if info.n_parameters != ti.n_parameters(info.config):  # the worker's load_state_dict would refuse it
+        raise ValueError(f"{Path(path).name}: its weights do not fit its config.")
+    return info
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def untrained_model(size: str, device: str) -> tuple[TinyGPT, CharTokenizer]:
-    """The same architecture at its random initialisation, over printable ASCII."""
+@st.cache_data(max_entries=4, show_spinner=False)
+def untrained_info(size: str) -> tuple[ModelConfig, CharTokenizer, int]:
+    """The same architecture at its random initialisation, over printable ASCII: config, tokenizer, parameters.
+
+    The weights themselves are drawn in the worker (``ModelSource`` with the settings' seed).
+    """
     tokenizer = CharTokenizer(ASCII_VOCABULARY)
-    settings = SIZES[size][0]
-    torch.manual_seed(settings.seed)
-    return TinyGPT(settings.model_config(tokenizer.vocab_size)).to(device).eval(), tokenizer
+    config = SIZES[size][0].model_config(tokenizer.vocab_size)
+    return config, tokenizer, ti.n_parameters(config)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -83,8 +91,9 @@ class ModelChoice:
     device: str
     path: Path
     saved_at: float | None  # the checkpoint's time when chosen: a newer one means the choice is out of date
-    model: TinyGPT
+    config: ModelConfig
     tokenizer: CharTokenizer
+    n_parameters: int  # TinyGPT(config).n_parameters(): the model itself lives in the worker
     source: ModelSource
     metrics: dict | None
 
@@ -94,7 +103,7 @@ class ModelChoice:
 
     def context(self, prompt: str) -> tuple[int, ...]:
         """The ids the model sees of ``prompt`` (its last ``max_seq_len`` characters); ValueError names bad ones."""
-        return tuple(encode_prompt(self.tokenizer, prompt)[-self.model.config.max_seq_len :])
+        return tuple(encode_prompt(self.tokenizer, prompt)[-self.config.max_seq_len :])
 
 
 def choose_model(size: str, text: TrainingText, device: str) -> ModelChoice:
@@ -104,7 +113,7 @@ def choose_model(size: str, text: TrainingText, device: str) -> ModelChoice:
     modified = saved_at(path)
     if modified is not None:
         try:
-            model, tokenizer, metrics = trained_model(str(path), modified, device)
+            info = trained_info(str(path), modified)
         except Exception as err:  # a damaged or foreign file: say so, work on the untrained model, offer to retrain
             show_error(
                 ValueError(
@@ -114,10 +123,12 @@ def choose_model(size: str, text: TrainingText, device: str) -> ModelChoice:
             )
         else:
             source = ModelSource(device=device, path=str(path), modified=modified)
-            return ModelChoice(size, text, device, path, modified, model, tokenizer, source, metrics)
-    model, tokenizer = untrained_model(size, device)
-    source = ModelSource(device=device, config=model.config, vocabulary=tokenizer.vocabulary, seed=settings.seed)
-    return ModelChoice(size, text, device, path, modified, model, tokenizer, source, None)
+            return ModelChoice(
+                size, text, device, path, modified, info.config, info.tokenizer, info.n_parameters, source, info.metrics
+            )
+    config, tokenizer, n_parameters = untrained_info(size)
+    source = ModelSource(device=device, config=config, vocabulary=tokenizer.vocabulary, seed=settings.seed)
+    return ModelChoice(size, text, device, path, modified, config, tokenizer, n_parameters, source, None)
 
 
 def most_likely_first(logits: np.ndarray, tau: float) -> np.ndarray:

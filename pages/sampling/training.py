@@ -197,7 +197,7 @@ def show_trained(choice: ModelChoice, snap: JobSnapshot | None, unit: str) -> No
     verdict = "meets" if val <= TARGET_NATS else "misses"
     target_text = f"; it {verdict} the {TARGET_NATS} nats target" if choice.size == "default" else ""
     st.success(
-        f"Trained model loaded ({choice.model.n_parameters():,} parameters, {int(metrics['steps'])} steps in "
+        f"Trained model loaded ({choice.n_parameters:,} parameters, {int(metrics['steps'])} steps in "
         f"{metrics['wall_time_s']:.0f} s): validation loss {loss_text(val)}, unigram baseline "
         f"{metrics['unigram_val_loss']:.3f} nats{target_text}.",
         icon=":material/check_circle:",

@@ -1,14 +1,18 @@
-"""The model every tab reads: the trained checkpoint, the worker's view of a text, the summary above the
-tabs, and the snippet lines that rebuild the same model (each tab's snippet starts with them)."""
+"""The model every tab reads: the trained checkpoint's description, the worker's view of a text, the summary
+above the tabs, and the snippet lines that rebuild the same model (each tab's snippet starts with them).
+
+The server process never builds the model: the checkpoint's config and tokenizer are read from the file
+(:func:`read_checkpoint_info`), the random init's come from the switches and the text, and the model
+itself lives in the torch worker (:class:`ModelSource`)."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
+from lib.transformer import CharTokenizer, ModelConfig
 from lib.transformer import inspect as ti
-from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer.checkpoint import CheckpointInfo, read_checkpoint_info
 from lib.viz.transformer import show_token
 from pages._common import cached, plain, snippet, torch_worker
 from runtime.worker import ModelSource, on_model
@@ -44,10 +48,11 @@ print(model.config, metrics)
 """
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def load_trained(path: str, modified: float, device: str) -> tuple[TinyGPT, CharTokenizer, dict]:
-    """The trained tiny GPT, its tokenizer and metrics (reloaded when the file changes)."""
-    return load_checkpoint(Path(path), device)
+@st.cache_data(max_entries=2, show_spinner=False)
+def trained_info(path: str, modified: float) -> CheckpointInfo:
+    """The trained tiny GPT's config, tokenizer, metrics and parameter count, read without building it
+    (read again when the file changes)."""
+    return read_checkpoint_info(Path(path))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -59,7 +64,7 @@ def inspect_text(source: ModelSource, ids: tuple[int, ...], vocabulary: str) -> 
 def summary(ids: tuple[int, ...], tokenizer: CharTokenizer, config: ModelConfig, device: str, *, trained: bool) -> None:
     """The caption and metrics above the tabs: tokens, vocabulary, parameters, head and FFN sizes."""
     T = len(ids)
-    n_parameters = int(parameter_counts(config)["parameters"].sum())  # the model itself lives in the worker
+    n_parameters = int(parameter_counts(config)["parameters"].sum())  # = ti.n_parameters(config): no model here
     vocabulary = " ".join(show_token(c) for c in tokenizer.vocabulary)
     st.caption(
         f"**{T} tokens**, vocabulary of **{tokenizer.vocab_size}** characters "

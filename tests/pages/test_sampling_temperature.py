@@ -9,13 +9,23 @@ import sys
 import time
 
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
-from lib.transformer.checkpoint import save_checkpoint
+import pages.sampling.model
+from lib.transformer.checkpoint import load_checkpoint, save_checkpoint
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.pretrained import TrainingSettings, train_model
 from runtime.model_cache import checkpoint_path
-from tests.apptest_helpers import ROOT, ROUTER, assert_clean, assert_extremes_are_clean, metric_values, run_page
+from tests.apptest_helpers import (
+    ROOT,
+    ROUTER,
+    assert_clean,
+    assert_extremes_are_clean,
+    metric_values,
+    no_model_in_this_process,
+    run_page,
+)
 
 PAGE = "pages/sampling_temperature.py"
 # Small enough to train in a second; context 128 like the real model so every sample length fits.
@@ -226,3 +236,34 @@ def test_a_damaged_checkpoint_gives_one_error_and_the_untrained_model(empty_cach
     assert "could not be loaded" in error
     assert any("untrained" in w.value for w in at.warning)
     assert at.button(key="sp_train")  # training again replaces the file
+
+
+def test_weights_that_do_not_fit_their_config_give_one_error_and_the_untrained_model(saved_cache, tmp_path) -> None:
+    # The server reads the file without building the model: it must still refuse what the worker could not load.
+    payload = torch.load(checkpoint_path(), weights_only=True)
+    del payload["state_dict"][next(key for key in payload["state_dict"] if key != "lm_head.weight")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GARDEN_LAB_CACHE", str(tmp_path))
+        torch.save(payload, checkpoint_path())
+        at = run_page(PAGE, FAST)
+    assert_clean(at, allow_errors=True)
+    (error,) = [e.value for e in at.error]
+    assert "could not be loaded" in error
+    assert any("untrained" in w.value for w in at.warning)
+
+
+def test_the_server_builds_no_model_trained_or_untrained(saved_cache, tmp_path, monkeypatch) -> None:
+    # The page shows the model's size and works on it through the worker; only the worker builds it.
+    model, _, _ = load_checkpoint(checkpoint_path(), "cpu")
+    no_model_in_this_process(monkeypatch, pages.sampling.model)
+    at = run_page(PAGE, FAST)
+    assert_clean(at)
+    (loaded,) = [s.value for s in at.success]
+    assert loaded.startswith(f"Trained model loaded ({model.n_parameters():,} parameters,")
+    assert len(at.get("vega_lite_chart")) == 3
+    assert next(t.value for t in at.dataframe if "distinct-2" in t.value.columns) is not None  # worker samples
+    monkeypatch.setenv("GARDEN_LAB_CACHE", str(tmp_path))  # no checkpoint: the untrained model
+    at = run_page(PAGE, FAST)
+    assert_clean(at)
+    assert any("untrained" in w.value for w in at.warning)
+    assert len(at.get("vega_lite_chart")) == 3

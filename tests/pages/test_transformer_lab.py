@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import pages.transformer.model
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.corpus import stdlib_corpus
@@ -22,6 +23,7 @@ from tests.apptest_helpers import (
     assert_clean,
     chart_frames,
     metric_values,
+    no_model_in_this_process,
     numeric_widgets,
     run_page,
     set_widget,
@@ -308,3 +310,21 @@ def test_lab_without_a_checkpoint_explains_where_it_comes_from(tmp_path, monkeyp
     linked = (ROOT / sampling_page).is_file() and any(info.path == sampling_page for info in PAGES)
     assert len(at.get("page_link")) == int(linked)
     assert not next(s for s in at.slider if s.label == "d_model (C)").disabled  # random weights: free to switch
+
+
+def test_lab_builds_no_model_in_the_server(trained_cache, monkeypatch) -> None:
+    # Random and trained weights, every section: the page reads what it shows (the parameter count
+    # included) without a TinyGPT; the attention maps, norms and timings come from the worker.
+    trained, _, _ = load_checkpoint(trained_checkpoint(), "cpu")
+    vocab = CharTokenizer.from_text(DEFAULT_TEXT).vocab_size
+    random = TinyGPT(ModelConfig(vocab_size=vocab, d_model=64, n_heads=4, n_layers=2, max_seq_len=256))
+    no_model_in_this_process(monkeypatch, pages.transformer.model)
+    for weights, model in (({}, random), (TRAINED, trained)):
+        for section in SECTIONS:
+            at = run_page(LAB, {**weights, "tl_section": section})
+            assert_clean(at)
+            assert metric_values(at)["Parameters"] == f"{model.n_parameters():,}", (weights, section)
+    at.button(key="tl_measure").click()  # the cost section's timings: a process of their own
+    at = at.run()
+    assert_clean(at)
+    assert at.success
