@@ -3,6 +3,7 @@
     python -m bench.load --sessions 20 --seconds 120
     python -m bench.load --sessions 2 --seconds 5          # the smoke test's size
     python -m bench.load --replicas 2 --heavy-seconds 0    # two server processes, sessions stick to one
+    python -m bench.load --proxy nginx --replicas 2 --heavy-seconds 0   # the same behind python -m deploy's nginx
 
 Each session is a lightweight client of Streamlit's own protocol (protobuf over
 ``ws://host/_stcore/stream``), as the browser's frontend is: it opens a page
