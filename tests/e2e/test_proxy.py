@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import http.client
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -160,19 +162,30 @@ def test_a_csv_upload_works_through_nginx(proxy: Deployment, page) -> None:
     assert served[0] in {r.address for r in proxy.replicas}
 
 
-def test_the_command_serves_until_sigterm_and_leaves_nothing(tmp_path: Path) -> None:
+def test_the_command_serves_survives_a_dead_replica_and_stops_on_sigterm(tmp_path: Path) -> None:
     first = free_ports(3)  # nginx, then two replicas
     command = [sys.executable, "-m", "deploy", "--replicas", "2", "--port", str(first)]
     command += ["--replica-port", str(first + 1), "--run-dir", str(tmp_path)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        lines = []
-        for line in process.stdout:  # bounded: the command exits if it cannot start within its own timeout
-            lines.append(line)
-            if "is up at" in line:
+    printed: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [printed.put(line) for line in process.stdout], daemon=True)
+    reader.start()
+    seen: list[str] = []
+
+    def wait_for(text: str, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                seen.append(printed.get(timeout=left))
+            except queue.Empty:
                 break
-        up = lines[-1]
-        assert f"http://127.0.0.1:{first} " in up, lines
+            if text in seen[-1]:
+                return seen[-1]
+        raise AssertionError(f"{text!r} not printed within {timeout:g} s: {seen}")
+
+    try:
+        up = wait_for("is up at")
+        assert f"http://127.0.0.1:{first} " in up
         assert _status(f"http://127.0.0.1:{first}/_stcore/health") == 200
         assert _status(f"http://127.0.0.1:{first}/_stcore/metrics") == 403
         pids = [int(pid) for pid in re.findall(r"pid (\d+)", up)]  # nginx's and each replica's: group leaders
@@ -180,12 +193,31 @@ def test_the_command_serves_until_sigterm_and_leaves_nothing(tmp_path: Path) -> 
         assert set(pids) <= set(processes_of(tmp_path, pids))
         site = (tmp_path / "garden-lab.conf").read_text()
         assert site == site_config([f"127.0.0.1:{first + 1}", f"127.0.0.1:{first + 2}"], listen=f"127.0.0.1:{first}")
+        # kill -9 the replica this machine's requests go to: nginx sends them, and their uploads, to the other.
+        served = _served_last(tmp_path / "nginx-access.log")
+        os.killpg(pids[1 + int(served.rsplit(":", 1)[1]) - (first + 1)], signal.SIGKILL)
+        wait_for(f"replica {served} exited with code -9; nginx sends its users to the others", timeout=10)
+        assert _status(f"http://127.0.0.1:{first}/") == 200
+        assert _served_last(tmp_path / "nginx-access.log") != served
+        connection = http.client.HTTPConnection("127.0.0.1", first, timeout=30)
+        connection.request("PUT", "/_stcore/upload_file/session/file", body=b"1" * 1000)
+        assert connection.getresponse().read() == b"XSRF token missing or invalid"  # a replica answered
+        connection.close()
     finally:
         process.send_signal(signal.SIGTERM)
-        rest = process.communicate(timeout=60)[0]
-    assert process.returncode == 0, rest
-    assert "stopped: no process of the deployment is left" in rest
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    while not printed.empty():
+        seen.append(printed.get())
+    assert process.returncode == 0, seen
+    assert "stopped: no process of the deployment is left\n" in seen
     assert processes_of(tmp_path, pids) == []
+
+
+def _served_last(access_log: Path) -> str:
+    """The replica that served the last logged request that reached one (the last of $upstream_addr's tries)."""
+    time.sleep(0.2)  # nginx writes a request's line just after its response
+    return [line.split()[-2] for line in access_log.read_text().splitlines() if line.split()[-2] != "-"][-1]
 
 
 def test_stop_leaves_no_process_of_the_deployment(proxy: Deployment, page) -> None:
