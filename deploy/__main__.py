@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="the model cache every replica reads (GARDEN_LAB_CACHE)")
     parser.add_argument("--print-config", action="store_true", help="print nginx's site configuration and exit")
     args = parser.parse_args(argv)
+    if args.replicas < 1:
+        parser.error("--replicas must be at least 1")
     replicas = [f"127.0.0.1:{p}" for p in range(args.replica_port, args.replica_port + args.replicas)]
     if args.print_config:
         print(site_config(replicas, listen=f"{args.host}:{args.port}"), end="")
