@@ -3,6 +3,7 @@
     python -m bench.load --sessions 20 --seconds 120
     python -m bench.load --sessions 2 --seconds 5          # the smoke test's size
     python -m bench.load --replicas 2 --heavy-seconds 0    # two server processes, sessions stick to one
+    python -m bench.load --proxy nginx --replicas 2 --heavy-seconds 0   # the same behind python -m deploy's nginx
 
 Each session is a lightweight client of Streamlit's own protocol (protobuf over
 ``ws://host/_stcore/stream``), as the browser's frontend is: it opens a page
@@ -20,7 +21,14 @@ a server that has been up a while); those first opens are printed separately.
 
 Streamlit runs every session in one process, so its Python work shares one GIL: one server uses
 about one core whatever the machine has. ``--replicas N`` starts N servers and keeps each user on
-one of them, as a load balancer with sticky sessions does (see the README).
+one of them, as a load balancer with sticky sessions does (see the README). ``--proxy nginx`` starts
+the documented deployment instead (``python -m deploy``: the replicas behind nginx, sticky by
+``ip_hash``) and sends every session through nginx's one URL. nginx's ``ip_hash`` keys an IPv4
+client by its first three octets (its /24): sessions all from 127.0.0.1, or from 127.0.0.2, .3, …,
+would all land on one replica. So session i connects from its own /24, 127.(i // 256).(i % 256).2
+(Linux routes all of 127.0.0.0/8 to the loopback), as users on different networks would;
+``--one-address`` keeps them all on 127.0.0.1 to show the pile-up. Which replica each session
+landed on is read from nginx's access log ($upstream_addr of its websocket) and printed.
 
 Errors: an exception element in any delta, a rerun that does not finish (``--timeout``), or a
 closed connection. Memory: the resident set size of the servers and their child processes (the
@@ -54,6 +62,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.server import streamlit_server, wait_healthy
+from deploy import Deployment, deployment
 from pages._registry import PAGES
 
 PAGE_NAMES = [Path(info.path).stem for info in PAGES]
@@ -99,8 +108,9 @@ class Run:
 class Session:
     """One user's websocket session (the browser's protocol, no browser)."""
 
-    def __init__(self, url: str, timeout: float, *, fragments: bool = True) -> None:
+    def __init__(self, url: str, timeout: float, *, fragments: bool = True, source: str | None = None) -> None:
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.source = source  # the local address to connect from (a load balancer's ip_hash sees it)
         self.timeout = timeout
         self.fragments = fragments  # move a section's slider as a fragment rerun, as the browser does
         self.page_hash = ""
@@ -109,7 +119,8 @@ class Session:
         self.ws = None
 
     async def __aenter__(self) -> Session:
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**27)
+        local = {"local_addr": (self.source, 0)} if self.source else {}
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**27, **local)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -208,6 +219,7 @@ def next_value(slider: Slider, rng: random.Random) -> float:
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    by_session: dict[int, list[float]] = field(default_factory=dict)  # the same reruns, per session
     moves: list[tuple[float, str]] = field(default_factory=list)  # (seconds, "page slider=value"): the slowest
     opens: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -221,13 +233,29 @@ def part_digests(run: Run) -> dict[str, bytes]:
     return {"*": run.output.digest()} | {fragment: digest.digest() for fragment, digest in run.parts.items()}
 
 
+def source_address(index: int) -> str:
+    """Session ``index``'s local address: one /24 each, since nginx's ip_hash hashes an IPv4 client's /24.
+
+    >>> [source_address(i) for i in (0, 1, 300)]
+    ['127.0.0.2', '127.0.1.2', '127.1.44.2']
+    """
+    return f"127.{index // 256 % 256}.{index % 256}.2"
+
+
 async def user(
-    url: str, index: int, stop_at: float, stats: Stats, think: float, timeout: float, fragments: bool
+    url: str,
+    index: int,
+    stop_at: float,
+    stats: Stats,
+    think: float,
+    timeout: float,
+    fragments: bool,
+    source: str | None = None,
 ) -> None:
     rng = random.Random(index)
     pages = PAGE_NAMES[index % len(PAGE_NAMES) :] + PAGE_NAMES[: index % len(PAGE_NAMES)]
     try:
-        async with Session(url, timeout, fragments=fragments) as session:
+        async with Session(url, timeout, fragments=fragments, source=source) as session:
             while time.monotonic() < stop_at:
                 for page in pages:
                     start = time.perf_counter()
@@ -245,6 +273,7 @@ async def user(
                         run = await session.move(slider, value)
                         elapsed = time.perf_counter() - start
                         stats.latencies.setdefault(page, []).append(elapsed)
+                        stats.by_session.setdefault(index, []).append(elapsed)
                         stats.moves.append((elapsed, f"{page} {slider.key}={value:g}"))
                         stats.reruns += 1
                         part = slider.fragment_id if fragments and slider.fragment_id else "*"
@@ -350,15 +379,59 @@ async def warm_up(url: str, timeout: float) -> dict[str, float]:
 
 
 async def load(
-    urls: list[str], sessions: int, seconds: float, think: float, timeout: float, fragments: bool = True
+    urls: list[str],
+    sessions: int,
+    seconds: float,
+    think: float,
+    timeout: float,
+    fragments: bool = True,
+    sources: list[str] | None = None,
 ) -> Stats:
-    """``sessions`` users for ``seconds``; user i stays on server i mod len(urls) (sticky sessions)."""
+    """``sessions`` users for ``seconds``; user i stays on server i mod len(urls) (sticky sessions),
+    connecting from ``sources[i]`` if given."""
     stats = Stats()
     stop_at = time.monotonic() + seconds
     await asyncio.gather(
-        *(user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments) for i in range(sessions))
+        *(
+            user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments, sources[i] if sources else None)
+            for i in range(sessions)
+        )
     )
     return stats
+
+
+def landed(access_log: Path, sources: list[str], wait: float = 10.0) -> list[tuple[str, str]]:
+    """(source address, replica) for every websocket from ``sources`` in nginx's access log
+    (deploy.nginx.LOG_FORMAT: the replica is $upstream_addr). A websocket's line is written when it
+    closes, so wait until there is one per session."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for line in access_log.read_text().splitlines():
+            fields = line.split()
+            if len(fields) > 8 and fields[0] in sources and fields[5] == "/_stcore/stream":
+                found.append((fields[0], fields[-2]))
+        if len(found) >= len(sources) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def print_spread(proxied: Deployment, stats: Stats, sources: list[str]) -> None:
+    """Sessions and their reruns per replica, as nginx's access log says each session's websocket went."""
+    streams = landed(proxied.access_log, sources)
+    replica_of = dict(streams)  # ip_hash: one replica per source address
+    counts = {r.address: 0 for r in proxied.replicas}
+    for _, replica in streams:
+        counts[replica] = counts.get(replica, 0) + 1
+    print(f"sessions per replica (nginx's $upstream_addr for each of the {len(streams)} websockets):")
+    for replica, count in counts.items():
+        reruns = [
+            x
+            for i, source in enumerate(sources)
+            if replica_of.get(source) == replica
+            for x in stats.by_session.get(i, [])
+        ]
+        print(f"  {replica:24s} {count:3d} session(s)   {summary(reruns)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -373,29 +446,44 @@ def main(argv: list[str] | None = None) -> int:
         "--replicas", type=int, default=1, help="servers to start, one process each; user i stays on server i mod N"
     )
     parser.add_argument(
+        "--proxy",
+        choices=["none", "nginx"],
+        default="none",
+        help="nginx: start the deployment (python -m deploy) and send every session through nginx",
+    )
+    parser.add_argument(
+        "--one-address",
+        action="store_true",
+        help="with --proxy nginx: every session from 127.0.0.1, so ip_hash puts them all on one replica",
+    )
+    parser.add_argument(
         "--full-reruns",
         action="store_true",
         help="rerun the whole page on every move, as if no page had sections (the before of the sections change)",
     )
     args = parser.parse_args(argv)
 
-    def run(urls: list[str], pids: list[int]) -> int:
+    def run(urls: list[str], pids: list[int], proxied: Deployment | None = None) -> int:
         if pids:
             print(f"server RSS when started: {rss_mib(pids):.0f} MiB ({len(pids)} server process(es))")
-        for url in urls:
+        for url in [r.url for r in proxied.replicas] if proxied else urls:  # each replica, directly
             warm = asyncio.run(warm_up(url, args.timeout))
             print("warm-up, first open of each page: " + ", ".join(f"{p} {t:.1f} s" for p, t in warm.items()))
         if pids:
             before = rss_mib(pids)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        sources = None
+        if proxied and not args.one_address:
+            sources = [source_address(i) for i in range(args.sessions)]
         wall = time.perf_counter()
         stats = asyncio.run(
-            load(urls, args.sessions, args.seconds, args.think, args.timeout, fragments=not args.full_reruns)
+            load(urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, sources)
         )
         wall = time.perf_counter() - wall
         load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        where = f"through nginx on {len(proxied.replicas)} replica(s)" if proxied else f"on {len(urls)} server(s)"
         print(
-            f"\n{args.sessions} sessions on {len(urls)} server(s) for {wall:.0f} s (think time {args.think:g} s): "
+            f"\n{args.sessions} sessions {where} for {wall:.0f} s (think time {args.think:g} s): "
             f"{stats.reruns} slider reruns, {stats.section_reruns} of them of one section (fragment)"
         )
         for page in PAGE_NAMES:
@@ -406,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         slowest = sorted(stats.moves, reverse=True)[:5]
         print("slowest reruns: " + ", ".join(f"{what} {seconds:.1f} s" for seconds, what in slowest))
         print(f"reruns whose output changed (the new value was used): {stats.changed} of {stats.reruns}")
+        if proxied:
+            print_spread(proxied, stats, sources or ["127.0.0.1"] * args.sessions)
         print(f"errors: {len(stats.errors)}")
         for error in stats.errors[:20]:
             print(f"  {error}")
@@ -421,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.url:
         return run([args.url], [])
+    if args.proxy == "nginx":
+        with deployment(args.replicas) as proxied:
+            return run([proxied.url], [r.process.pid for r in proxied.replicas], proxied)
     with contextlib.ExitStack() as stack:
         servers = [stack.enter_context(streamlit_server()) for _ in range(args.replicas)]
         for server in servers:

@@ -20,6 +20,12 @@ def test_lib_and_runtime_never_import_streamlit() -> None:
     assert offenders == []
 
 
+def test_deploy_never_imports_streamlit() -> None:
+    # deploy/ starts Streamlit servers and nginx; it never runs inside Streamlit.
+    offenders = [p.name for p in (ROOT / "deploy").rglob("*.py") if IMPORTS_STREAMLIT.search(p.read_text())]
+    assert offenders == []
+
+
 def test_the_grep_catches_an_import() -> None:
     assert IMPORTS_STREAMLIT.search("import numpy\nfrom streamlit import cache_data\n")
     assert IMPORTS_STREAMLIT.search("    import streamlit as st")

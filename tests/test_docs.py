@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from deploy.nginx import readme_config
 from pages._registry import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,3 +41,15 @@ def test_the_server_defaults_are_documented() -> None:
         assert option in config
         assert option in README
     assert "/_stcore/health" in README
+
+
+def test_the_readme_nginx_block_is_the_deployment_template_rendered() -> None:
+    # python -m deploy runs nginx with deploy/nginx.conf.template: the block the README shows is that
+    # template rendered with the README's example values, so the documented config is the tested one.
+    blocks = re.findall(r"```nginx\n(.*?)```", README, re.DOTALL)
+    assert blocks == [readme_config()]
+
+
+def test_the_readme_describes_the_deploy_command() -> None:
+    for text in ("python -m deploy", "--replicas", "--print-config", "deploy/nginx.conf.template", "ip_hash"):
+        assert text in README

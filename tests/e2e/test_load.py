@@ -1,9 +1,11 @@
-"""The load script still runs (2 websocket sessions for 5 seconds on two servers of its own, no errors),
-and its client moves a section's slider as the browser does: a rerun of that section alone."""
+"""The load script still runs (2 websocket sessions for 5 seconds on two servers of its own, no errors;
+the same through nginx in front of two replicas, one session on each), and its client moves a
+section's slider as the browser does: a rerun of that section alone."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +39,20 @@ def test_load_script_runs_without_errors() -> None:
     assert "all slider reruns" in out.stdout
     assert "server RSS" in out.stdout
     assert "light user beside the heavy one" in out.stdout
+
+
+def test_load_script_runs_through_nginx_with_sessions_spread_over_the_replicas() -> None:
+    # --proxy nginx: python -m deploy's replicas behind nginx, every session through its one URL. Each
+    # session connects from its own /24 (ip_hash keys on it), so the two land on different replicas.
+    command = [sys.executable, "-m", "bench.load", "--proxy", "nginx", "--replicas", "2", "--sessions", "2"]
+    command += ["--seconds", "5", "--think", "0.2", "--heavy-seconds", "0"]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "errors: 0" in out.stdout
+    assert "2 sessions through nginx on 2 replica(s)" in out.stdout
+    assert "each of the 2 websockets" in out.stdout
+    spread = re.findall(r"^  127\.0\.0\.1:\d+ +(\d+) session\(s\)", out.stdout, re.MULTILINE)
+    assert spread == ["1", "1"], out.stdout
 
 
 def test_a_section_slider_reruns_only_its_section(server_url: str) -> None:
