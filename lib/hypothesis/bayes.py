@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from lib.hypothesis._shared import _check_counts
-from lib.validation import probability
+from lib.validation import positive, probability
 
 
 def bayes_factor_binomial(successes: int, n: int, p0: float = 0.5, a: float = 1.0, b: float = 1.0) -> float:
@@ -22,12 +22,22 @@ def bayes_factor_binomial(successes: int, n: int, p0: float = 0.5, a: float = 1.
     """
     k, n = _check_counts(successes, n)
     p0 = probability("p0 (the null proportion)", p0)
-    for value, name in ((a, "a"), (b, "b")):
-        if not (np.isfinite(float(value)) and float(value) > 0):
-            raise ValueError(f"{name} (a Beta prior parameter) must be a positive number, got {value!r}.")
+    a, b = positive("a (a Beta prior parameter)", a), positive("b (a Beta prior parameter)", b)
+    return float(bf01_of_counts(k, n, p0, a, b))
+
+
+def bf01_of_counts(k: np.ndarray | int, n: int, p0: float, a: float, b: float) -> np.ndarray:
+    """BF01 for every count ``k`` of ``n`` at once (arguments already checked): the formula above."""
     log_null = k * np.log(p0) + (n - k) * np.log1p(-p0)
     log_alt = special.betaln(k + a, n - k + b) - special.betaln(a, b)
-    return float(np.exp(log_null - log_alt))
+    return np.exp(log_null - log_alt)
+
+
+def null_probability_from_bf01(bf01: np.ndarray | float, prior_null: float) -> np.ndarray | float:
+    """``P(H0 | k) = π0 BF01 / (π0 BF01 + 1 − π0)``; 1 where the prior is certain of H0."""
+    if prior_null == 1.0:
+        return np.ones_like(bf01)
+    return prior_null * bf01 / (prior_null * bf01 + (1 - prior_null))
 
 
 def posterior_null_probability(
@@ -43,7 +53,4 @@ def posterior_null_probability(
     0.5449
     """
     prior_null = probability("prior_null (the prior probability of H0)", prior_null, closed=True)
-    bf01 = bayes_factor_binomial(successes, n, p0, a, b)
-    if prior_null == 1.0:
-        return 1.0
-    return float(prior_null * bf01 / (prior_null * bf01 + (1 - prior_null)))
+    return float(null_probability_from_bf01(bayes_factor_binomial(successes, n, p0, a, b), prior_null))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 from lib.hypothesis._shared import (
     ALTERNATIVES,
@@ -15,6 +15,7 @@ from lib.hypothesis._shared import (
     Alternative,
     _check_alpha,
 )
+from lib.hypothesis.bayes import bf01_of_counts, null_probability_from_bf01
 from lib.hypothesis.power import _normal_power, power_curve, simulate_rejection_rate
 from lib.hypothesis.proportion import _binom_pmf, _exact_pvalues_from_pmf, _normal_pvalue, rejection_region
 from lib.validation import one_of, probability, whole
@@ -200,11 +201,7 @@ def verdict_map(
         wald = rejection_region(n, p0, alpha, alternative, "wald")
         minlike = rejection_region(n, p0, alpha, alternative, "exact", "minlike")
         central = rejection_region(n, p0, alpha, alternative, "exact", "central")
-        log_null = k * np.log(p0) + (n - k) * np.log1p(-p0)
-        log_alt = special.betaln(k + a, n - k + b) - special.betaln(a, b)
-        bf01 = np.exp(log_null - log_alt)
-        post = prior_null * bf01 / (prior_null * bf01 + (1 - prior_null)) if prior_null < 1 else np.ones(n + 1)
-        bayes = post < 0.5
+        bayes = null_probability_from_bf01(bf01_of_counts(k, n, p0, a, b), prior_null) < 0.5
         freq = np.stack([score, wald, minlike, central])
         all_r, none_r = freq.all(0), ~freq.any(0)
         z_both, exact_both = score & wald, minlike & central

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+from scipy import special
 
 Seed = int | np.random.Generator | None
 Kind = Literal["binomial", "negative_binomial"]
@@ -28,3 +29,8 @@ def _counts(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
     if np.any(array < 0):
         raise ValueError(f"{name} must be non-negative counts, got a minimum of {int(array.min())}.")
     return array.astype(np.int64)
+
+
+def _log_choose_trials(n: np.ndarray, k: int) -> np.ndarray:
+    """``log C(n − 1, k − 1)``: the ways the first k − 1 successes fall in the first n − 1 trials."""
+    return special.gammaln(n) - special.gammaln(k) - special.gammaln(n - k + 1)

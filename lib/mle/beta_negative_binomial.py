@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from lib.mle._shared import Seed, _counts, _rng
+from lib.mle._shared import Seed, _counts, _log_choose_trials, _rng
 from lib.validation import positive, whole
 
 
@@ -28,13 +28,7 @@ def beta_negative_binomial_pmf(n: np.ndarray | int, k: int, alpha: float, beta: 
     n = np.asarray(n, dtype=float)
     valid = (n >= k) & (n == np.round(n))
     safe = np.where(valid, n, k)
-    log_pmf = (
-        special.gammaln(safe)
-        - special.gammaln(k)
-        - special.gammaln(safe - k + 1)
-        + special.betaln(k + alpha, safe - k + beta)
-        - special.betaln(alpha, beta)
-    )
+    log_pmf = _log_choose_trials(safe, k) + special.betaln(k + alpha, safe - k + beta) - special.betaln(alpha, beta)
     return np.where(valid, np.exp(log_pmf), 0.0)
 
 

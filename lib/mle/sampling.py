@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from lib.mle._shared import Kind, Seed, _rng
+from lib.mle._shared import Kind, Seed, _log_choose_trials, _rng
 from lib.mle.estimates import _kernel
 from lib.validation import probability, whole
 
@@ -167,11 +167,5 @@ def negative_binomial_pmf(n: np.ndarray | int, k: int, p: float) -> np.ndarray:
     n = np.asarray(n, dtype=float)
     valid = n >= k
     safe = np.where(valid, n, k)
-    log_pmf = (
-        special.gammaln(safe)
-        - special.gammaln(k)
-        - special.gammaln(safe - k + 1)
-        + k * np.log(p)
-        + special.xlog1py(safe - k, -p)
-    )
+    log_pmf = _log_choose_trials(safe, k) + k * np.log(p) + special.xlog1py(safe - k, -p)
     return np.where(valid & (n == np.round(n)), np.exp(log_pmf), 0.0)
