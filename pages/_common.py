@@ -358,7 +358,10 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def snippet(template: str, **values: Any) -> str:
+RUNS_AS_IS = "Runs as-is from the repository root, or anywhere after `pip install -e .`."
+
+
+def snippet(template: str, *, caption: str = RUNS_AS_IS, **values: Any) -> str:
     """Show the "Reproduce in Python" panel and return its code.
 
     ``template`` is Python source with ``$name`` placeholders; each is replaced by the
@@ -366,6 +369,6 @@ def snippet(template: str, **values: Any) -> str:
     """
     code = string.Template(template.strip("\n")).substitute({k: _literal(v) for k, v in values.items()})
     with st.expander("Reproduce in Python", icon=":material/code:"):
-        st.caption("Runs as-is from the repository root, or anywhere after `pip install -e .`.")
+        st.caption(caption)
         st.code(code, language="python")
     return code

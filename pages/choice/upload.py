@@ -77,6 +77,7 @@ if fitted.nested is not None:
     print(fitted.nested.table())
     print(fitted.lr_test)
 """,
+        caption="Runs as-is in the folder that holds your file, after `pip install -e .` in the repository.",
         file_name=upload.name,
         layout=layout,
         nest=nest,

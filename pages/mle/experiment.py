@@ -44,6 +44,6 @@ class Experiment:
                 f"seed={self.seed!r})"
             )
         else:
-            data_line = f"data = np.array({[int(v) for v in self.data]!r})  # your counts"
+            data_line = f"data = {[int(v) for v in self.data]!r}  # your counts"
         fit = "binomial_mle" if self.kind == "binomial" else "negative_binomial_mle"
         return f"{data_line}\nest = mle.{fit}(data, {self.size!r})"

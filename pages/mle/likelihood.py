@@ -13,7 +13,6 @@ numeric_mle = cached(mle.numeric_mle)
 loglik_curve = cached(mle.loglik_curve)
 
 SNIPPET = """
-import numpy as np
 from lib import mle
 
 # 1. Closed form, intervals and the numeric check
