@@ -99,7 +99,7 @@ def test_typed_counts_are_used(tmp_path) -> None:
     codes, outputs = run_snippets(at, tmp_path)
     assert len(codes) == 5  # one per section
     for section in (0, 3):  # the likelihood and the cross-entropy sections both start from the typed counts
-        assert "data = np.array([3, 5, 4])  # your counts" in codes[section]
+        assert "data = [3, 5, 4]  # your counts" in codes[section]
     assert outputs[0].startswith("0.4 ")  # p̂ = 6/15, as on the page
 
 
