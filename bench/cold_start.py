@@ -1,7 +1,15 @@
-"""Cold start: from ``streamlit run dashboard.py`` to the overview page rendered in Chromium.
+"""Cold start: from ``streamlit run dashboard.py`` to the overview page rendered in Chromium; and the
+first open of every page on a just-started server, with and without the deployment's warm-up.
 
     python -m bench.cold_start            # median of 3 runs, then the overview's top importers
     python -m bench.cold_start --runs 5
+    python -m bench.cold_start --pages    # each page's first open: a bare server vs a warmed replica
+
+``--pages`` times, for each page, the first open server-side (from the websocket's rerun request to
+``script_finished``, :class:`deploy.client.Session`): on a fresh ``streamlit run`` of its own (cold:
+imports, the torch worker's start, the first cache entries all fall on that visit), and through
+nginx on a just-started ``python -m deploy --replicas 1`` whose replica warmed itself
+(:meth:`deploy.Deployment.warm`) before taking users. Target: ≤ 2 s warmed, every page.
 
 Each run starts a fresh server process and times, from just before the process starts:
 the health check answering 200, the page loaded (Streamlit's HTML and JavaScript), and the
@@ -17,12 +25,14 @@ runs the overview through the router confirms torch is not imported.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.server import ROOT, free_port, streamlit_server, wait_healthy
 
@@ -37,6 +47,7 @@ CHROMIUM_FLAGS = [  # as in tests/e2e/conftest.py
     "--disable-sync",
 ]
 TARGET_S = 5.0
+PAGE_TARGET_S = 2.0  # the first open of any page on a just-started (warmed) server
 # What the router imports before it draws the overview (dashboard.py, pages/overview.py).
 OVERVIEW_IMPORTS = "import streamlit, pages._common, pages._registry"
 TORCH_CHECK = """
@@ -94,10 +105,47 @@ def torch_imported_by_overview() -> bool:
     return "torch imported: True" in out.stdout
 
 
+def first_open(url: str, page: str, timeout: float = 180.0) -> float:
+    """Seconds one new session takes to open ``page`` at its default view (server-side)."""
+    from deploy.client import open_every_page
+
+    return asyncio.run(open_every_page(url, [(page, "")], timeout))[page]
+
+
+def page_first_opens() -> int:
+    """Each page's first open on a cold server of its own, and on a warmed deployment; 1 if any misses."""
+    from deploy import deployment
+    from pages._registry import PAGES
+
+    names = [Path(info.path).stem for info in PAGES]
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    cold = {}
+    for name in names:
+        with streamlit_server() as server:
+            wait_healthy(server)
+            cold[name] = first_open(server.url, name)
+    with deployment(1) as warmed:
+        warm_up_s = sum(next(iter(warmed.warm_s.values())).values())
+        warm = {name: first_open(warmed.url, name) for name in names}
+    print(f"first open of each page, server-side (target ≤ {PAGE_TARGET_S:g} s on a warmed replica):")
+    print(f"  {'page':24s} {'cold server':>12s} {'warmed replica':>15s}")
+    for name in names:
+        print(f"  {name:24s} {cold[name]:10.2f} s {warm[name]:13.2f} s")
+    print(f"the replica's warm-up (every page opened once before users) took {warm_up_s:.1f} s")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    slowest = max(warm, key=warm.get)
+    verdict = "meets" if warm[slowest] <= PAGE_TARGET_S else "MISSES"
+    print(f"slowest warmed first open: {slowest} {warm[slowest]:.2f} s ({verdict} the target)")
+    return 0 if verdict == "meets" else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", action="store_true", help="each page's first open, cold vs warmed")
     args = parser.parse_args(argv)
+    if args.pages:
+        return page_first_opens()
     from playwright.sync_api import sync_playwright
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -20,8 +20,9 @@ import statistics
 import sys
 import time
 
-from bench.load import PAGE_NAMES, Session, Slider
+from bench.load import PAGE_NAMES
 from bench.server import streamlit_server, wait_healthy
+from deploy.client import Session, Slider
 
 
 async def timed_move(session: Session, slider: Slider, value: float, *, fragment: bool) -> float:

@@ -5,14 +5,10 @@
     python -m bench.load --replicas 2 --heavy-seconds 0    # two server processes, sessions stick to one
     python -m bench.load --proxy nginx --replicas 2 --heavy-seconds 0   # the same behind python -m deploy's nginx
 
-Each session is a lightweight client of Streamlit's own protocol (protobuf over
-``ws://host/_stcore/stream``), as the browser's frontend is: it opens a page
-(``BackMsg.rerun_script`` with the page's name), reads ``ForwardMsg`` deltas until
-``script_finished``, collects the page's sliders (id, range, step, value), then "moves a slider":
-a rerun whose ``widget_states`` carry one slider's new value, timed until ``script_finished``.
-A slider inside a section (an ``st.fragment``) is moved as the browser moves it: the rerun request
-names the fragment (``ClientState.fragment_id``, read from the slider's own delta), so only that
-section reruns; ``--full-reruns`` sends every move as a whole-page rerun instead (what a page without
+Each session is a :class:`deploy.client.Session`, a lightweight client of Streamlit's own protocol
+as the browser's frontend is: it opens a page, collects its sliders, then "moves a slider", a rerun
+timed until ``script_finished``. A slider inside a section (an ``st.fragment``) reruns only that
+section, as in the browser; ``--full-reruns`` sends every move as a whole-page rerun instead (what a page without
 sections costs). Every rerun is checked to have really run: the output of the part that reran
 (the section, or the page) differs from what that part drew before.
 After a few moves the session opens the next page. Users think between moves (``--think``).
@@ -22,13 +18,10 @@ a server that has been up a while); those first opens are printed separately.
 Streamlit runs every session in one process, so its Python work shares one GIL: one server uses
 about one core whatever the machine has. ``--replicas N`` starts N servers and keeps each user on
 one of them, as a load balancer with sticky sessions does (see the README). ``--proxy nginx`` starts
-the documented deployment instead (``python -m deploy``: the replicas behind nginx, sticky by
-``ip_hash``) and sends every session through nginx's one URL. nginx's ``ip_hash`` keys an IPv4
-client by its first three octets (its /24): sessions all from 127.0.0.1, or from 127.0.0.2, .3, …,
-would all land on one replica. So session i connects from its own /24, 127.(i // 256).(i % 256).2
-(Linux routes all of 127.0.0.0/8 to the loopback), as users on different networks would;
-``--one-address`` keeps them all on 127.0.0.1 to show the pile-up. Which replica each session
-landed on is read from nginx's access log ($upstream_addr of its websocket) and printed.
+the documented deployment instead (``python -m deploy``: the replicas behind nginx, sticky by the
+cookie nginx gives each browser) and sends every session through nginx's one URL, each with its
+own sticky cookie as a browser has after its first request. Which replica each session landed on
+is read from nginx's access log ($upstream_addr of its websocket) and printed.
 
 Errors: an exception element in any delta, a rerun that does not finish (``--timeout``), or a
 closed connection. Memory: the resident set size of the servers and their child processes (the
@@ -45,24 +38,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import os
 import random
 import statistics
 import sys
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.server import streamlit_server, wait_healthy
 from deploy import Deployment, deployment
+from deploy.client import RerunError, Run, Session, Slider, open_every_page
+from deploy.nginx import parse_access_line
 from pages._registry import PAGES
 
 PAGE_NAMES = [Path(info.path).stem for info in PAGES]
@@ -73,139 +62,6 @@ HEAVY = [  # (page, URL, the slider the heavy user moves: each new value is a ne
     ("transformer_lab", "tl_example=Your+own+text&tl_text=" + "abcdefghij" * 25 + "abcdef&tl_layers=8", "tl_d_model"),
 ]
 LIGHT = ("markov_chains", "mc_steps")
-WIDGET_ELEMENTS = {"slider", "number_input", "text_input", "selectbox", "radio", "checkbox", "file_uploader", "button"}
-WIDGET_ELEMENTS |= {"download_button", "multiselect", "toggle", "text_area"}
-
-
-class RerunError(Exception):
-    pass
-
-
-@dataclass
-class Slider:
-    id: str
-    key: str
-    low: float
-    high: float
-    step: float
-    value: float
-    fragment_id: str = ""  # the section (st.fragment) the slider lives in; "" = the page itself
-
-
-@dataclass
-class Run:
-    """What one script run sent back."""
-
-    elements: int = 0
-    texts: list[str] = field(default_factory=list)  # markdown, captions, headings
-    output: object = field(default_factory=lambda: hashlib.sha1(usedforsecurity=False))  # digest of non-widgets
-    parts: dict[str, object] = field(default_factory=dict)  # the same digest per fragment id ("" = outside any)
-    exceptions: list[str] = field(default_factory=list)
-    sliders: dict[str, Slider] = field(default_factory=dict)
-    page_hash: str = ""
-
-
-class Session:
-    """One user's websocket session (the browser's protocol, no browser)."""
-
-    def __init__(self, url: str, timeout: float, *, fragments: bool = True, source: str | None = None) -> None:
-        self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-        self.source = source  # the local address to connect from (a load balancer's ip_hash sees it)
-        self.timeout = timeout
-        self.fragments = fragments  # move a section's slider as a fragment rerun, as the browser does
-        self.page_hash = ""
-        self.sliders: dict[str, Slider] = {}
-        self.query: dict[str, str] = {}  # the page's URL parameters, as the browser's address bar has them
-        self.ws = None
-
-    async def __aenter__(self) -> Session:
-        local = {"local_addr": (self.source, 0)} if self.source else {}
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**27, **local)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.ws.close()
-
-    async def _rerun(self, state: ClientState) -> Run:
-        message = BackMsg()
-        message.rerun_script.CopyFrom(state)
-        await self.ws.send(message.SerializeToString())
-        run = Run()
-        deadline = time.monotonic() + self.timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise RerunError(f"no script_finished within {self.timeout:g} s")
-            forward = ForwardMsg()
-            forward.ParseFromString(await asyncio.wait_for(self.ws.recv(), left))
-            kind = forward.WhichOneof("type")
-            if kind == "navigation":  # st.navigation's page (new_session carries another hash)
-                run.page_hash = forward.navigation.page_script_hash
-            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                run.elements += 1
-                element = forward.delta.new_element
-                what = element.WhichOneof("type")
-                if what in ("markdown", "heading"):
-                    run.texts.append(getattr(element, what).body)
-                elif what == "metric":
-                    run.texts.append(element.metric.label)
-                if what not in WIDGET_ELEMENTS:
-                    run.output.update(element.SerializeToString())
-                    part = run.parts.setdefault(forward.delta.fragment_id, hashlib.sha1(usedforsecurity=False))
-                    part.update(element.SerializeToString())
-                if what == "exception":
-                    run.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
-                elif what == "slider" and not element.slider.options and element.slider.id:
-                    s = element.slider
-                    value = (s.value if s.set_value else s.default) or s.default
-                    key = s.id.rsplit("-", 1)[-1]
-                    fragment = forward.delta.fragment_id
-                    run.sliders[s.id] = Slider(s.id, key, s.min, s.max, s.step, float(value[0]), fragment)
-            elif kind == "script_finished":
-                status = forward.script_finished
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    run.exceptions.append("compile error")
-                return run
-
-    async def open(self, page: str, query: str = "") -> Run:
-        """Open ``page`` as a browser does on navigation (the URL's query string seeds its widgets)."""
-        run = await self._rerun(ClientState(query_string=query, page_name=page))
-        self.page_hash = run.page_hash or self.page_hash
-        self.sliders = run.sliders
-        self.query = dict(urllib.parse.parse_qsl(query))
-        if not run.elements:
-            raise RerunError(f"opening {page} drew nothing")
-        return run
-
-    async def move(self, slider: Slider, value: float) -> Run:
-        """Move one slider to ``value``, as the frontend does: the widget's new state, and the URL
-        with the bound widget's new value. The deltas do not echo a widget's value (the browser
-        holds it), so callers check the output changed (``Run.output``) or a text that names it.
-        """
-        self.query[slider.key] = str(int(value)) if float(value).is_integer() else repr(value)
-        fragment = slider.fragment_id if self.fragments else ""
-        state = ClientState(
-            page_script_hash=self.page_hash, query_string=urllib.parse.urlencode(self.query), fragment_id=fragment
-        )
-        state.widget_states.widgets.append(WidgetState(id=slider.id, double_array_value={"data": [value]}))
-        run = await self._rerun(state)
-        if not run.elements:
-            raise RerunError(f"moving {slider.key} to {value} drew nothing")
-        if run.page_hash and run.page_hash != self.page_hash:  # a fragment run sends no navigation
-            raise RerunError(f"moving {slider.key} to {value} ran another page")
-        if fragment and set(run.parts) != {fragment}:
-            raise RerunError(f"moving {slider.key} to {value} redrew more than its section: {sorted(run.parts)}")
-        for moved in run.sliders.values():
-            if moved.key == slider.key:
-                moved.value = value
-        if fragment:  # only that section's sliders were redrawn
-            others = {i: s for i, s in self.sliders.items() if s.fragment_id != fragment}
-            self.sliders = others | run.sliders
-        else:
-            self.sliders = run.sliders or self.sliders
-        return run
 
 
 def next_value(slider: Slider, rng: random.Random) -> float:
@@ -233,15 +89,6 @@ def part_digests(run: Run) -> dict[str, bytes]:
     return {"*": run.output.digest()} | {fragment: digest.digest() for fragment, digest in run.parts.items()}
 
 
-def source_address(index: int) -> str:
-    """Session ``index``'s local address: one /24 each, since nginx's ip_hash hashes an IPv4 client's /24.
-
-    >>> [source_address(i) for i in (0, 1, 300)]
-    ['127.0.0.2', '127.0.1.2', '127.1.44.2']
-    """
-    return f"127.{index // 256 % 256}.{index % 256}.2"
-
-
 async def user(
     url: str,
     index: int,
@@ -250,12 +97,12 @@ async def user(
     think: float,
     timeout: float,
     fragments: bool,
-    source: str | None = None,
+    sticky: str | None = None,
 ) -> None:
     rng = random.Random(index)
     pages = PAGE_NAMES[index % len(PAGE_NAMES) :] + PAGE_NAMES[: index % len(PAGE_NAMES)]
     try:
-        async with Session(url, timeout, fragments=fragments, source=source) as session:
+        async with Session(url, timeout, fragments=fragments, sticky=sticky) as session:
             while time.monotonic() < stop_at:
                 for page in pages:
                     start = time.perf_counter()
@@ -367,17 +214,6 @@ async def heavy_experiment(url: str, seconds: float, timeout: float) -> None:
     print(f"  heavy reruns (queueing ~500,000 customers, transformer 256 tokens): {summary(durations)}")
 
 
-async def warm_up(url: str, timeout: float) -> dict[str, float]:
-    """Open every page once (imports, first cache entries), as a server that has been up a while."""
-    times = {}
-    async with Session(url, timeout) as session:
-        for page in PAGE_NAMES:
-            start = time.perf_counter()
-            await session.open(page)
-            times[page] = time.perf_counter() - start
-    return times
-
-
 async def load(
     urls: list[str],
     sessions: int,
@@ -385,52 +221,45 @@ async def load(
     think: float,
     timeout: float,
     fragments: bool = True,
-    sources: list[str] | None = None,
+    cookies: list[str] | None = None,
 ) -> Stats:
     """``sessions`` users for ``seconds``; user i stays on server i mod len(urls) (sticky sessions),
-    connecting from ``sources[i]`` if given."""
+    sending the sticky cookie ``cookies[i]`` if given (nginx routes by it)."""
     stats = Stats()
     stop_at = time.monotonic() + seconds
     await asyncio.gather(
         *(
-            user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments, sources[i] if sources else None)
+            user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments, cookies[i] if cookies else None)
             for i in range(sessions)
         )
     )
     return stats
 
 
-def landed(access_log: Path, sources: list[str], wait: float = 10.0) -> list[tuple[str, str]]:
-    """(source address, replica) for every websocket from ``sources`` in nginx's access log
-    (deploy.nginx.LOG_FORMAT: the replica is $upstream_addr). A websocket's line is written when it
-    closes, so wait until there is one per session."""
+def landed(access_log: Path, cookies: list[str], wait: float = 10.0) -> dict[str, str]:
+    """The replica each sticky cookie's websocket reached, from nginx's access log. A websocket's
+    line is written when it closes, so wait until there is one per session."""
     deadline = time.monotonic() + wait
     while True:
-        found = []
+        found = {}
         for line in access_log.read_text().splitlines():
-            fields = line.split()
-            if len(fields) > 8 and fields[0] in sources and fields[5] == "/_stcore/stream":
-                found.append((fields[0], fields[-2]))
-        if len(found) >= len(sources) or time.monotonic() > deadline:
+            logged = parse_access_line(line)
+            if logged and logged.path == "/_stcore/stream" and logged.sticky in cookies:
+                found[logged.sticky] = logged.replica
+        if len(found) >= len(cookies) or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
 
 
-def print_spread(proxied: Deployment, stats: Stats, sources: list[str]) -> None:
+def print_spread(proxied: Deployment, stats: Stats, cookies: list[str]) -> None:
     """Sessions and their reruns per replica, as nginx's access log says each session's websocket went."""
-    streams = landed(proxied.access_log, sources)
-    replica_of = dict(streams)  # ip_hash: one replica per source address
+    replica_of = landed(proxied.access_log, cookies)
     counts = {r.address: 0 for r in proxied.replicas}
-    for _, replica in streams:
+    for replica in replica_of.values():
         counts[replica] = counts.get(replica, 0) + 1
-    print(f"sessions per replica (nginx's $upstream_addr for each of the {len(streams)} websockets):")
+    print(f"sessions per replica (nginx's $upstream_addr for each of the {len(replica_of)} websockets):")
     for replica, count in counts.items():
-        reruns = [
-            x
-            for i, source in enumerate(sources)
-            if replica_of.get(source) == replica
-            for x in stats.by_session.get(i, [])
-        ]
+        reruns = [x for i, c in enumerate(cookies) if replica_of.get(c) == replica for x in stats.by_session.get(i, [])]
         print(f"  {replica:24s} {count:3d} session(s)   {summary(reruns)}")
 
 
@@ -452,11 +281,6 @@ def main(argv: list[str] | None = None) -> int:
         help="nginx: start the deployment (python -m deploy) and send every session through nginx",
     )
     parser.add_argument(
-        "--one-address",
-        action="store_true",
-        help="with --proxy nginx: every session from 127.0.0.1, so ip_hash puts them all on one replica",
-    )
-    parser.add_argument(
         "--full-reruns",
         action="store_true",
         help="rerun the whole page on every move, as if no page had sections (the before of the sections change)",
@@ -467,17 +291,16 @@ def main(argv: list[str] | None = None) -> int:
         if pids:
             print(f"server RSS when started: {rss_mib(pids):.0f} MiB ({len(pids)} server process(es))")
         for url in [r.url for r in proxied.replicas] if proxied else urls:  # each replica, directly
-            warm = asyncio.run(warm_up(url, args.timeout))
+            warm = asyncio.run(open_every_page(url, [(page, "") for page in PAGE_NAMES], args.timeout))
             print("warm-up, first open of each page: " + ", ".join(f"{p} {t:.1f} s" for p, t in warm.items()))
         if pids:
             before = rss_mib(pids)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        sources = None
-        if proxied and not args.one_address:
-            sources = [source_address(i) for i in range(args.sessions)]
+        # As browsers behind nginx: each with its sticky cookie, spread evenly over the replicas.
+        cookies = proxied.sticky_cookies(args.sessions, "load") if proxied else None
         wall = time.perf_counter()
         stats = asyncio.run(
-            load(urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, sources)
+            load(urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, cookies)
         )
         wall = time.perf_counter() - wall
         load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -495,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         print("slowest reruns: " + ", ".join(f"{what} {seconds:.1f} s" for seconds, what in slowest))
         print(f"reruns whose output changed (the new value was used): {stats.changed} of {stats.reruns}")
         if proxied:
-            print_spread(proxied, stats, sources or ["127.0.0.1"] * args.sessions)
+            print_spread(proxied, stats, cookies)
         print(f"errors: {len(stats.errors)}")
         for error in stats.errors[:20]:
             print(f"  {error}")

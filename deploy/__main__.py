@@ -3,6 +3,7 @@
 python -m deploy                         # one replica per core, nginx on 127.0.0.1:8080
 python -m deploy --replicas 2 --port 8080 --replica-port 8501
 python -m deploy --host 0.0.0.0          # nginx on every interface (the replicas stay on 127.0.0.1)
+python -m deploy --no-warm               # take users before each replica has opened every page once
 python -m deploy --print-config          # the nginx site configuration it would run, and exit
 """
 
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--run-dir", type=Path, help="configs, pid and logs (default build/deploy-PORT)")
     parser.add_argument("--cache", type=Path, help="the model cache every replica reads (GARDEN_LAB_CACHE)")
+    parser.add_argument(
+        "--no-warm", action="store_true", help="take users at once, before each replica has opened every page"
+    )
     parser.add_argument("--print-config", action="store_true", help="print nginx's site configuration and exit")
     args = parser.parse_args(argv)
     if args.replicas < 1:
@@ -54,10 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             run_dir=run_dir,
             cache_dir=args.cache,
+            warm=not args.no_warm,
         )
     except KeyboardInterrupt:  # start() has stopped what it started
         return 0
     try:
+        for address, times in deployment.warm_s.items():
+            print(f"warmed {address}: every page opened once in {sum(times.values()):.1f} s", flush=True)
         pids = ", ".join(f"{r.address} pid {r.process.pid}" for r in deployment.replicas)
         print(f"Garden Lab is up at {deployment.url} (nginx pid {deployment.nginx.pid}; {pids})", flush=True)
         print("Ctrl-C or SIGTERM stops nginx, every replica and their workers.", flush=True)

@@ -9,6 +9,7 @@ carries it, wherever it went: :meth:`Deployment.processes` is what a test checks
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import random
@@ -25,7 +26,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.nginx import ROOT, main_config, nginx_binary, site_config
+from deploy.nginx import ROOT, STICKY_COOKIE, main_config, nginx_binary, parse_access_line, site_config
+from pages._registry import PAGES
 
 MARKER = "GARDEN_DEPLOYMENT"
 
@@ -53,6 +55,7 @@ class Deployment:
     replicas: list[Replica]
     nginx: subprocess.Popen | None = None
     stopped: bool = field(default=False, init=False)
+    warm_s: dict[str, dict[str, float]] = field(default_factory=dict, init=False)  # replica -> page -> seconds
 
     @property
     def access_log(self) -> Path:
@@ -65,6 +68,48 @@ class Deployment:
     def _groups(self) -> list[int]:
         """The process groups: one per replica and nginx's (each leader's pid is its group's id)."""
         return [r.process.pid for r in self.replicas] + ([self.nginx.pid] if self.nginx else [])
+
+    def route_of(self, sticky: str, timeout: float = 10.0) -> str:
+        """The replica (``host:port``) nginx sends a browser with the sticky cookie ``sticky`` to:
+        one health check through nginx with that cookie, read back from the access log."""
+        request = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"{STICKY_COOKIE}={sticky}"})
+        with urllib.request.urlopen(request, timeout=timeout):
+            pass
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in reversed(self.access_log.read_text().splitlines()):
+                logged = parse_access_line(line)
+                if logged and logged.sticky == sticky and logged.path == "/_stcore/health":
+                    return logged.replica
+            time.sleep(0.05)
+        raise TimeoutError(f"nginx logged no request with the sticky cookie {sticky!r}")
+
+    def sticky_cookies(self, count: int, prefix: str = "user") -> list[str]:
+        """``count`` sticky cookies, cookie i routed to replica i mod N: users spread evenly (as many
+        random cookies are on average), so a test or a benchmark knows who is where."""
+        wanted = [self.replicas[i % len(self.replicas)].address for i in range(count)]
+        free: dict[str, list[str]] = {}
+        for probe in range(100 * count + 100):
+            if all(len(free.get(r, [])) >= wanted.count(r) for r in wanted):
+                break
+            cookie = f"{prefix}-{probe}"
+            free.setdefault(self.route_of(cookie), []).append(cookie)
+        else:
+            raise RuntimeError(f"nginx routed no probe cookie to some of {sorted(set(wanted))}: {free}")
+        return [free[replica].pop(0) for replica in wanted]
+
+    def warm(self, timeout: float = 180.0) -> None:
+        """Open every page once on every replica, directly (not through nginx), before users come:
+        the imports, the torch worker, the saved model in it and the default view's cache entries are
+        then ready, and a colleague's first visit does not pay for them. Replicas warm in parallel."""
+        from deploy.client import open_every_page  # Streamlit's protocol modules: only when warming
+
+        pages = [(Path(info.path).stem, "") for info in PAGES]
+
+        async def every_replica() -> list[dict[str, float]]:
+            return await asyncio.gather(*(open_every_page(r.url, pages, timeout) for r in self.replicas))
+
+        self.warm_s = dict(zip([r.address for r in self.replicas], asyncio.run(every_replica()), strict=True))
 
     def processes(self) -> list[int]:
         """Every live process of this deployment: in one of its groups, or carrying its marker."""
@@ -206,6 +251,7 @@ def start(
     run_dir: Path | None = None,
     cache_dir: Path | None = None,
     ready_timeout: float = 180.0,
+    warm: bool = True,
 ) -> Deployment:
     """Start ``replicas`` (default: one per core) Streamlit servers on consecutive ports from
     ``replica_port`` (default: free ones) and nginx on ``host:port`` (default port: a free one)
@@ -213,7 +259,8 @@ def start(
 
     ``cache_dir`` is the model cache every replica reads (``GARDEN_LAB_CACHE``). Replicas share one
     cookie secret (``STREAMLIT_SERVER_COOKIE_SECRET``, generated unless set), so a browser's signed
-    cookies stay valid when nginx moves it to another replica.
+    cookies stay valid when nginx moves it to another replica. With ``warm``, every replica opens
+    every page once before this returns (:meth:`Deployment.warm`).
     """
     replicas = replicas or os.cpu_count() or 1
     replica_port = replica_port or free_ports(replicas)
@@ -247,6 +294,8 @@ def start(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
         )
         _wait_ready(deployment, ready_timeout)
+        if warm:
+            deployment.warm(ready_timeout)
     except BaseException:
         deployment.stop()
         raise

@@ -9,8 +9,8 @@ documented configuration is the tested one.
 Placeholders are ``{{name}}``. A placeholder alone on its line takes a list of lines (indented as
 the placeholder is; an empty list removes the line); inside a line it takes a string.
 
->>> print(site_config(["127.0.0.1:8501"], listen="127.0.0.1:8080").splitlines()[7])
-    server 127.0.0.1:8501 max_fails=0;
+>>> [line for line in site_config(["127.0.0.1:8501"], listen="127.0.0.1:8080").splitlines() if "server 1" in line]
+['    server 127.0.0.1:8501 max_fails=0;']
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import re
 import shutil
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +37,41 @@ README_EXAMPLE = {
         "ssl_certificate_key /etc/ssl/private/lab.example.org.key;",
     ],
 }
+STICKY_COOKIE = "garden_lab_sticky"  # nginx gives it to a browser on its first request (see the template)
 # One line of nginx's access log per request; a websocket's line is written when it closes.
-# $upstream_addr is the replica that served it ("127.0.0.1:8501"); bench.load reads it.
-LOG_FORMAT = '$remote_addr $remote_port [$time_local] "$request" $status $body_bytes_sent $upstream_addr $request_time'
+# $upstream_addr is the replica that served it ("127.0.0.1:8501"), $garden_lab_sticky the sticky key
+# the request was routed by (its browser's cookie); bench.load and the fault tests read both.
+LOG_FORMAT = (
+    '$remote_addr $remote_port [$time_local] "$request" $status $body_bytes_sent $upstream_addr $request_time '
+    "$garden_lab_sticky"
+)
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    """One line of the access log (:data:`LOG_FORMAT`): what was asked, who answered, by which key."""
+
+    client_port: str
+    method: str
+    path: str
+    status: int
+    replica: str  # the replica that answered last ("-": none, nginx answered itself)
+    sticky: str  # the sticky key nginx routed by
+
+
+def parse_access_line(line: str) -> AccessLine | None:
+    """The fields of one :data:`LOG_FORMAT` line (None for a line that is not one).
+
+    $upstream_addr lists every replica tried ("127.0.0.1:8501, 127.0.0.1:8502"); the last one answered.
+
+    >>> parse_access_line('127.0.0.1 5 [02/Dec/2026:02:10:00 +0000] "GET /x HTTP/1.1" 200 2 a:1, b:2 0.01 k')
+    AccessLine(client_port='5', method='GET', path='/x', status=200, replica='b:2', sticky='k')
+    """
+    fields = line.split()
+    if len(fields) < 12 or not fields[7].isdigit():
+        return None
+    method, path, status = fields[4].lstrip('"'), fields[5], int(fields[7])
+    return AccessLine(fields[1], method, path, status, replica=fields[-3], sticky=fields[-1])
 
 
 def upload_limit_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:

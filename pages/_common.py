@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
+from runtime.errors import WorkerStoppedError
+
 if TYPE_CHECKING:  # imported where used: the overview needs none of them (cold start)
     import altair as alt
     import pandas as pd
@@ -181,10 +183,12 @@ def show_error(err: Exception) -> None:
 
 
 def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-    """Call into lib; a ``ValueError`` (bad input) becomes one ``st.error`` and the result ``None``."""
+    """Call into lib (or a worker process); a ``ValueError`` (bad input) or a ``WorkerStoppedError`` (the
+    process died under the call; the next call starts a fresh one) becomes one ``st.error`` and the
+    result ``None``."""
     try:
         return fn(*args, **kwargs)
-    except ValueError as err:
+    except (ValueError, WorkerStoppedError) as err:
         show_error(err)
         return None
 

@@ -38,7 +38,9 @@ prompt, tau = inputs.prompt_inputs()
 context = lib_call(choice.context, prompt)
 if context is None:
     st.stop()
-logits = logits_for(choice.source, context)
+logits = lib_call(logits_for, choice.source, context)
+if logits is None:
+    st.stop()
 temperature_section(choice, prompt, context, logits, tau)
 
 # Section 3 shows the truncation stages; section 4 may sample with them.

@@ -29,6 +29,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from runtime.errors import WorkerStoppedError
+
 QUEUED, RUNNING, DONE, STOPPED, FAILED = "queued", "running", "done", "stopped", "failed"
 ACTIVE_STATES = (QUEUED, RUNNING)
 
@@ -107,7 +109,9 @@ class Job:
         try:
             result = self._work(self._report)
         except Exception as err:  # the page shows the error; the worker thread must survive
-            self._finish(FAILED, error=f"{type(err).__name__}: {err}" if not isinstance(err, ValueError) else str(err))
+            # A bad input or a killed process already reads as a sentence; anything else is named by its type.
+            plain = isinstance(err, ValueError | WorkerStoppedError)
+            self._finish(FAILED, error=str(err) if plain else f"{type(err).__name__}: {err}")
         else:
             self._finish(STOPPED if self._stop.is_set() else DONE, result=result)
 

@@ -48,6 +48,7 @@ from lib.transformer.checkpoint import load_checkpoint
 from lib.transformer.generation import SampleSet, sample_texts
 from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
+from runtime.errors import WorkerStoppedError
 
 T = TypeVar("T")
 _SPAWN = multiprocessing.get_context("spawn")
@@ -117,7 +118,8 @@ class TorchWorker:
     """One worker process that runs calls one at a time (``threads`` torch threads; None: torch's default).
 
     The process starts on the first call (importing torch takes a few seconds) or on :meth:`start`.
-    If it dies, the call that saw it raises ``RuntimeError`` and the next call starts a fresh one.
+    If it dies, the call that saw it raises :class:`~runtime.errors.WorkerStoppedError` (a ``RuntimeError``)
+    and the next call starts a fresh one.
     """
 
     def __init__(self, threads: int | None = 1) -> None:
@@ -154,7 +156,7 @@ class TorchWorker:
             with self._lock:
                 if self._pool is pool:
                     self._pool = None  # the next call starts a fresh process
-            raise RuntimeError("The model worker process stopped unexpectedly; try again.") from None
+            raise WorkerStoppedError("The model worker process stopped unexpectedly; try again.") from None
 
     def close(self) -> None:
         """Stop the process (a running call finishes first)."""
@@ -196,7 +198,8 @@ def run_in_process(
     Every value the child passes to ``callback`` is handed to ``report`` in this process; when
     ``report`` returns ``False``, the child's next ``callback`` returns ``False`` (stop early, as
     :func:`lib.transformer.train.train` does). A ``ValueError`` in the child is raised here as a
-    ``ValueError`` with its message; any other failure, or a child that dies, as ``RuntimeError``.
+    ``ValueError`` with its message; any other failure as ``RuntimeError``, a child that dies as
+    :class:`~runtime.errors.WorkerStoppedError`.
     """
     messages = _SPAWN.Queue()
     stop = _SPAWN.Event()
@@ -210,7 +213,7 @@ def run_in_process(
             except queue.Empty:
                 if not child.is_alive():
                     stopped = f"The worker process stopped unexpectedly (exit code {child.exitcode})."
-                    raise RuntimeError(stopped) from None
+                    raise WorkerStoppedError(stopped) from None
                 continue
             if kind == "progress":
                 if report(payload) is False:

@@ -51,5 +51,5 @@ def test_the_readme_nginx_block_is_the_deployment_template_rendered() -> None:
 
 
 def test_the_readme_describes_the_deploy_command() -> None:
-    for text in ("python -m deploy", "--replicas", "--print-config", "deploy/nginx.conf.template", "ip_hash"):
+    for text in ("python -m deploy", "--replicas", "--print-config", "deploy/nginx.conf.template", "garden_lab_sticky"):
         assert text in README

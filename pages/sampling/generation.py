@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.transformer.generation import SampleSet
 from lib.viz.sampling import quality_diversity_chart
-from pages._common import bound, chart, csv_download, global_seed, torch_worker
+from pages._common import bound, chart, csv_download, global_seed, lib_call, torch_worker
 from pages.sampling.inputs import Truncation
 from pages.sampling.model import ModelChoice, model_snippet
 from runtime.worker import ModelSource, samples_from
@@ -125,7 +125,10 @@ def show_samples(
     progress = st.progress(0.0, text="Sampling…") if len(temperatures) * n_samples * n_new > 2_000 else None
     sets: list[SampleSet] = []
     for i, t in enumerate(temperatures):
-        sets.append(samples_for(choice.source, prompt, t, n_samples, n_new, seed, truncation))
+        samples = lib_call(samples_for, choice.source, prompt, t, n_samples, n_new, seed, truncation)
+        if samples is None:
+            return
+        sets.append(samples)
         if progress is not None:
             progress.progress((i + 1) / len(temperatures), text=f"Sampled τ = {t:g}")
     if progress is not None:

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.transformer import ModelConfig
 from lib.transformer import inspect as ti
 from lib.viz.transformer import next_character_bars, show_token
-from pages._common import bound
+from pages._common import bound, lib_call
 from pages.transformer.charts import exported, heatmap, pooling_note
 from pages.transformer.model import ModelCode, inspect_text
 from runtime.worker import ModelSource
@@ -37,7 +37,9 @@ def attention_section(
     code: ModelCode,
 ) -> None:
     """``metrics`` are the trained checkpoint's (None for random weights)."""
-    inspected = inspect_text(source, ids, vocabulary)
+    inspected = lib_call(inspect_text, source, ids, vocabulary)
+    if inspected is None:
+        return
     pick_layer, pick_head = st.columns(2)
     with pick_layer:
         layer = bound(

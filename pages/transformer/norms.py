@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.transformer import inspect as ti
 from lib.viz import line_chart
-from pages._common import bound, csv_download, torch_worker
+from pages._common import bound, csv_download, lib_call, torch_worker
 from pages.transformer.charts import exported
 from pages.transformer.model import ModelCode, inspect_text
 from runtime.worker import ModelSource
@@ -32,7 +32,10 @@ def stack_depths(max_depth: int) -> list[int]:
 def norms_section(
     source: ModelSource, ids: tuple[int, ...], vocabulary: str, norm: str, seed: int, device: str, code: ModelCode
 ) -> None:
-    norm_frame = inspect_text(source, ids, vocabulary).norms
+    inspected = lib_call(inspect_text, source, ids, vocabulary)
+    if inspected is None:
+        return
+    norm_frame = inspected.norms
     mean_col, rms_col = st.columns(2)
     for column, stat, title in (
         (mean_col, "mean", "Mean of each token's vector: LayerNorm centres to 0, RMSNorm keeps it"),
@@ -62,7 +65,9 @@ def norms_section(
     )
     depths = stack_depths(max_depth)
     with st.spinner("Building and back-propagating the stacks…"):
-        depth = depth_profile(tuple(depths), d_model=32, n_heads=4, T=16, norm=norm, seed=seed, device=device)
+        depth = lib_call(depth_profile, tuple(depths), d_model=32, n_heads=4, T=16, norm=norm, seed=seed, device=device)
+    if depth is None:
+        return
     deepest = depth[depth["depth"] == max_depth]
     grad_col, resid_col = st.columns(2)
     with grad_col:

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bench.load import Run, Session
+from deploy.client import Run, Session
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +43,7 @@ def test_load_script_runs_without_errors() -> None:
 
 def test_load_script_runs_through_nginx_with_sessions_spread_over_the_replicas() -> None:
     # --proxy nginx: python -m deploy's replicas behind nginx, every session through its one URL. Each
-    # session connects from its own /24 (ip_hash keys on it), so the two land on different replicas.
+    # session carries a sticky cookie nginx routes to its own replica (Deployment.sticky_cookies).
     command = [sys.executable, "-m", "bench.load", "--proxy", "nginx", "--replicas", "2", "--sessions", "2"]
     command += ["--seconds", "5", "--think", "0.2", "--heavy-seconds", "0"]
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)

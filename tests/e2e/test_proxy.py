@@ -27,7 +27,7 @@ import pytest
 
 from deploy import Deployment, deployment, site_config
 from deploy.deployment import free_ports, processes_of
-from deploy.nginx import ROOT, upload_limit_mb
+from deploy.nginx import ROOT, AccessLine, parse_access_line, upload_limit_mb
 from pages._registry import PAGES
 from tests.e2e.conftest import assert_no_errors, move_slider_with_keyboard, wait_for_script
 
@@ -43,12 +43,17 @@ PAGE_NAMES = [Path(info.path).stem for info in PAGES]
 TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="module")
-def proxy(tmp_path_factory) -> Iterator[Deployment]:
+def require_nginx() -> None:
+    """Skip without nginx (fail in CI, which must install it)."""
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         if os.environ.get("CI"):
             pytest.fail("nginx not found; CI must install it (apt-get install nginx).")
         pytest.skip("nginx not installed")
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory) -> Iterator[Deployment]:
+    require_nginx()
     with deployment(2, run_dir=tmp_path_factory.mktemp("deploy")) as running:
         yield running
 
@@ -75,19 +80,19 @@ def _put(deploy: Deployment, size: int) -> tuple[int, str, bytes, list[str]]:
     return status, server, body, _logged(deploy, port)
 
 
-def _logged(deploy: Deployment, client_port: str) -> list[str]:
-    """The access log's line (deploy.nginx.LOG_FORMAT, split) for the request from ``client_port``:
-    nginx writes it just after the response, so wait a little for it."""
+def _logged(deploy: Deployment, client_port: str) -> AccessLine | None:
+    """The access log's line for the request from ``client_port``: nginx writes it just after the
+    response, so wait a little for it."""
     deadline = time.monotonic() + 5
     while True:
-        lines = [f for f in _access_log(deploy) if f[1] == client_port]
+        lines = [line for line in _access_log(deploy.access_log) if line.client_port == client_port]
         if lines or time.monotonic() > deadline:
-            return lines[-1] if lines else []
+            return lines[-1] if lines else None
         time.sleep(0.05)
 
 
-def _access_log(deploy: Deployment) -> list[list[str]]:
-    return [line.split() for line in deploy.access_log.read_text().splitlines()]
+def _access_log(path: Path) -> list[AccessLine]:
+    return [logged for line in path.read_text().splitlines() if (logged := parse_access_line(line))]
 
 
 def test_health_through_nginx_and_metrics_refused(proxy: Deployment) -> None:
@@ -103,14 +108,14 @@ def test_a_body_over_the_limit_is_refused_by_nginx(proxy: Deployment) -> None:
     status, server, body, logged = _put(proxy, limit + 2 * 1024 * 1024)  # over client_max_body_size (limit + 1 MB)
     assert (status, server.split("/")[0]) == (413, "nginx")
     assert b"413 Request Entity Too Large" in body
-    assert logged[7] == "413"
-    assert logged[-2] == "-"  # no replica saw it
+    assert logged.status == 413
+    assert logged.replica == "-"  # no replica saw it
     # Just over the app's own limit passes nginx and reaches a replica, which refuses it (no XSRF token
     # here): 403, or 502 when Streamlit answers before reading the whole body and nginx sees it close.
     for _ in range(4):
         status, _, _, logged = _put(proxy, limit + 512 * 1024)
         assert status in (403, 502)
-        assert logged[-2] in {r.address for r in proxy.replicas}, logged
+        assert logged.replica in {r.address for r in proxy.replicas}, logged
     # Such a refusal never takes a replica out of nginx's upstream (max_fails=0): with nginx's default,
     # one of them disabled a replica for 10 s, and two (the upload replayed on the other) all of them.
     assert "temporarily disabled" not in proxy.error_log.read_text()
@@ -155,9 +160,9 @@ def test_a_csv_upload_works_through_nginx(proxy: Deployment, page) -> None:
     wait_for_script(page, TIMEOUT_MS)
     assert_no_errors(page)
     # The file went through nginx to the replica that holds this tab's session.
-    log = _access_log(proxy)
-    uploads = [f for f in log if f[4:6] == ['"PUT', f[5]] and f[5].startswith("/_stcore/upload_file/")]
-    served = [f[-2] for f in uploads if f[7] in ("200", "204")]
+    log = _access_log(proxy.access_log)
+    uploads = [line for line in log if line.method == "PUT" and line.path.startswith("/_stcore/upload_file/")]
+    served = [line.replica for line in uploads if line.status in (200, 204)]
     assert len(served) == 1, uploads  # the small file; the big one never left the browser
     assert served[0] in {r.address for r in proxy.replicas}
 
@@ -217,7 +222,7 @@ def test_the_command_serves_survives_a_dead_replica_and_stops_on_sigterm(tmp_pat
 def _served_last(access_log: Path) -> str:
     """The replica that served the last logged request that reached one (the last of $upstream_addr's tries)."""
     time.sleep(0.2)  # nginx writes a request's line just after its response
-    return [line.split()[-2] for line in access_log.read_text().splitlines() if line.split()[-2] != "-"][-1]
+    return [line.replica for line in _access_log(access_log) if line.replica != "-"][-1]
 
 
 def test_stop_leaves_no_process_of_the_deployment(proxy: Deployment, page) -> None:
