@@ -77,7 +77,8 @@ def _standard_draws(mean: float, std: float, n_samples: int, seed: int | None) -
 
 
 def _values(fn: Fn, z: np.ndarray, name: str) -> np.ndarray:
-    out = np.broadcast_to(np.asarray(fn(z), dtype=float), z.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.broadcast_to(np.asarray(fn(z), dtype=float), z.shape)
     if not np.all(np.isfinite(out)):
         raise ValueError(f"{name} gave a non-finite value at some sample: pick a smaller σ or another function.")
     return out

@@ -137,10 +137,11 @@ def langevin_trajectories(
     rng = np.random.default_rng(seed)
     kept = [x.copy()]
     noise_scale = np.sqrt(2 * step)
-    for t in range(1, n_steps + 1):
-        x += step * score(x) + noise_scale * rng.standard_normal(x.shape)
-        if t % keep_every == 0:
-            kept.append(x.copy())
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergent run is reported below
+        for t in range(1, n_steps + 1):
+            x += step * score(x) + noise_scale * rng.standard_normal(x.shape)
+            if t % keep_every == 0:
+                kept.append(x.copy())
     if not np.all(np.isfinite(x)):
         raise ValueError("Langevin diverged (the samples left every finite value): use a smaller step.")
     return np.stack(kept)

@@ -342,7 +342,7 @@ def test_estimators_refuse_bad_arguments() -> None:
     with pytest.raises(ValueError, match="std must be a positive"):
         info.score_function_gradients(fn.f, 0.0, 0.0, 10, seed=0)
     with pytest.raises(ValueError, match="non-finite"):
-        info.reparameterization_gradients(fn.df, 700.0, 1.0, 10, seed=0)
+        info.reparameterization_gradients(fn.df, 720.0, 1.0, 10, seed=0)
 
 
 # --- Score functions and Langevin ---------------------------------------------------------------------
@@ -390,20 +390,26 @@ def test_guided_score_interpolates_between_unconditional_and_conditional() -> No
 
 def test_langevin_on_a_standard_normal_gives_mean_zero_and_variance_one() -> None:
     step = 0.01
-    x = info.langevin_sample(lambda x: -x, np.full((40_000, 1), 3.0), step, 2000, seed=0)
-    assert x.shape == (40_000, 1)
-    assert abs(x.mean()) < 4 * math.sqrt(1 / 40_000)
+    x = info.langevin_sample(lambda x: -x, np.full((20_000, 1), 3.0), step, 1000, seed=0)
+    assert x.shape == (20_000, 1)
+    assert abs(x.mean()) < 4 * math.sqrt(1 / 20_000)
     assert x.var() == pytest.approx(1 / (1 - step / 2), abs=0.03)  # ULA's own bias is 1/(1 − h/2) − 1 = 0.005
     assert x.var() == pytest.approx(1.0, abs=0.03)
 
 
-def test_langevin_samples_a_mixture_and_is_reproducible() -> None:
+def test_langevin_keeps_a_mixture_where_it_is_and_is_reproducible() -> None:
+    # Started from exact draws of the mixture, Langevin on its score leaves the distribution in place.
     score = info.mixture_score_function(MEANS, COVS, WEIGHTS)
-    x0 = RNG.standard_normal((8000, 2))
-    x = info.langevin_sample(score, x0, 0.01, 1500, seed=5)
+    component = RNG.choice(3, size=6000, p=WEIGHTS)
+    x0 = np.stack([RNG.multivariate_normal(MEANS[k], COVS[k]) for k in component])
+    x = info.langevin_sample(score, x0, 0.005, 400, seed=5)
     exact_mean = WEIGHTS @ MEANS
-    np.testing.assert_allclose(x.mean(axis=0), exact_mean, atol=0.1)
-    np.testing.assert_array_equal(x, info.langevin_sample(score, x0, 0.01, 1500, seed=5))
+    exact_cov = sum(
+        w * (c + np.outer(m - exact_mean, m - exact_mean)) for m, c, w in zip(MEANS, COVS, WEIGHTS, strict=True)
+    )
+    np.testing.assert_allclose(x.mean(axis=0), exact_mean, atol=0.08)
+    np.testing.assert_allclose(np.cov(x.T), exact_cov, atol=0.15)
+    np.testing.assert_array_equal(x, info.langevin_sample(score, x0, 0.005, 400, seed=5))
     trace = info.langevin_trajectories(score, x0[:5], 0.01, 100, seed=5, keep_every=10)
     assert trace.shape == (11, 5, 2)
     with pytest.raises(ValueError, match="diverged"):
