@@ -20,6 +20,7 @@ from lib.information.coin import (
 from lib.information.discrete import (
     MAX_OUTCOMES,
     cross_entropy,
+    divergence_terms,
     entropy,
     kl_divergence,
     kl_terms,
@@ -67,6 +68,7 @@ __all__ = [
     "beta_posterior",
     "cavi_gaussian",
     "cross_entropy",
+    "divergence_terms",
     "elbo_beta",
     "entropy",
     "estimator_variances",

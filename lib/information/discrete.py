@@ -115,6 +115,24 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float = math.e) -> float:
     return float(kl_terms(p, q, base).sum())
 
 
+def divergence_terms(p: ArrayLike, q: ArrayLike, base: float = math.e) -> dict[str, np.ndarray]:
+    """Each outcome's term of H(p), H(p, q), KL(p‖q) and KL(q‖p): their columns sum to the four numbers.
+
+    >>> {k: v.round(3).tolist() for k, v in divergence_terms([0.5, 0.5], [1.0, 0.0], base=2).items()}
+    {'−p log p': [0.5, 0.5], '−p log q': [0.0, inf], 'p log(p/q)': [-0.5, inf], 'q log(q/p)': [1.0, 0.0]}
+    """
+    p, q = _pair(p, q)
+    log = _log_base(base)
+    with np.errstate(divide="ignore"):
+        surprise = np.where(p > 0, p * np.log(1 / q), 0.0) / log  # ∞ where qᵢ = 0 < pᵢ
+    return {
+        "−p log p": entr(p) / log,
+        "−p log q": surprise,
+        "p log(p/q)": rel_entr(p, q) / log,
+        "q log(q/p)": rel_entr(q, p) / log,
+    }
+
+
 def parse_distribution(text: str, name: str = "p", *, normalise: bool = False) -> np.ndarray:
     """A distribution typed as numbers separated by commas or spaces, e.g. ``"0.2, 0.3 0.5"``.
 
