@@ -72,7 +72,7 @@ def kl_fit_section() -> None:
             key="ii_sep",
             min_value=0.0,
             max_value=10.0,
-            value=4.0,
+            value=6.0,
             step=0.1,
             help="The target's two Gaussian bumps sit at ±distance/2.",
         )
