@@ -19,6 +19,7 @@ ascent on a Monte-Carlo ELBO with the reparameterization z = μ + σ ε, ε ~ N(
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from lib.validation import positive, whole
 MAX_FLIPS = 1_000_000
 MAX_ITERATIONS = 100_000
 MAX_SAMPLES = 100_000
+MAX_DRAWS = 10_000_000  # n_iter × n_samples, drawn up front
 QUADRATURE_NODES = 96
 
 
@@ -118,11 +120,6 @@ def _log_joint_in_z(z: np.ndarray, k: int, n: int, a: float, b: float) -> np.nda
     return log_binomial_coefficient(n, k) - betaln(a, b) + (a + k) * log_theta + (b + n - k) * log_one_minus
 
 
-def _dlog_joint_dz(z: np.ndarray, k: int, n: int, a: float, b: float) -> np.ndarray:
-    theta = expit(z)
-    return (a + k) * (1 - theta) - (b + n - k) * theta
-
-
 def logit_normal_elbo(k: int, n: int, a: float, b: float, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
     """The exact ELBO of q: logit θ ~ N(μ, σ²), by Gauss–Hermite quadrature; μ, σ broadcast together.
 
@@ -174,25 +171,27 @@ def stochastic_vi_coin(
     n_iter = whole("n_iter", n_iter, low=1, high=MAX_ITERATIONS)
     n_samples = whole("n_samples", n_samples, low=1, high=MAX_SAMPLES)
     learning_rate = positive("learning_rate", learning_rate)
-    rng = np.random.default_rng(seed)
-    theta = np.zeros(2)  # (μ, log σ), q starts at N(0, 1): θ uniform-ish
-    first, second = np.zeros(2), np.zeros(2)  # Adam moments
-    beta_1, beta_2, eps_adam = 0.9, 0.999, 1e-8
+    if n_iter * n_samples > MAX_DRAWS:
+        raise ValueError(f"n_iter × n_samples may be at most {MAX_DRAWS:,}, got {n_iter * n_samples:,}.")
+    eps = np.random.default_rng(seed).standard_normal((n_iter, n_samples))  # every step's draws at once
+    z = np.empty_like(eps)  # (n_iter, n_samples): the points where each step's gradient is taken
+    mu, log_sigma = 0.0, 0.0  # q starts at N(0, 1)
+    first, second = [0.0, 0.0], [0.0, 0.0]  # Adam's moment estimates for (μ, log σ)
     params = np.empty((n_iter + 1, 2))
-    params[0] = theta[0], np.exp(theta[1])
-    estimates = np.empty(n_iter)
-    entropy_const = 0.5 * np.log(2 * np.pi * np.e)
+    params[0] = mu, 1.0
+    heads, tails = a + k, b + n - k
     for t in range(n_iter):
-        sigma = np.exp(theta[1])
-        eps = rng.standard_normal(n_samples)
-        z = theta[0] + sigma * eps  # the reparameterization: z is a differentiable function of (μ, σ)
-        estimates[t] = _log_joint_in_z(z, k, n, a, b).mean() + theta[1] + entropy_const
-        slope = _dlog_joint_dz(z, k, n, a, b)
-        grad = np.array([slope.mean(), (slope * eps).mean() * sigma + 1.0])
-        first = beta_1 * first + (1 - beta_1) * grad
-        second = beta_2 * second + (1 - beta_2) * grad**2
-        step = learning_rate / np.sqrt(1 + t / 100)
-        corrected = (first / (1 - beta_1 ** (t + 1))) / (np.sqrt(second / (1 - beta_2 ** (t + 1))) + eps_adam)
-        theta = theta + step * corrected  # ascent
-        params[t + 1] = theta[0], np.exp(theta[1])
-    return StochasticVI(float(theta[0]), float(np.exp(theta[1])), estimates, params)
+        sigma = math.exp(log_sigma)
+        z[t] = mu + sigma * eps[t]  # the reparameterization: z is a differentiable function of (μ, σ)
+        slope = heads - (heads + tails) * expit(z[t])  # g'(z) = (a + k)(1 − θ) − (b + n − k) θ
+        grad = (float(slope.mean()), float((slope * eps[t]).mean()) * sigma + 1.0)  # +1: the entropy's
+        step = learning_rate / math.sqrt(1 + t / 100)
+        for i, g in enumerate(grad):
+            first[i] = 0.9 * first[i] + 0.1 * g
+            second[i] = 0.999 * second[i] + 0.001 * g * g
+        mu += step * (first[0] / (1 - 0.9 ** (t + 1))) / (math.sqrt(second[0] / (1 - 0.999 ** (t + 1))) + 1e-8)
+        log_sigma += step * (first[1] / (1 - 0.9 ** (t + 1))) / (math.sqrt(second[1] / (1 - 0.999 ** (t + 1))) + 1e-8)
+        params[t + 1] = mu, math.exp(log_sigma)
+    entropy = np.log(params[:-1, 1]) + 0.5 * np.log(2 * np.pi * np.e)  # of q_t, exact
+    estimates = _log_joint_in_z(z, k, n, a, b).mean(axis=1) + entropy  # (n_iter,) the Monte-Carlo ELBO of q_t
+    return StochasticVI(mu, math.exp(log_sigma), estimates, params)

@@ -67,8 +67,8 @@ def _mixture(means: ArrayLike, covs: ArrayLike, weights: ArrayLike) -> tuple[np.
 def _log_terms_and_pulls(x: np.ndarray, mu: np.ndarray, precision: np.ndarray, log_const: np.ndarray):
     """log wₖ N(x; μₖ, Σₖ) (n, K) and the per-component scores Σₖ⁻¹ (μₖ − x) (n, K, d)."""
     diff = mu[None] - x[:, None]  # (n, K, d)
-    pulls = np.einsum("kij,nkj->nki", precision, diff)  # (n, K, d)
-    return log_const - 0.5 * np.einsum("nki,nki->nk", diff, pulls), pulls
+    pulls = np.matmul(precision[None], diff[..., None])[..., 0]  # (n, K, d)
+    return log_const - 0.5 * (diff * pulls).sum(axis=-1), pulls
 
 
 def gaussian_mixture_log_density(x: ArrayLike, means: ArrayLike, covs: ArrayLike, weights: ArrayLike) -> np.ndarray:
@@ -89,10 +89,15 @@ def mixture_score_function(means: ArrayLike, covs: ArrayLike, weights: ArrayLike
 
     def score(x: np.ndarray) -> np.ndarray:
         log_terms, pulls = _log_terms_and_pulls(x, mu, precision, log_const)
-        responsibility = np.exp(log_terms - logsumexp(log_terms, axis=1, keepdims=True))  # (n, K)
-        return np.einsum("nk,nki->ni", responsibility, pulls)
+        return _weighted_pull(log_terms, pulls)
 
     return score
+
+
+def _weighted_pull(log_terms: np.ndarray, pulls: np.ndarray) -> np.ndarray:
+    """Σₖ rₖ(x) Σₖ⁻¹ (μₖ − x) with rₖ the softmax of the log terms over the components given: (n, d)."""
+    responsibility = np.exp(log_terms - log_terms.max(axis=1, keepdims=True))  # (n, K), unnormalised
+    return (responsibility[..., None] * pulls).sum(axis=1) / responsibility.sum(axis=1, keepdims=True)
 
 
 def guided_score_function(
@@ -103,19 +108,19 @@ def guided_score_function(
     p(x | y) is the mixture of the components labelled y, their weights renormalised.
     """
     guidance = non_negative("guidance", guidance)
+    mu, precision, log_const = _mixture(means, covs, weights)
     labels = np.asarray(labels)
-    w = np.asarray(weights, dtype=float)
     members = labels == y
-    if labels.shape != w.shape or not members.any() or w[members].sum() <= 0:
+    if labels.shape != log_const.shape or not np.isfinite(log_const[members]).any():
         raise ValueError(f"No component of the mixture has class {y!r} with positive weight.")
-    joint = mixture_score_function(means, covs, w)
-    conditional = mixture_score_function(
-        np.asarray(means)[members], np.asarray(covs)[members], w[members] / w[members].sum()
-    )
 
     def score(x: np.ndarray) -> np.ndarray:
-        base = joint(x)
-        return base + guidance * (conditional(x) - base)
+        # One pass over the components serves both scores: p(x | y) uses the class-y terms only
+        # (renormalising their weights shifts every log term by one constant, which the softmax ignores).
+        log_terms, pulls = _log_terms_and_pulls(x, mu, precision, log_const)
+        joint = _weighted_pull(log_terms, pulls)
+        conditional = _weighted_pull(log_terms[:, members], pulls[:, members])
+        return joint + guidance * (conditional - joint)
 
     return score
 

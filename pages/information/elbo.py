@@ -11,13 +11,13 @@ from pages._common import bound, cached, chart, csv_download, global_seed, prose
 
 THETA = np.linspace(0.0005, 0.9995, 400)
 TRACE_POINTS = 300  # points of the SVI trace drawn (the CSV has every step)
-svi = cached(info.stochastic_vi_coin)
 
 
 def slider(label: str, key: str, low: float, high: float, value: float, step: float, help: str):
     return bound(st.slider, label, key=key, min_value=low, max_value=high, value=value, step=step, help=help)
 
 
+@cached
 def beta_densities(curves: dict[str, tuple[float, float]]) -> pd.DataFrame:
     """Beta densities on THETA, long format; huge peaks are fine (the chart scales)."""
     return pd.concat(
@@ -27,6 +27,30 @@ def beta_densities(curves: dict[str, tuple[float, float]]) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+
+
+TRACE_CURVES = ["Monte-Carlo ELBO (one step)", "exact ELBO of q_t"]
+
+
+@cached
+def svi_trace(
+    k: int, n: int, a: float, b: float, n_iter: int, n_samples: int, rate: float, seed: int
+) -> tuple[pd.DataFrame, float]:
+    """The stochastic-VI run step by step (its ELBO estimate, the exact ELBO of q_t, μ, σ) and E_q[θ] at the end."""
+    run = info.stochastic_vi_coin(k, n, a, b, n_iter, n_samples, rate, seed)
+    exact = info.logit_normal_elbo(k, n, a, b, run.params[1:, 0], run.params[1:, 1])  # (n_iter,)
+    trace = pd.DataFrame(
+        {
+            "step": np.arange(1, n_iter + 1),
+            TRACE_CURVES[0]: run.elbo_estimates,
+            TRACE_CURVES[1]: exact,
+            "mu": run.params[1:, 0],
+            "sigma": run.params[1:, 1],
+        }
+    )
+    z = np.linspace(-12, 12, 4001)
+    q_mean = float(np.trapezoid(stats.norm.pdf(z, run.mu, run.sigma) / (1 + np.exp(-z)), z))
+    return trace, q_mean
 
 
 @st.fragment
@@ -106,16 +130,12 @@ def stochastic_vi(k: int, n: int, a: float, b: float, log_z: float, post: tuple[
         )
     seed = global_seed()
     with st.spinner("Fitting q…"):
-        run = svi(k, n, a, b, n_iter, n_samples, rate, seed)
-    exact_path = info.logit_normal_elbo(k, n, a, b, run.params[:, 0], run.params[:, 1])  # (n_iter + 1,)
-    steps = np.arange(n_iter + 1)
-    trace = pd.DataFrame(
-        {"step": steps[1:], "Monte-Carlo ELBO (one step)": run.elbo_estimates, "exact ELBO of q_t": exact_path[1:]}
-    )
+        trace, q_mean = svi_trace(k, n, a, b, n_iter, n_samples, rate, seed)
+    final_elbo = float(trace["exact ELBO of q_t"].iloc[-1])
     shown = trace.iloc[np.unique(np.linspace(0, n_iter - 1, TRACE_POINTS).astype(int))]
-    long = shown.melt(id_vars="step", var_name="curve", value_name="nats")
+    long = shown.melt(id_vars="step", value_vars=TRACE_CURVES, var_name="curve", value_name="nats")
     long = pd.concat([long, pd.DataFrame({"step": [1, n_iter], "curve": "log evidence", "nats": log_z})])
-    floor = log_z - 10 * max(1.0, abs(log_z - exact_path[-1]))
+    floor = log_z - 10 * max(1.0, abs(log_z - final_elbo))
     chart(
         curves_chart,
         long.assign(nats=long["nats"].clip(lower=floor)),
@@ -126,11 +146,9 @@ def stochastic_vi(k: int, n: int, a: float, b: float, log_z: float, post: tuple[
         y_title="ELBO (nats)",
         title="The ELBO climbs to the log evidence (values far below are drawn at the floor)",
     )
-    z = np.linspace(-12, 12, 4001)
-    q_mean = float(np.trapezoid(stats.norm.pdf(z, run.mu, run.sigma) / (1 + np.exp(-z)), z))
     cols = st.columns(3)
-    cols[0].metric("final exact ELBO", f"{exact_path[-1]:.5f}", help="Of the fitted logit-normal q, by quadrature.")
-    cols[1].metric("log evidence − ELBO", f"{log_z - exact_path[-1]:.5f}", help="= KL(q ‖ posterior) ≥ 0.")
+    cols[0].metric("final exact ELBO", f"{final_elbo:.5f}", help="Of the fitted logit-normal q, by quadrature.")
+    cols[1].metric("log evidence − ELBO", f"{log_z - final_elbo:.5f}", help="= KL(q ‖ posterior) ≥ 0.")
     post_mean = post[0] / sum(post)
     cols[2].metric(
         "E_q[θ] vs posterior mean",
@@ -139,10 +157,7 @@ def stochastic_vi(k: int, n: int, a: float, b: float, log_z: float, post: tuple[
         delta_color="off",
         help=f"The Beta posterior's mean is {post_mean:.4f}.",
     )
-    csv_download(
-        trace.assign(mu=run.params[1:, 0], sigma=run.params[1:, 1]), "svi_trace.csv", "Download the trace (CSV)",
-        key="ii_dl_svi",
-    )  # fmt: skip
+    csv_download(trace, "svi_trace.csv", "Download the trace (CSV)", key="ii_dl_svi")
     snippet(
         """
 from lib.information import beta_binomial_log_evidence, logit_normal_elbo, stochastic_vi_coin

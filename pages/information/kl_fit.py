@@ -18,6 +18,7 @@ def bumps(separation: float, left_weight: float, width: float) -> tuple[list, li
     return [-separation / 2, separation / 2], [width, width], [left_weight, 1 - left_weight]
 
 
+@cached
 def fits_table(separation: float, left_weight: float, width: float) -> pd.DataFrame:
     """Each fit's mean and std, and both divergences of each (each fit is the minimum of its own)."""
     target = bumps(separation, left_weight, width)
@@ -48,6 +49,7 @@ def sweep_table(left_weight: float, width: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@cached
 def densities(separation: float, left_weight: float, width: float, table: pd.DataFrame) -> pd.DataFrame:
     """The target and both fitted Gaussians on a grid, long format."""
     reach = separation / 2 + 4.5 * width

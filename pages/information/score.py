@@ -17,6 +17,7 @@ GRID = np.linspace(-5.0, 5.0, 17)  # arrows on a 17 × 17 grid
 START_SPREAD = 3.0  # the particles start from N(0, 3² I)
 
 
+@cached
 def field(y: str, guidance: float) -> pd.DataFrame:
     """Arrows of the guided score on GRID: length grows with |s| and saturates below one grid cell."""
     xx, yy = np.meshgrid(GRID, GRID)
@@ -40,11 +41,12 @@ def field(y: str, guidance: float) -> pd.DataFrame:
 
 
 @cached
-def langevin(y: str, guidance: float, step: float, n_steps: int, n_particles: int, seed: int) -> np.ndarray:
-    """Final Langevin samples (n_particles, 2) following the guided score from N(0, 3² I)."""
+def langevin(y: str, guidance: float, step: float, n_steps: int, n_particles: int, seed: int) -> pd.DataFrame:
+    """Final Langevin samples (n_particles rows) following the guided score from N(0, 3² I), and their class."""
     x0 = START_SPREAD * np.random.default_rng(seed).standard_normal((n_particles, 2))
     score = info.guided_score_function(MEANS, COVS, WEIGHTS, LABELS, y, guidance)
-    return info.langevin_sample(score, x0, step, n_steps, seed + 1)
+    x = info.langevin_sample(score, x0, step, n_steps, seed + 1)
+    return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "nearest class": nearest_class(x)})
 
 
 def exact_moments(y: str) -> tuple[np.ndarray, np.ndarray]:
@@ -104,11 +106,12 @@ def score_section() -> None:
     if samples is None:
         return
     arrows = field(y, guidance)
-    classes = nearest_class(samples)
+    classes = samples["nearest class"].to_numpy()
     chart(
         score_field_chart,
         arrows,
-        pd.DataFrame({"x": samples[:, 0], "y": samples[:, 1], "group": [f"nearest class {c}" for c in classes]}),
+        pd.DataFrame({"x": samples["x1"], "y": samples["x2"], "group": "nearest class " + samples["nearest class"]}),
+        cache_key=(y, guidance, step, n_steps, n_particles, seed),
         title=f"Arrows: the guided score toward class {y} (γ = {guidance:g}); dots: samples after {n_steps} steps",
     )
     mean, cov = exact_moments(y)
@@ -116,7 +119,7 @@ def score_section() -> None:
     metric_cols = st.columns(3)
     metric_cols[0].metric(f"Samples nearest class {y}", f"{share:.1%}", help="Share whose most likely class is y.")
     metric_cols[1].metric(
-        "Sample mean", f"({samples[:, 0].mean():.2f}, {samples[:, 1].mean():.2f})", help="Mean of the final samples."
+        "Sample mean", f"({samples['x1'].mean():.2f}, {samples['x2'].mean():.2f})", help="Mean of the final samples."
     )
     metric_cols[2].metric(
         f"Exact mean of p(x | {y})", f"({mean[0]:.2f}, {mean[1]:.2f})", help="What the sample mean approaches at γ = 1."
@@ -127,7 +130,7 @@ def score_section() -> None:
         "unadjusted Langevin grows with h. The arrows are drawn shorter than |s| (they saturate at one grid cell)."
     )
     csv_download(
-        pd.DataFrame({"x1": samples[:, 0], "x2": samples[:, 1], "nearest class": classes}),
+        samples,
         "langevin_samples.csv",
         "Download the samples (CSV)",
         key="ii_dl_samples",
