@@ -68,6 +68,17 @@ PAGES = (
         ),
     ),
     PageInfo(
+        path="pages/information_and_inference.py",
+        title="Information and inference",
+        icon=":material/insights:",
+        section="Statistics",
+        summary=(
+            "Entropy, cross-entropy and KL with the numbers side by side; forward vs reverse KL fits; mean-field VI "
+            "and CAVI; the ELBO on the notes' coin, exact and by stochastic VI; reparameterization vs score-function "
+            "gradients; score functions followed by Langevin sampling with guidance."
+        ),
+    ),
+    PageInfo(
         path="pages/choice_models.py",
         title="Choice models",
         icon=":material/directions_bus:",

@@ -76,6 +76,7 @@ HYPO = "pages/hypothesis_testing.py"
 MLE = "pages/mle_estimators.py"
 TRANSFORMER = "pages/transformer_lab.py"
 SAMPLING = "pages/sampling_temperature.py"
+INFO = "pages/information_and_inference.py"
 Q_FAST = {"q_customers": "5000"}
 CH_SMALL = {"ch_n": "300", "ch_draws": "200"}
 COUNT = {"ht_source": "a count: k heads in n flips"}
@@ -110,6 +111,8 @@ WIDGETS: dict[str, Widget] = {
     ),
     "mle_C": Widget(MLE, "number_input"),
     "tl_text": Widget(TRANSFORMER, "text_input", OWN_TEXT),
+    "ii_p": Widget(INFO, "text_input"),
+    "ii_q": Widget(INFO, "text_input"),
     "sp_prompt": Widget(SAMPLING, "text_area", {"sp_n_samples": "1", "sp_n_new": "10"}),
     "sp_upload": Widget(
         SAMPLING,
@@ -322,6 +325,7 @@ def test_parsers_refuse_garbage_in_one_sentence() -> None:
         "hypothesis.parse_flips": ht.parse_flips,
         "hypothesis.parse_numbers": ht.parse_numbers,
         "mle.parse_counts": __import__("lib.mle", fromlist=["x"]).parse_counts,
+        "information.parse_distribution": __import__("lib.information", fromlist=["x"]).parse_distribution,
         "choice.parse_market": lambda text: choice.parse_market(text, ("price", "time", "comfort")),
     }
     for name, parse in parsers.items():
