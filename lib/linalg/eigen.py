@@ -16,6 +16,8 @@ from lib.validation import whole
 
 #: V is treated as singular (A not diagonalisable) when its condition number exceeds this.
 COND_LIMIT = 1e10
+#: ‖AV − VΛ‖_F / ‖A‖_F above this means LAPACK's eigenvectors are not to be trusted.
+RESIDUAL_LIMIT = 1e-8
 MAX_POWER = 100_000
 
 
@@ -49,12 +51,14 @@ def spectral_radius(A: object) -> float:
 
 @dataclass(frozen=True)
 class Eigendecomposition:
-    """A = V diag(eigenvalues) V⁻¹ when ``diagonalisable``; ``condition`` = cond(V) (∞ when V is singular)."""
+    """A = V diag(eigenvalues) V⁻¹ when ``diagonalisable``; ``condition`` = cond(V) (∞ when V is singular);
+    ``residual`` = ‖AV − VΛ‖_F / ‖A‖_F, how well LAPACK's answer solves AV = VΛ."""
 
     eigenvalues: np.ndarray  # (n,) complex, sorted by |λ|, largest first
     vectors: np.ndarray  # (n, n) complex, column i belongs to eigenvalue i
     condition: float
     diagonalisable: bool
+    residual: float
 
 
 def eigendecomposition(A: object, *, cond_limit: float = COND_LIMIT) -> Eigendecomposition:
@@ -77,7 +81,9 @@ def eigendecomposition(A: object, *, cond_limit: float = COND_LIMIT) -> Eigendec
         condition = float(np.linalg.cond(vectors))
     if not np.isfinite(condition):
         condition = float("inf")
-    return Eigendecomposition(values, vectors, condition, condition <= cond_limit)
+    scale = float(np.linalg.norm(M)) or 1.0
+    residual = float(np.linalg.norm(M @ vectors - vectors * values)) / scale
+    return Eigendecomposition(values, vectors, condition, condition <= cond_limit, residual)
 
 
 def _finite_power(P: np.ndarray, t: int) -> np.ndarray:
@@ -103,6 +109,11 @@ def eigen_power(A: object, t: int, *, cond_limit: float = COND_LIMIT) -> np.ndar
         raise ValueError(
             f"A is not diagonalisable: its eigenvectors do not span the space (cond(V) = "
             f"{decomposition.condition:.1e}), so Aᵗ = V Λᵗ V⁻¹ does not exist."
+        )
+    if decomposition.residual > RESIDUAL_LIMIT:
+        raise ValueError(
+            f"numpy.linalg.eig could not resolve A's eigenvectors (‖AV − VΛ‖ / ‖A‖ = {decomposition.residual:.1e}, "
+            "entries of very different sizes), so V Λᵗ V⁻¹ would be wrong."
         )
     V, lam = decomposition.vectors, decomposition.eigenvalues
     with np.errstate(all="ignore"):

@@ -42,6 +42,10 @@ def test_eigen_power_of_a_rotation_is_real_and_exact() -> None:
 def test_eigen_power_equals_matrix_power_whenever_diagonalisable(A: np.ndarray, t: int) -> None:
     decomposition = la.eigendecomposition(A)
     expected = np.linalg.matrix_power(A, t)
+    if decomposition.residual > 1e-8:  # LAPACK's vectors are off: refused in one sentence, never used
+        with pytest.raises(ValueError, match="eigenvectors"):
+            la.eigen_power(A, t)
+        return
     if decomposition.condition > 1e6:  # near-defective: V Λᵗ V⁻¹ loses digits in proportion to cond(V)
         return
     scale = max(1.0, float(np.abs(expected).max()))
@@ -66,6 +70,14 @@ def test_a_defective_matrix_is_said_to_be_not_diagonalisable(A) -> None:
     assert comparison.eigen is None
     assert "not diagonalisable" in comparison.reason
     np.testing.assert_allclose(comparison.repeated, np.linalg.matrix_power(np.array(A, float), 3))
+
+
+def test_inaccurate_eigenvectors_are_refused_not_used() -> None:
+    e = 1e-176  # LAPACK's balancing goes wrong beside entries of size 1
+    A = np.array([[e, e, e], [e, 1.0, 1.0], [e, e, e]])
+    assert la.eigendecomposition(A).residual > 1e-8
+    with pytest.raises(ValueError, match="could not resolve"):
+        la.eigen_power(A, 2)
 
 
 def test_a_singular_diagonalisable_matrix_still_has_powers() -> None:
