@@ -193,3 +193,16 @@ def rotate_stretch_rotate(A: object, n_points: int = 120) -> RotateStretchRotate
     stretched = s[:, None] * rotated
     points = np.stack([x, rotated, stretched, U @ stretched]).transpose(0, 2, 1)  # (4, n, 2)
     return RotateStretchRotate(U, s, Vt, STAGES, points, bool(np.linalg.det(M) < 0))
+
+
+def covariance_eigenvalues(X: object) -> np.ndarray:
+    """Eigenvalues of the sample covariance of X (rows are samples, ddof = 1), largest first:
+    what :func:`pca`'s ``explained_variance`` must equal.
+
+    >>> covariance_eigenvalues([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0]]).tolist()
+    [4.0, 0.0]
+    """
+    M = as_matrix("X", X, square=False)
+    if M.shape[0] < 2:
+        raise ValueError(f"X needs at least 2 samples (rows) for a variance with ddof = 1, got {M.shape[0]}.")
+    return np.linalg.eigvalsh(np.atleast_2d(np.cov(M, rowvar=False, ddof=1)))[::-1]
