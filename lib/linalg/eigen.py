@@ -148,6 +148,7 @@ class PowerComparison:
     eigen: np.ndarray | None
     eigen_seconds: float | None
     max_abs_difference: float | None
+    relative_difference: float | None  # max |gap| / max |Aᵗ|: the digits the two ways share
     reason: str | None
 
 
@@ -174,6 +175,7 @@ def compare_powers(A: object, t: int, *, repeats: int = 3) -> PowerComparison:
     try:
         eigen, eigen_s = _best_time(lambda: eigen_power(M, t), repeats)
     except ValueError as err:
-        return PowerComparison(t, repeated, repeated_s, None, None, None, str(err))
+        return PowerComparison(t, repeated, repeated_s, None, None, None, None, str(err))
     difference = float(np.max(np.abs(eigen - repeated)))
-    return PowerComparison(t, repeated, repeated_s, eigen, eigen_s, difference, None)
+    scale = float(np.max(np.abs(repeated))) or 1.0
+    return PowerComparison(t, repeated, repeated_s, eigen, eigen_s, difference, difference / scale, None)
