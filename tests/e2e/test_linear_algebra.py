@@ -27,7 +27,7 @@ def test_linear_algebra_renders_its_charts(server_url, page) -> None:
     page.screenshot(path=SCREENSHOTS / "linear_algebra.png")
     move_slider_with_keyboard(page)  # the power t: 20 -> 21, a fragment rerun
     page.wait_for_url("**la_t=21**", timeout=30_000)
-    assert page.get_by_text("21 products").count() == 1
+    assert page.get_by_text("21 products", exact=True).count() == 1  # the timing metric's label
     assert_no_errors(page)
 
 
