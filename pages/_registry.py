@@ -47,6 +47,18 @@ PAGES = (
         uses_torch=True,
     ),
     PageInfo(
+        path="pages/linear_algebra.py",
+        title="Linear algebra lens",
+        icon=":material/grid_on:",
+        section="Deep learning",
+        summary=(
+            "Aᵗ from the eigenvalues against t products (and when that fails), the spectral radius behind vanishing "
+            "and exploding RNN gradients, SVD as rotate–stretch–rotate, the best rank k (Eckart–Young, PCA), "
+            "LoRA's low-rank update, and backprop's vector–Jacobian products."
+        ),
+        uses_torch=True,
+    ),
+    PageInfo(
         path="pages/hypothesis_testing.py",
         title="Hypothesis testing",
         icon=":material/balance:",

@@ -13,6 +13,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from lib.device import pick_device
@@ -81,3 +82,19 @@ def read_checkpoint_info(path: Path) -> CheckpointInfo:
         )
     stored = sum(tensor.numel() for key, tensor in payload["state_dict"].items() if key not in _TIED_KEYS)
     return CheckpointInfo(config=config, tokenizer=tokenizer, metrics=dict(payload["metrics"]), n_parameters=stored)
+
+
+def read_weight_matrices(path: Path) -> dict[str, np.ndarray]:
+    """The 2-D weights of the checkpoint at ``path`` by state-dict name, as float64 arrays (d_out, d_in),
+    without building the model; the tied output layer is listed once (as the token embedding)."""
+    path = Path(path)
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+        state = payload["state_dict"]
+    except (RuntimeError, EOFError, pickle.UnpicklingError, KeyError, TypeError) as err:
+        raise ValueError(f"{path.name} is not a Garden Lab checkpoint: its weights cannot be read.") from err
+    return {
+        name: tensor.detach().to(torch.float64).numpy()
+        for name, tensor in state.items()
+        if tensor.ndim == 2 and name not in _TIED_KEYS
+    }

@@ -77,6 +77,7 @@ MLE = "pages/mle_estimators.py"
 TRANSFORMER = "pages/transformer_lab.py"
 SAMPLING = "pages/sampling_temperature.py"
 INFO = "pages/information_and_inference.py"
+LINALG = "pages/linear_algebra.py"
 Q_FAST = {"q_customers": "5000"}
 CH_SMALL = {"ch_n": "300", "ch_draws": "200"}
 COUNT = {"ht_source": "a count: k heads in n flips"}
@@ -113,6 +114,7 @@ WIDGETS: dict[str, Widget] = {
     "tl_text": Widget(TRANSFORMER, "text_input", OWN_TEXT),
     "ii_p": Widget(INFO, "text_input"),
     "ii_q": Widget(INFO, "text_input"),
+    "la_typed": Widget(LINALG, "text_input", {"la_matrix": "type your own"}),
     "sp_prompt": Widget(SAMPLING, "text_area", {"sp_n_samples": "1", "sp_n_new": "10"}),
     "sp_upload": Widget(
         SAMPLING,
@@ -327,6 +329,7 @@ def test_parsers_refuse_garbage_in_one_sentence() -> None:
         "mle.parse_counts": __import__("lib.mle", fromlist=["x"]).parse_counts,
         "information.parse_distribution": __import__("lib.information", fromlist=["x"]).parse_distribution,
         "choice.parse_market": lambda text: choice.parse_market(text, ("price", "time", "comfort")),
+        "linalg.parse_matrix": __import__("lib.linalg", fromlist=["x"]).parse_matrix,
     }
     for name, parse in parsers.items():
         for payload in TEXT_PAYLOADS:

@@ -1,0 +1,31 @@
+"""Linear algebra lens: eigendecomposition, spectral radius and vanishing gradients, SVD, PCA, LoRA and VJPs."""
+
+from pages._common import note, page_header, prose
+from pages.linalg import weights
+from pages.linalg.gradients import gradients_section
+from pages.linalg.lora import lora_section
+from pages.linalg.pca import pca_section
+from pages.linalg.powers import powers_section
+from pages.linalg.rank import rank_section
+from pages.linalg.rotation import rotation_section
+from pages.linalg.vjp import vjp_section
+
+page_header(
+    "Linear algebra lens",
+    "Three facts from the notes, each made something you can move: powers of a matrix come from its "
+    "eigenvalues (and the spectral radius decides whether gradients through time vanish or explode); every "
+    "matrix is a rotation, a stretch and a rotation, and cutting the stretch at rank k is the best "
+    "approximation there is (PCA, LoRA); backprop multiplies vectors by Jacobians without ever building them.",
+)
+with note():
+    prose(weights.__file__, "note.md")
+
+checkpoint = weights.saved_checkpoint()  # the trained tiny GPT, if one is saved: section 4 reads its weights
+
+powers_section()
+gradients_section()
+rotation_section()
+rank_section(checkpoint)
+pca_section()
+lora_section()
+vjp_section()
