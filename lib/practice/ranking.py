@@ -94,18 +94,20 @@ def average_precision(y_true: object, scores: object, interpolated: bool = False
 def binary_scores(
     n: int, prevalence: float, separation: float, seed: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Labels and scores of a classifier: y ~ Bernoulli(prevalence); score ~ N(separation·y, 1).
+    """Labels and scores of a classifier: round(prevalence · n) positives (at least one, and one negative),
+    placed at random; score ~ N(separation · y, 1).
 
     ``separation`` is the distance between the two classes' mean scores in standard deviations
     (0: a coin toss, 3: nearly perfect).
 
     >>> y, s = binary_scores(1000, 0.1, 2.0, seed=0)
-    >>> y.shape, s.shape, bool(50 < y.sum() < 150)
-    ((1000,), (1000,), True)
+    >>> y.shape, s.shape, int(y.sum())
+    ((1000,), (1000,), 100)
     """
     n = whole("n", n, low=2, high=10_000_000)
     prevalence = probability("prevalence", prevalence)
     separation = non_negative("separation", separation)
     rng = np.random.default_rng(seed)
-    y = (rng.random(n) < prevalence).astype(int)
+    y = np.zeros(n, dtype=int)
+    y[rng.choice(n, min(n - 1, max(1, round(prevalence * n))), replace=False)] = 1
     return y, separation * y + rng.standard_normal(n)

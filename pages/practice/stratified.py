@@ -45,7 +45,7 @@ def stratified_section() -> None:
             st.slider,
             "Examples",
             key="te_split_n",
-            min_value=20,
+            min_value=40,
             max_value=2000,
             value=200,
             step=10,
