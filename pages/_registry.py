@@ -59,6 +59,18 @@ PAGES = (
         uses_torch=True,
     ),
     PageInfo(
+        path="pages/training_and_evaluation.py",
+        title="Training and evaluation",
+        icon=":material/model_training:",
+        section="Deep learning",
+        summary=(
+            "The practitioner's rules, measured: the bias–variance U curve, He vs Xavier through depth, scaling "
+            "before ridge, Bessel's n − 1, stratified splits under imbalance, step-wise vs interpolated average "
+            "precision, and what breaks 'same seed, same loss curve'."
+        ),
+        uses_torch=True,
+    ),
+    PageInfo(
         path="pages/hypothesis_testing.py",
         title="Hypothesis testing",
         icon=":material/balance:",

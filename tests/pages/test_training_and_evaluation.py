@@ -1,0 +1,96 @@
+"""The Training and evaluation page: the measured rules at the defaults, every widget at its extremes,
+bad combinations, the URL, the snippets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page
+
+PAGE = "pages/training_and_evaluation.py"
+KEYS = {
+    "te_degree", "te_n_train", "te_noise", "te_sets", "te_depth", "te_width", "te_steps", "te_outlier", "te_alpha",
+    "te_bessel_n", "te_sigma", "te_bessel_sims", "te_minority", "te_split_n", "te_test_size", "te_splits",
+    "te_ap_n", "te_prevalence", "te_separation", "te_seed_steps", "seed",
+}  # fmt: skip
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_defaults_show_the_measured_rules() -> None:
+    at = run_page(PAGE)
+    assert_clean(at)
+    metrics = metric_values(at)
+    # 1: the decomposition predicts the measured test error.
+    assert number(metrics["bias² + variance + σ²"]) == pytest.approx(number(metrics["measured test error"]), rel=0.05)
+    assert metrics["noise σ²"] == "0.09"
+    # 2: He keeps the variance, Xavier halves it per layer, N(0, 0.02²) multiplies it by 256 · 0.0004 / 2.
+    assert number(metrics["he: variance × per layer"]) == pytest.approx(1.0, abs=0.1)
+    assert number(metrics["xavier: variance × per layer"]) == pytest.approx(0.5, abs=0.05)
+    assert number(metrics["normal: variance × per layer"]) == pytest.approx(0.0512, rel=0.2)
+    # 4: ddof 0 at n = 2 is half of σ² = 4.
+    assert number(metrics["n = 2: mean ddof-0 variance"]) == pytest.approx(2.0, rel=0.05)
+    assert number(metrics["n = 2: mean ddof-1 variance"]) == pytest.approx(4.0, rel=0.05)
+    # 5: random splits lose the minority about as often as the hypergeometric says.
+    assert number(metrics["Random splits with no minority in test"]) == pytest.approx(
+        number(metrics["Hypergeometric probability"]), abs=0.04
+    )
+    # 6: interpolation never lowers AP.
+    assert number(metrics["Interpolated AP"]) >= number(metrics["Step-wise AP"])
+    # 7: the seeded pair is identical, the unseeded augmentation is not.
+    seeds = next(t.value for t in at.dataframe if "identical" in t.value.columns).set_index("source of nondeterminism")
+    assert bool(seeds.loc["none", "identical"])
+    assert not bool(seeds.loc["unseeded augmentation", "identical"])
+    assert len(at.get("vega_lite_chart")) == 10
+    assert "Torch device" in [s.label for s in at.sidebar.selectbox]
+
+
+def test_widgets_at_their_extremes() -> None:
+    assert_extremes_are_clean(PAGE, KEYS)
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ({"te_degree": "15", "te_n_train": "5"}, "degree must be below n_train"),
+        ({"te_minority": "0.01", "te_split_n": "40"}, "each class needs at least two"),
+    ],
+)
+def test_bad_combinations_give_one_clear_sentence(query: dict[str, str], fragment: str) -> None:
+    at = run_page(PAGE, query)
+    assert_clean(at, allow_errors=True)
+    assert len(at.error) == 1
+    assert fragment in at.error[0].value.replace("\\", "")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_every_activation_and_breaker_from_the_url(activation: str) -> None:
+    breaker = {"tanh": "unseeded augmentation", "linear": "index_add_"}[activation]
+    at = run_page(PAGE, {"te_activation": activation, "te_breaker": breaker, "te_degree": "5", "seed": "3"})
+    assert_clean(at)
+    assert at.selectbox(key="te_activation").value == activation
+    assert at.selectbox(key="te_breaker").value == breaker
+    assert at.slider(key="te_degree").value == 5
+    assert at.number_input(key="seed").value == 3
+
+
+def test_snippets_run_as_is(tmp_path) -> None:
+    at = run_page(PAGE, {"te_depth": "8", "te_steps": "20", "te_seed_steps": "10", "te_bessel_sims": "1000"})
+    codes = [c.value for c in at.code]
+    assert len(codes) == 7
+    assert "bias_variance(degree=3, n_train=30, noise_std=0.3, n_datasets=200, seed=0)" in codes[0]
+    outputs = []
+    for i, code in enumerate(codes):
+        script = tmp_path / f"snippet_{i}.py"
+        script.write_text(code)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[6].splitlines()[0] == "none 0.0"  # same seed, same code: identical losses
