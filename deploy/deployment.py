@@ -259,7 +259,8 @@ def start(
 
     ``cache_dir`` is the model cache every replica reads (``GARDEN_LAB_CACHE``). Replicas share one
     cookie secret (``STREAMLIT_SERVER_COOKIE_SECRET``, generated unless set), so a browser's signed
-    cookies stay valid when nginx moves it to another replica. With ``warm``, every replica opens
+    cookies stay valid when nginx moves it to another replica, and one BLAS / OpenMP thread each
+    (``OPENBLAS_NUM_THREADS=1`` …, unless set). With ``warm``, every replica opens
     every page once before this returns (:meth:`Deployment.warm`).
     """
     replicas = replicas or os.cpu_count() or 1
@@ -270,6 +271,10 @@ def start(
     (run_dir / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, MARKER: str(run_dir)}
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
+    # One replica per core: a replica's numpy (OpenBLAS) and torch should not start a thread per core
+    # each, or N replicas run N² threads on N cores and every matrix product waits for the others.
+    for threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(threads, "1")
     if cache_dir:
         env["GARDEN_LAB_CACHE"] = str(Path(cache_dir).resolve())
 
