@@ -10,7 +10,10 @@ link takes.
 from __future__ import annotations
 
 import math
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -134,3 +137,20 @@ def no_model_in_this_process(monkeypatch, *modules: ModuleType) -> None:
         raise AssertionError("the page built a TinyGPT in the server process: models belong to the worker")
 
     monkeypatch.setattr(TinyGPT, "__init__", refuse)
+
+
+def run_snippet(code: str, folder: Path, name: str = "snippet.py", env: dict[str, str] | None = None) -> str:
+    """Run one "Reproduce in Python" snippet as a script of its own in ``folder``, as a user would paste
+    it (the repository on ``PYTHONPATH``, ``env`` added); assert it succeeds and return what it printed."""
+    script = folder / name
+    script.write_text(code)
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=full_env, cwd=folder)
+    assert result.returncode == 0, (code, result.stderr)
+    return result.stdout
+
+
+def run_snippets(at: AppTest, folder: Path, env: dict[str, str] | None = None) -> list[str]:
+    """:func:`run_snippet` for every Python code block on the page, in order; what each printed."""
+    codes = [c.value for c in at.code if c.proto.language == "python"]
+    return [run_snippet(code, folder, f"snippet_{i}.py", env) for i, code in enumerate(codes)]

@@ -28,7 +28,9 @@ def line_chart(
     x_title: str,
     y_title: str,
     dash: str | None = None,
+    log_x: bool = False,
     log_y: bool = False,
+    points: bool = True,
     rules: dict[str, float] | None = None,
     title: str | None = None,
 ) -> alt.LayerChart:
@@ -36,21 +38,24 @@ def line_chart(
 
     ``dash`` names a column whose values get different stroke patterns (e.g. exact vs
     simulated); ``rules`` maps some ``color`` values to a level drawn as a dashed
-    horizontal line in that colour (e.g. limits).
+    horizontal line in that colour (e.g. limits). ``points=False`` draws smooth curves
+    (densities, traces over many x) without a mark per point, the x axis fitted to the data.
     """
     domain = list(dict.fromkeys(data[color]))
     colour = alt.Color(f"{color}:N", scale=categorical_scale(domain), title=color)
+    x_scale = alt.Scale(type="log") if log_x else alt.Scale(zero=points)
     y_scale = alt.Scale(type="log") if log_y else alt.Scale()
     tooltip = _tooltips(data)
     encoding = {
-        "x": alt.X(f"{x}:Q", title=x_title),
+        "x": alt.X(f"{x}:Q", title=x_title, scale=x_scale),
         "y": alt.Y(f"{y}:Q", title=y_title, scale=y_scale),
         "color": colour,
         "tooltip": tooltip,
     }
     if dash:
         encoding["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash)
-    layers = [alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=18)).encode(**encoding)]
+    mark = {"point": alt.OverlayMarkDef(size=18)} if points else {"strokeWidth": 2.5}
+    layers = [alt.Chart(data).mark_line(**mark).encode(**encoding)]
     if rules:
         levels = pd.DataFrame({color: list(rules), "level": list(rules.values())})
         layers.append(

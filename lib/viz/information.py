@@ -30,32 +30,6 @@ def distribution_bars(frame: pd.DataFrame, *, title: str | None = None) -> alt.C
     return finish(bars, title=title)
 
 
-def curves_chart(
-    data: pd.DataFrame,
-    *,
-    x: str,
-    y: str,
-    color: str,
-    x_title: str,
-    y_title: str,
-    dash: str | None = None,
-    log_x: bool = False,
-    log_y: bool = False,
-    title: str | None = None,
-) -> alt.Chart:
-    """Smooth curves (densities, traces) of ``y`` against ``x``, one per value of ``color``; no point marks."""
-    names = list(dict.fromkeys(data[color]))
-    encoding = {
-        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False)),
-        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(type="log") if log_y else alt.Scale()),
-        "color": alt.Color(f"{color}:N", scale=categorical_scale(names), title=None),
-        "tooltip": _tooltips(data),
-    }
-    if dash:
-        encoding["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=None)
-    return finish(alt.Chart(data).mark_line(strokeWidth=2.5).encode(**encoding), title=title)
-
-
 def ellipses_chart(
     shapes: pd.DataFrame, path: pd.DataFrame | None = None, *, title: str | None = None
 ) -> alt.LayerChart:

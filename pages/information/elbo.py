@@ -6,7 +6,7 @@ import streamlit as st
 from scipy import stats
 
 from lib import information as info
-from lib.viz.information import curves_chart
+from lib.viz import line_chart
 from pages._common import bound, cached, chart, csv_download, global_seed, prose, snippet
 
 THETA = np.linspace(0.0005, 0.9995, 400)
@@ -88,13 +88,14 @@ def elbo_section() -> None:
         "and both vanish when q is the posterior."
     )
     chart(
-        curves_chart,
+        line_chart,
         beta_densities({"prior": (a, b), "posterior": post, "q": (q_alpha, q_beta)}),
         x="θ",
         y="density",
         color="curve",
         x_title="θ = P(heads)",
         y_title="density",
+        points=False,
         title="Prior, posterior and your q",
     )
     snippet(
@@ -137,13 +138,14 @@ def stochastic_vi(k: int, n: int, a: float, b: float, log_z: float, post: tuple[
     long = pd.concat([long, pd.DataFrame({"step": [1, n_iter], "curve": "log evidence", "nats": log_z})])
     floor = log_z - 10 * max(1.0, abs(log_z - final_elbo))
     chart(
-        curves_chart,
+        line_chart,
         long.assign(nats=long["nats"].clip(lower=floor)),
         x="step",
         y="nats",
         color="curve",
         x_title="step t",
         y_title="ELBO (nats)",
+        points=False,
         title="The ELBO climbs to the log evidence (values far below are drawn at the floor)",
     )
     cols = st.columns(3)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import information as info
-from lib.viz.information import curves_chart
+from lib.viz import line_chart
 from pages._common import bound, cached, chart, csv_download, global_seed, prose, snippet
 
 SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
@@ -94,7 +94,7 @@ def gradients_section() -> None:
         "(unbiased: |z| above 3 is rare). The variance of one draw is what differs."
     )
     chart(
-        curves_chart,
+        line_chart,
         variances.assign(curve=variances["estimator"] + ", " + variances["parameter"]),
         x="draws N",
         y="variance",
@@ -103,6 +103,7 @@ def gradients_section() -> None:
         y_title="variance of the estimate (log scale)",
         log_x=True,
         log_y=True,
+        points=False,
         title=f"Variance of the N-draw gradient estimate, {REPEATS} repeats per N: both fall as 1/N",
     )
     csv_download(

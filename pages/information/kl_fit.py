@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import information as info
-from lib.viz.information import curves_chart
+from lib.viz import line_chart
 from pages._common import bound, cached, chart, csv_download, prose, snippet
 
 fit = cached(info.fit_gaussian_to_mixture)
@@ -104,25 +104,27 @@ def kl_fit_section() -> None:
     density_col, sweep_col = st.columns(2)
     with density_col:
         chart(
-            curves_chart,
+            line_chart,
             densities(separation, left_weight, width, table),
             x="x",
             y="density",
             color="curve",
             x_title="x",
             y_title="density",
+            points=False,
             title="The target and the Gaussian closest to it, each way",
         )
     with sweep_col:
         sweep = sweep_table(left_weight, width)
         chart(
-            curves_chart,
+            line_chart,
             sweep,
             x="separation",
             y="mean m",
             color="fit",
             x_title="distance between the bumps",
             y_title="fitted mean m",
+            points=False,
             title="As the bumps part: forward stays between them, reverse picks one",
         )
     st.dataframe(table, hide_index=True)

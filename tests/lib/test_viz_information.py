@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.viz.information import curves_chart, distribution_bars, ellipses_chart, score_field_chart
+from lib.viz import line_chart
+from lib.viz.information import distribution_bars, ellipses_chart, score_field_chart
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -20,9 +21,11 @@ def test_distribution_bars_are_grouped_by_distribution() -> None:
     assert len(bars["encoding"]["tooltip"]) == 3
 
 
-def test_curves_chart_log_axes() -> None:
+def test_smooth_line_chart_log_axes() -> None:
     data = pd.DataFrame({"N": [1, 2, 1, 2], "variance": [1.0, 0.5, 2.0, 1.0], "curve": ["a", "a", "b", "b"]})
-    spec = curves_chart(data, x="N", y="variance", color="curve", x_title="N", y_title="v", log_x=True, log_y=True)
+    spec = line_chart(
+        data, x="N", y="variance", color="curve", x_title="N", y_title="v", log_x=True, log_y=True, points=False
+    )
     (line,) = _layers(spec.to_dict())
     assert line["encoding"]["x"]["scale"]["type"] == "log"
     assert line["encoding"]["y"]["scale"]["type"] == "log"

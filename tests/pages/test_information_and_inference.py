@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from scipy import stats
 
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
+from tests.apptest_helpers import (
+    assert_clean,
+    assert_extremes_are_clean,
+    metric_values,
+    run_page,
+    run_snippets,
+    set_widget,
+)
 
 INFO = "pages/information_and_inference.py"
 SLIDERS = {
@@ -117,14 +121,7 @@ def test_snippets_run_as_is(tmp_path) -> None:
     codes = [c.value for c in at.code]
     assert len(codes) == 7
     assert "p, q, base = [0.2, 0.8], [0.5, 0.5]" in codes[0]
-    outputs = []
-    for i, code in enumerate(codes):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, (code, result.stderr)
-        outputs.append(result.stdout)
+    outputs = run_snippets(at, tmp_path)
     entropies = [float(v) for v in outputs[0].split()]
     assert entropies[0] == pytest.approx(stats.entropy([0.2, 0.8]))
     assert entropies[-1] == pytest.approx(stats.entropy([0.2, 0.8], [0.5, 0.5]))

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +17,12 @@ from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.pretrained import TrainingSettings, train_model
 from runtime.model_cache import checkpoint_path
 from tests.apptest_helpers import (
-    ROOT,
     assert_clean,
     assert_extremes_are_clean,
     metric_values,
     no_model_in_this_process,
     run_page,
+    run_snippets,
     set_widget,
 )
 
@@ -133,23 +131,11 @@ def test_view_comes_from_the_url() -> None:
     assert metric_values(at)["Numbers stored"] == f"{3 * 128:,} of 4,096"
 
 
-def _run_snippets(at, tmp_path: Path, env: dict[str, str] | None = None) -> list[str]:
-    outputs = []
-    for i, code in enumerate(c.value for c in at.code):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, (code, result.stderr)
-        outputs.append(result.stdout)
-    return outputs
-
-
 def test_snippets_run_as_is(tmp_path) -> None:
     at = run_page(LA, {**TYPED, "la_typed": "0.9 0.4; -0.3 0.7", "la_source": "low rank + noise", "seed": "3"})
     assert_clean(at)
     assert len(at.code) == 7
-    outputs = _run_snippets(at, tmp_path)
+    outputs = run_snippets(at, tmp_path)
     assert outputs[0].strip().endswith("True")  # Aᵗ equals numpy's matrix_power
     assert outputs[2].strip().endswith("True")  # U Σ Vᵀ x = A x
 
@@ -192,7 +178,7 @@ def test_trained_weights_without_a_model_in_the_server(trained_cache, monkeypatc
         assert_clean(at)
         metrics = metric_values(at)
         assert metrics["‖A − A_k‖_F measured"] == metrics["√(Σᵢ₍>ₖ₎ σᵢ²)"], name
-    outputs = _run_snippets(at, tmp_path, {"GARDEN_LAB_CACHE": str(trained_cache)})
+    outputs = run_snippets(at, tmp_path, {"GARDEN_LAB_CACHE": str(trained_cache)})
     assert len(outputs) == 7
 
 

@@ -3,9 +3,6 @@ widget at its extremes, bad prompts and uploads, a tiny training run clicked to 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -18,13 +15,13 @@ from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.pretrained import TrainingSettings, train_model
 from runtime.model_cache import checkpoint_path
 from tests.apptest_helpers import (
-    ROOT,
     ROUTER,
     assert_clean,
     assert_extremes_are_clean,
     metric_values,
     no_model_in_this_process,
     run_page,
+    run_snippets,
 )
 
 PAGE = "pages/sampling_temperature.py"
@@ -177,15 +174,9 @@ def test_snippets_run_as_is(saved_cache, tmp_path) -> None:
     assert "stages=[('top_k', 20), ('top_p', 0.9), ('min_p', 0.05)]" in truncation
     assert "[0.0, 0.5, 1.0, 1.5]" in generation
     assert "seed=3" in generation
-    outputs = []
-    for i, code in enumerate(codes):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "GARDEN_LAB_CACHE": str(saved_cache)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        assert "loaded" in result.stdout
-        outputs.append(result.stdout)
+    outputs = run_snippets(at, tmp_path, env={"GARDEN_LAB_CACHE": str(saved_cache)})
+    for out in outputs:
+        assert "loaded" in out
     assert "parameters" in outputs[0]
     assert "entropy" in outputs[1]
     assert "kept" in outputs[2]

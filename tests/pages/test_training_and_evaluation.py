@@ -3,13 +3,9 @@ bad combinations, the URL, the snippets."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page
+from tests.apptest_helpers import assert_clean, assert_extremes_are_clean, metric_values, run_page, run_snippets
 
 PAGE = "pages/training_and_evaluation.py"
 KEYS = {
@@ -85,12 +81,5 @@ def test_snippets_run_as_is(tmp_path) -> None:
     codes = [c.value for c in at.code]
     assert len(codes) == 7
     assert "bias_variance(degree=3, n_train=30, noise_std=0.3, n_datasets=200, seed=0)" in codes[0]
-    outputs = []
-    for i, code in enumerate(codes):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout)
+    outputs = run_snippets(at, tmp_path)
     assert outputs[6].splitlines()[0] == "none 0.0"  # same seed, same code: identical losses
