@@ -1,6 +1,9 @@
 """Linear algebra lens: eigendecomposition, spectral radius and vanishing gradients, SVD, PCA, LoRA and VJPs."""
 
-from pages._common import note, page_header, prose
+import streamlit as st
+
+from lib.device import pick_device
+from pages._common import lib_call, note, page_header, prose, selected_device
 from pages.linalg import weights
 from pages.linalg.gradients import gradients_section
 from pages.linalg.lora import lora_section
@@ -20,12 +23,16 @@ page_header(
 with note():
     prose(weights.__file__, "note.md")
 
-checkpoint = weights.saved_checkpoint()  # the trained tiny GPT, if one is saved: section 4 reads its weights
+device = lib_call(pick_device, selected_device())
+if device is None:
+    st.stop()
+# The trained tiny GPT, if one is saved: section 4 reads its weights, section 5 cuts them to rank r.
+checkpoint = weights.saved_checkpoint()
 
 powers_section()
 gradients_section()
 rotation_section()
 rank_section(checkpoint)
 pca_section()
-lora_section()
+lora_section(checkpoint, str(device))
 vjp_section()

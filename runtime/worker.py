@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 import torch
 
 from lib.transformer.checkpoint import load_checkpoint
+from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.generation import SampleSet, sample_texts
 from lib.transformer.model import ModelConfig, TinyGPT
 from lib.transformer.tokenizer import CharTokenizer
@@ -101,6 +102,24 @@ def load_model(source: ModelSource) -> tuple[TinyGPT, CharTokenizer]:
 def on_model(source: ModelSource, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """``fn(model, *args, **kwargs)`` with the model of ``source`` (``fn`` must pickle: a module-level function)."""
     return fn(load_model(source)[0], *args, **kwargs)
+
+
+@functools.lru_cache(maxsize=2)
+def _stdlib_validation_ids(vocabulary: str, max_chars: int | None) -> torch.Tensor:
+    """The standard library's validation text (as the default run split it), encoded over ``vocabulary``;
+    characters outside it are dropped (the default run's tokenizer covers them all)."""
+    known = set(vocabulary)
+    text = "".join(c for c in stdlib_corpus(max_chars=max_chars).validation if c in known)
+    return torch.tensor(CharTokenizer(vocabulary).encode(text))
+
+
+def on_stdlib_validation(
+    source: ModelSource, fn: Callable[..., T], /, *args: Any, max_chars: int | None = None, **kwargs: Any
+) -> T:
+    """``fn(model, validation_ids, *args, **kwargs)``: the model of ``source`` and the standard library's
+    validation text it was evaluated on while training, encoded (read once per process: it takes seconds)."""
+    model, tokenizer = load_model(source)
+    return fn(model, _stdlib_validation_ids(tokenizer.vocabulary, max_chars), *args, **kwargs)
 
 
 def samples_from(source: ModelSource, prompt: str, **kwargs: Any) -> SampleSet:

@@ -2,9 +2,11 @@
 
 Modules: ``eigen`` (Aᵗ = V Λᵗ V⁻¹ against repeated products, the spectral radius), ``matrices``
 (typed, drawn and random matrices), ``svd`` (best rank k, Eckart–Young, PCA, LoRA, rotate–stretch–
-rotate), ``gradients`` (torch autograd: RNN gradient norms, vector–Jacobian products).
+rotate), ``gradients`` (torch autograd: RNN gradient norms, vector–Jacobian products), ``compression``
+(a trained model with every weight matrix cut to rank r, and the validation loss that costs).
 """
 
+from lib.linalg.compression import factored_parameters, low_rank_losses, low_rank_model
 from lib.linalg.eigen import (
     Eigendecomposition,
     PowerComparison,
@@ -52,11 +54,14 @@ __all__ = [
     "drawn_image",
     "eigen_power",
     "eigendecomposition",
+    "factored_parameters",
     "final_gradient_norms",
     "format_matrix",
     "lora_fit",
     "lora_sweep",
     "low_rank_approximation",
+    "low_rank_losses",
+    "low_rank_model",
     "low_rank_plus_noise",
     "parse_matrix",
     "pca",

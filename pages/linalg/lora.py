@@ -6,7 +6,11 @@ import streamlit as st
 
 from lib import linalg as la
 from lib.viz import line_chart
-from pages._common import bound, cached, chart, csv_download, global_seed, note, prose, snippet
+from pages._common import bound, cached, chart, csv_download, global_seed, lib_call, note, prose, snippet, torch_worker
+from pages.linalg.weights import NO_CHECKPOINT, Checkpoint
+from runtime.worker import ModelSource, on_stdlib_validation
+
+COMPRESSION_RANKS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 @cached
@@ -23,8 +27,50 @@ def lora_results(d_out: int, d_in: int, true_rank: int, noise: float, rank: int,
     return B, A, float(np.linalg.norm(base + B @ A - target)), la.lora_sweep(base, target)
 
 
+@st.cache_data(max_entries=2, show_spinner=False)
+def compressed_losses(checkpoint: Checkpoint, device: str) -> pd.DataFrame:
+    """The trained model's validation loss with every linear layer cut to each rank (in the torch worker)."""
+    source = ModelSource(device=device, path=checkpoint.path, modified=checkpoint.modified)
+    return torch_worker().call(on_stdlib_validation, source, la.low_rank_losses, COMPRESSION_RANKS, batches=2)
+
+
+def compressed_model(checkpoint: Checkpoint | None, device: str) -> None:
+    """The trained tiny GPT with every weight matrix cut to rank r: its validation loss against r."""
+    st.subheader("The trained tiny GPT, every weight matrix cut to rank r")
+    if checkpoint is None:
+        st.caption(NO_CHECKPOINT.replace("the generated matrices are shown instead", "then its compression shows here"))
+        return
+    with st.spinner("Cutting every layer to each rank and evaluating on the validation text…"):
+        losses = lib_call(compressed_losses, checkpoint, device)
+    if losses is None:
+        return
+    full = float(losses["full_val_loss"].iloc[0])
+    curve = losses.assign(curve="every linear layer at rank r")
+    chart(
+        line_chart,
+        curve,
+        x="rank",
+        y="val_loss",
+        color="curve",
+        log_x=True,
+        rules={"every linear layer at rank r": full},
+        x_title="rank r of every weight matrix",
+        y_title="validation loss (nats/char)",
+        title="What the best rank-r weights cost the trained model (dashed: the model itself)",
+    )
+    smallest = losses[losses["val_loss"] <= full + 0.05]
+    if not smallest.empty:
+        row = smallest.iloc[0]
+        st.caption(
+            f"From rank {int(row['rank'])} on, the loss is within 0.05 nats of the full model's {full:.3f}, with "
+            f"{int(row['factored_parameters']):,} numbers in the factors against {int(row['dense_parameters']):,} "
+            "in the dense weights (the tied embedding is kept whole). Same validation windows at every rank."
+        )
+    csv_download(losses, "compressed_model.csv", "Download the loss at every rank (CSV)", key="la_dl_compressed")
+
+
 @st.fragment
-def lora_section() -> None:
+def lora_section(checkpoint: Checkpoint | None, device: str) -> None:
     st.header("5 · LoRA: the best low-rank update")
     with note("The derivation"):
         prose(__file__, "lora.md")
@@ -118,10 +164,7 @@ def lora_section() -> None:
         f"B is {B.shape[0]} × {B.shape[1]} and A is {A.shape[0]} × {A.shape[1]}. LoRA stops saving parameters "
         f"at r ≈ {crossover}; the change has rank {true_rank}, so the error drops to the noise there."
     )
-    st.caption(
-        "Compressing the trained tiny GPT's weights and measuring the validation loss that costs is not on this "
-        "page yet: section 4 shows each trained weight's error at every rank."
-    )
+    compressed_model(checkpoint, device)
     csv_download(pd.DataFrame(sweep), "lora_sweep.csv", "Download the error at every rank (CSV)", key="la_dl_lora")
     snippet(
         """

@@ -312,3 +312,45 @@ def test_generated_matrices_are_seeded() -> None:
     assert img.shape == (64, 64)
     assert img.min() >= 0
     assert img.max() <= 1
+
+
+# --- A trained model cut to rank r ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    import torch
+
+    from lib.transformer import ModelConfig, TinyGPT
+
+    torch.manual_seed(0)
+    return TinyGPT(ModelConfig(vocab_size=7, d_model=16, n_heads=2, n_layers=2, max_seq_len=16)).eval()
+
+
+def test_cutting_to_full_rank_changes_nothing(small_model) -> None:
+    import torch
+
+    ids = torch.tensor([[1, 2, 3, 4, 5, 6, 0, 1]])
+    same = la.low_rank_model(small_model, 16)
+    assert torch.equal(same(ids), small_model(ids))
+
+
+def test_each_cut_weight_is_its_best_rank_r_approximation(small_model) -> None:
+    cut = la.low_rank_model(small_model, 3)
+    for (name, w), (_, w_cut) in zip(small_model.named_parameters(), cut.named_parameters(), strict=True):
+        if w.ndim != 2 or name.startswith("embed"):
+            assert np.array_equal(w.detach().numpy(), w_cut.detach().numpy()), name  # norms, embedding: untouched
+            continue
+        best = la.low_rank_approximation(w.detach().numpy(), 3)
+        np.testing.assert_allclose(w_cut.detach().numpy(), best.approx, atol=1e-5)
+    assert la.factored_parameters(small_model, 3) == sum(
+        min(3 * sum(w.shape), w.numel()) for n, w in small_model.named_parameters() if w.ndim == 2 and "embed" not in n
+    )
+
+
+def test_low_rank_losses_reach_the_full_model_at_full_rank(small_model) -> None:
+    ids = list(np.random.default_rng(0).integers(0, 7, 400))
+    table = la.low_rank_losses(small_model, ids, [1, 4, 16], batches=2, batch_size=4)
+    assert list(table["rank"]) == [1, 4, 16]
+    assert table["val_loss"].iloc[-1] == pytest.approx(table["full_val_loss"].iloc[-1], rel=1e-6)
+    assert table["factored_parameters"].iloc[0] < table["dense_parameters"].iloc[0]

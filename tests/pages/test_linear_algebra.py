@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import pages.linalg.lora
 import pages.linalg.weights
 from lib import linalg as la
 from lib.transformer.corpus import stdlib_corpus
@@ -180,6 +181,18 @@ def test_trained_weights_without_a_model_in_the_server(trained_cache, monkeypatc
         assert metrics["‖A − A_k‖_F measured"] == metrics["√(Σᵢ₍>ₖ₎ σᵢ²)"], name
     outputs = run_snippets(at, tmp_path, {"GARDEN_LAB_CACHE": str(trained_cache)})
     assert len(outputs) == 7
+
+
+def test_the_trained_model_cut_to_rank_r_in_the_worker(trained_cache, monkeypatch) -> None:
+    no_model_in_this_process(monkeypatch, pages.linalg.weights, pages.linalg.lora)
+    at = run_page(LA)
+    assert_clean(at)
+    assert "The trained tiny GPT, every weight matrix cut to rank r" in [h.value for h in at.subheader]
+    assert any(c.value.startswith("From rank ") for c in at.caption)  # where the cut stops costing loss
+    table = pages.linalg.lora.compressed_losses(pages.linalg.weights.saved_checkpoint(), "cpu")
+    full_rank = table[table["rank"] >= 32]  # d_model 32: every weight whole again
+    assert np.allclose(full_rank["val_loss"], full_rank["full_val_loss"], rtol=1e-5)
+    assert table["factored_parameters"].iloc[0] < table["dense_parameters"].iloc[0]
 
 
 def test_without_a_checkpoint_the_page_says_so(tmp_path, monkeypatch) -> None:
