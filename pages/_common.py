@@ -154,15 +154,21 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
     return _CACHED[fn]
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def torch_worker() -> TorchWorker:
-    """The server's one torch worker process (started now, ready by the first call).
+@st.cache_resource(max_entries=2, show_spinner=False)
+def torch_worker(calls: str = "short") -> TorchWorker:
+    """The server's torch worker process for ``calls`` (started now, ready by the first call).
 
     Model calls run there, not in the session's thread: beside other sessions' Python work, a
     thread making thousands of short torch calls waits for the GIL at every one of them (see
-    ``runtime.worker``).
+    ``runtime.worker``). A worker runs one call at a time, so there are two: "short" for what a
+    user waits on at every slider move (logits, attention maps, samples) and "long" for calls that
+    take seconds (training runs, sweeps over a trained model), which then never queue the short ones
+    of everybody else on the server.
     """
     from runtime.worker import TorchWorker
+
+    if calls not in ("short", "long"):
+        raise ValueError(f"calls must be 'short' or 'long', got {calls!r}.")
 
     worker = TorchWorker(threads=1)  # tiny models: a second thread only waits
     worker.start()

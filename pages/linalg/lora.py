@@ -31,7 +31,7 @@ def lora_results(d_out: int, d_in: int, true_rank: int, noise: float, rank: int,
 def compressed_losses(checkpoint: Checkpoint, device: str) -> pd.DataFrame:
     """The trained model's validation loss with every linear layer cut to each rank (in the torch worker)."""
     source = ModelSource(device=device, path=checkpoint.path, modified=checkpoint.modified)
-    return torch_worker().call(on_stdlib_validation, source, la.low_rank_losses, COMPRESSION_RANKS, batches=2)
+    return torch_worker("long").call(on_stdlib_validation, source, la.low_rank_losses, COMPRESSION_RANKS, batches=2)
 
 
 def compressed_model(checkpoint: Checkpoint | None, device: str) -> None:

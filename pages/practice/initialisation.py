@@ -34,7 +34,7 @@ def training_curves(depth: int, activation: str, steps: int, seed: int, device: 
             {
                 "step": np.arange(steps + 1),
                 "init": init,
-                "loss": torch_worker().call(
+                "loss": torch_worker("long").call(
                     training.train_mlp, depth, TRAIN_WIDTH, init, activation, steps, LEARNING_RATE, seed, device
                 ),
             }

@@ -33,7 +33,7 @@ def paired_runs(seed: int, steps: int, device: str) -> pd.DataFrame:
     frames = []
     for breaker in training.NONDETERMINISM:
         for run in ("run 1", "run 2"):
-            losses = torch_worker().call(training.seeded_run, seed, steps, breaker, device)
+            losses = torch_worker("long").call(training.seeded_run, seed, steps, breaker, device)
             frames.append(
                 pd.DataFrame({"breaker": breaker, "run": run, "step": np.arange(1, steps + 1), "loss": losses})
             )

@@ -20,7 +20,7 @@ print(depth[depth["depth"] == $max_depth])  # gradient and residual norm per lay
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def depth_profile(depths: tuple[int, ...], **kwargs) -> pd.DataFrame:
-    return torch_worker().call(ti.depth_profile, depths, **kwargs)
+    return torch_worker("long").call(ti.depth_profile, depths, **kwargs)
 
 
 def stack_depths(max_depth: int) -> list[int]:
