@@ -48,7 +48,15 @@ from lib.hypothesis.coverage import (
     sample_distribution,
     true_statistic,
 )
-from lib.hypothesis.inputs import parse_flips, parse_numbers, read_csv_column, simulate_flips
+from lib.hypothesis.inputs import (
+    parse_flips,
+    parse_numbers,
+    read_csv_column,
+    read_two_samples,
+    simulate_flips,
+    simulate_two_samples,
+    two_group_flips,
+)
 from lib.hypothesis.pictures import (
     VERDICTS,
     SamplingPicture,
@@ -142,6 +150,7 @@ __all__ = [
     "proportion_confint",
     "proportion_ztest",
     "read_csv_column",
+    "read_two_samples",
     "rejection_probability",
     "rejection_region",
     "sample_distribution",
@@ -151,9 +160,11 @@ __all__ = [
     "sequential_bf01",
     "simulate_flips",
     "simulate_rejection_rate",
+    "simulate_two_samples",
     "simulated_rates",
     "t_test",
     "true_statistic",
+    "two_group_flips",
     "two_proportion_ztest",
     "verdict_map",
     "wald_ztest",

@@ -96,7 +96,8 @@ def bf01_robustness(
 
 def beta_prior_posterior(successes: int, n: int, a: float = 1.0, b: float = 1.0, points: int = 401) -> np.ndarray:
     """The Beta(a, b) prior and the Beta(a + k, b + n − k) posterior densities on a grid of p, drawn together
-    as JASP does: columns (p, prior, posterior), shape (points, 3); the grid avoids 0 and 1 (densities can be ∞).
+    as JASP does: columns (p, prior, posterior), about 1.5 ``points`` rows (the posterior's quantiles join the even
+    grid, so a narrow posterior is drawn too); the grid avoids 0 and 1, where densities can be ∞.
 
     Example
     -------
@@ -110,4 +111,6 @@ def beta_prior_posterior(successes: int, n: int, a: float = 1.0, b: float = 1.0,
     k, n = _check_counts(successes, n)
     a, b = positive("a (a Beta prior parameter)", a), positive("b (a Beta prior parameter)", b)
     p = np.linspace(1e-3, 1 - 1e-3, points)
+    if points > 3:  # a posterior narrower than the grid gets points of its own (its central 99.9%)
+        p = np.union1d(p, stats.beta.ppf(np.linspace(5e-4, 1 - 5e-4, points // 2), a + k, b + n - k))
     return np.column_stack([p, stats.beta.pdf(p, a, b), stats.beta.pdf(p, a + k, b + n - k)])
