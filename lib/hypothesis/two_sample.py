@@ -17,7 +17,8 @@ from lib.hypothesis.proportion import TestResult, _normal_pvalue
 from lib.validation import finite, one_of, probability, whole
 
 MAX_SAMPLE = 1_000_000  # values per group in the t-tests and the randomisation test
-_PERMUTATION_CELLS = 2**21  # indices drawn per batch of permutations (16 MiB of int64)
+_PERMUTATION_CELLS = 2**21  # values dealt per batch of permutations (16 MiB of float64)
+MAX_DEALT = 4 * 10**8  # n_resamples × (n_x + n_y): about ten seconds of dealing
 
 
 def _check_group(name: str, successes: object, n: object) -> tuple[int, int]:
@@ -238,6 +239,10 @@ def permutation_test(
     n_resamples = whole("n_resamples (the number of random deals)", n_resamples, 1, MAX_RESAMPLES)
     pooled = np.concatenate([a, b])
     n, n_x = pooled.size, a.size
+    if n_resamples * n > MAX_DEALT:
+        raise ValueError(
+            f"{n_resamples:,} deals of {n:,} values is too much work; keep deals × values under {MAX_DEALT:,}."
+        )
     observed = float(statistic(a, b, axis=-1))
     if not math.isfinite(observed):
         raise ValueError("The statistic of the observed samples is not a finite number.")

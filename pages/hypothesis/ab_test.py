@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import hypothesis as ht
-from pages._common import bound, cached, csv_download, global_seed, lib_call, snippet
+from pages._common import bound, cached, csv_download, global_seed, lib_call, plain, snippet
 from pages.hypothesis.formatting import TWO_GROUP_SIDES, fmt_p, verdict
 
 simulate_samples = cached(ht.simulate_two_samples)
@@ -64,31 +64,35 @@ def ab_table(k1: int, n1: int, k2: int, n2: int, alternative: str, alpha: float)
 
 
 def t_rows(x: np.ndarray, y: np.ndarray | None, mu: float, alternative: str, alpha: float) -> pd.DataFrame:
-    """Every t-test the data allow, with Cohen's d (Welch, Student, paired when the lengths match, one-sample x)."""
-    calls = {"one-sample": ({}, {})}
+    """Every t-test the data allow, with Cohen's d, and why each other one has no answer here (by test name)."""
+    calls = {"one-sample": {}}
     if y is not None:
         calls = {
-            "Welch two-sample": ({"y": y}, {"y": y}),
-            "Student two-sample": ({"y": y, "equal_var": True}, {"y": y}),
+            "Welch two-sample": {"y": y},
+            "Student two-sample": {"y": y, "equal_var": True},
+            "paired": {"y": y, "paired": True},
+            "one-sample": {},
         }
-        if x.size == y.size:
-            calls["paired"] = ({"y": y, "paired": True}, {"y": y, "paired": True})
-        calls["one-sample"] = ({}, {})
-    rows = []
-    for name, (test_kwargs, d_kwargs) in calls.items():
-        r = ht.t_test(x, mu=mu, alternative=alternative, **test_kwargs)
-        d = ht.cohens_d(x, mu=mu, **d_kwargs)
+    rows, errors = [], {}
+    for name, kwargs in calls.items():
+        try:
+            r = ht.t_test(x, mu=mu, alternative=alternative, **kwargs)
+            d = ht.cohens_d(x, mu=mu, **{k: v for k, v in kwargs.items() if k != "equal_var"})
+        except ValueError as err:
+            errors[name] = str(err)
+            continue
         rows.append((name, r.estimate, r.statistic, r.df, fmt_p(r.pvalue), d, verdict(r.pvalue, alpha)))
-    columns = ["test", "estimate", "t", "df", "p-value", "Cohen's d", "verdict"]
-    return pd.DataFrame(rows, columns=columns).round({"estimate": 4, "t": 4, "df": 3, "Cohen's d": 4})
+    columns = ["test", "estimate", "t", "df", "p-value", COHENS_D, "verdict"]
+    table = pd.DataFrame(rows, columns=columns).round({"estimate": 4, "t": 4, "df": 3, COHENS_D: 4})
+    return table, errors
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def t_table(x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternative: str, alpha: float) -> pd.DataFrame:
     """The chosen t-test's metrics and the table of every t-test (replayed from the cache); returns the table."""
-    table = t_rows(x, None if test == "one-sample" else y, mu, alternative, alpha)
-    if test not in set(table["test"]):
-        raise ValueError(f"A paired t-test needs samples of the same length; x has {x.size}, y has {y.size}.")
+    table, errors = t_rows(x, None if test == "one-sample" else y, mu, alternative, alpha)
+    if test in errors:
+        raise ValueError(errors[test])
     chosen = table.set_index("test").loc[test]
     m = st.columns(4)
     m[0].metric("mean of x", f"{x.mean():.4f}", help=f"n = {x.size}")
@@ -96,24 +100,44 @@ def t_table(x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternati
     m[2].metric(f"{test}: p-value", chosen["p-value"])
     m[3].metric(f"{test}: Cohen's d", f"{chosen[COHENS_D]:+.4f}", help="Mean difference in standard deviations.")
     st.dataframe(table, hide_index=True, width="stretch")
+    if errors:
+        st.caption(plain("Not shown: " + " ".join(f"{name}: {why}" for name, why in errors.items())))
     return table
 
 
 def proportions_part(alternative: str, alpha: float) -> tuple[int, int, int, int]:
     st.subheader("A/B test of two proportions")
     c = st.columns(4)
-    counts = [
-        bound(c[i].number_input, label, key=key, min_value=0, max_value=10_000_000, value=value, step=1, help=text)
-        for i, (label, key, value, text) in enumerate(
-            [
-                ("Conversions k1 (A)", "ht_ab_k1", 120, "Successes in group A."),
-                ("Visitors n1 (A)", "ht_ab_n1", 1000, "Trials in group A; k1 must not exceed n1."),
-                ("Conversions k2 (B)", "ht_ab_k2", 90, "Successes in group B."),
-                ("Visitors n2 (B)", "ht_ab_n2", 1000, "Trials in group B; k2 must not exceed n2."),
-            ]
+    n1, n2 = (
+        int(
+            bound(
+                c[i].number_input,
+                f"Visitors n{i // 2 + 1} ({group})",
+                key=key,
+                min_value=1,
+                max_value=10_000_000,
+                value=1000,
+                step=1,
+                help=f"Trials in group {group}.",
+            )
         )
-    ]
-    k1, n1, k2, n2 = (int(v) for v in counts)
+        for i, key, group in ((1, "ht_ab_n1", "A"), (3, "ht_ab_n2", "B"))
+    )
+    k1, k2 = (
+        int(
+            bound(
+                c[i].number_input,
+                f"Conversions k{i // 2 + 1} ({group})",
+                key=key,
+                min_value=0,
+                max_value=n,
+                value=min(default, n),
+                step=1,
+                help=f"Successes in group {group}, at most its visitors.",
+            )
+        )
+        for i, key, group, n, default in ((0, "ht_ab_k1", "A", n1, 120), (2, "ht_ab_k2", "B", n2, 90))
+    )
     table = lib_call(ab_table, k1, n1, k2, n2, alternative, alpha)
     if table is not None:
         st.caption(

@@ -12,6 +12,7 @@ from pages.hypothesis.formatting import fmt_p
 
 MEANS = "difference in means"
 PROPORTIONS = "difference in proportions"
+MAX_GROUP = 2000  # trials per group: up to 100,000 deals of 4,000 values stay within a few seconds
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -23,10 +24,9 @@ def randomise(x: np.ndarray, y: np.ndarray, n_resamples: int, seed: int, what: s
         others = [("Welch t-test", classical.pvalue), ("Student t-test", ht.t_test(x, y, equal_var=True).pvalue)]
     else:
         k1, n1, k2, n2 = int(x.sum()), x.size, int(y.sum()), y.size
-        others = [
-            ("pooled z-test", ht.two_proportion_ztest(k1, n1, k2, n2).pvalue),
-            ("Fisher exact", ht.fisher_exact_test(k1, n1, k2, n2).pvalue),
-        ]
+        pooled = (k1 + k2) / (n1 + n2)
+        z_p = ht.two_proportion_ztest(k1, n1, k2, n2).pvalue if 0 < pooled < 1 else None  # None: no standard error
+        others = [("pooled z-test", z_p), ("Fisher exact", ht.fisher_exact_test(k1, n1, k2, n2).pvalue)]
     null = result.null_distribution
     counts, edges = np.histogram(null, bins=min(60, max(10, np.unique(null).size)))
     mids = (edges[:-1] + edges[1:]) / 2
@@ -43,7 +43,8 @@ def randomise(x: np.ndarray, y: np.ndarray, n_resamples: int, seed: int, what: s
     m[0].metric("observed x̄ − ȳ" if what == MEANS else "observed p̂1 − p̂2", f"{result.statistic:+.4f}")
     m[1].metric("randomisation p-value", fmt_p(result.pvalue), help=result.method + "; two-sided, as scipy's.")
     for col, (name, p) in zip(m[2:], others, strict=True):
-        col.metric(f"{name} p-value", fmt_p(p), help="The classical test on the same data, two-sided.")
+        shown = "undefined" if p is None else fmt_p(p)
+        col.metric(f"{name} p-value", shown, help="The classical test on the same data, two-sided.")
     chart(
         null_distribution_chart,
         bars,
@@ -57,16 +58,35 @@ def randomise(x: np.ndarray, y: np.ndarray, n_resamples: int, seed: int, what: s
 def data(what: str) -> tuple[np.ndarray, np.ndarray] | None:
     c = st.columns(4)
     if what == PROPORTIONS:
-        k1, n1, k2, n2 = (
-            bound(c[i].number_input, label, key=key, min_value=0, max_value=100_000, value=v, step=1, help=text)
-            for i, (label, key, v, text) in enumerate(
-                [
-                    ("Successes k1", "ht_rt_k1", 14, "Successes in group 1."),
-                    ("Group 1 size n1", "ht_rt_n1", 40, "Trials in group 1."),
-                    ("Successes k2", "ht_rt_k2", 6, "Successes in group 2."),
-                    ("Group 2 size n2", "ht_rt_n2", 40, "Trials in group 2."),
-                ]
+        n1, n2 = (
+            int(
+                bound(
+                    c[i].number_input,
+                    f"Group {i // 2 + 1} size n{i // 2 + 1}",
+                    key=key,
+                    min_value=1,
+                    max_value=MAX_GROUP,
+                    value=40,
+                    step=1,
+                    help=f"Trials in group {i // 2 + 1}.",
+                )
             )
+            for i, key in ((1, "ht_rt_n1"), (3, "ht_rt_n2"))
+        )
+        k1, k2 = (
+            int(
+                bound(
+                    c[i].number_input,
+                    f"Successes k{i // 2 + 1}",
+                    key=key,
+                    min_value=0,
+                    max_value=n,
+                    value=min(default, n),
+                    step=1,
+                    help=f"Successes in group {i // 2 + 1}, at most its size.",
+                )
+            )
+            for i, key, n, default in ((0, "ht_rt_k1", n1, 14), (2, "ht_rt_k2", n2, 6))
         )
         return lib_call(ht.two_group_flips, int(k1), int(n1), int(k2), int(n2))
     x_text = bound(
