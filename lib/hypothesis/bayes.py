@@ -101,16 +101,15 @@ def beta_prior_posterior(successes: int, n: int, a: float = 1.0, b: float = 1.0,
 
     Example
     -------
-    >>> beta_prior_posterior(3, 4, points=3).round(3)
-    array([[0.001, 1.   , 0.   ],
-           [0.5  , 1.   , 1.25 ],
-           [0.999, 1.   , 0.06 ]])
+    >>> grid = beta_prior_posterior(3, 4)  # uniform prior; posterior Beta(4, 2), mode 0.75
+    >>> grid.shape[1], round(float(grid[grid[:, 2].argmax(), 0]), 2)
+    (3, 0.75)
     """
     from scipy import stats
 
     k, n = _check_counts(successes, n)
     a, b = positive("a (a Beta prior parameter)", a), positive("b (a Beta prior parameter)", b)
     p = np.linspace(1e-3, 1 - 1e-3, points)
-    if points > 3:  # a posterior narrower than the grid gets points of its own (its central 99.9%)
-        p = np.union1d(p, stats.beta.ppf(np.linspace(5e-4, 1 - 5e-4, points // 2), a + k, b + n - k))
+    # A posterior narrower than the even grid gets points of its own (its central 99.9%).
+    p = np.union1d(p, stats.beta.ppf(np.linspace(5e-4, 1 - 5e-4, points // 2), a + k, b + n - k))
     return np.column_stack([p, stats.beta.pdf(p, a, b), stats.beta.pdf(p, a + k, b + n - k)])

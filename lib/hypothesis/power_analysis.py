@@ -136,13 +136,17 @@ def sample_size_for_power(
         raise ValueError(f"power must exceed alpha = {alpha}, got {power}.")
     if _power(es, 2, alpha, alternative, kind) >= power:
         return 2
-    high = 4.0
-    while _power(es, high, alpha, alternative, kind) < power:  # power rises with n: bracket the root
+    f = lambda m: float(_power(es, m, alpha, alternative, kind)) - power  # noqa: E731  rises with n
+    z_sum = stats.norm.isf(alpha / 2 if alternative == "two-sided" else alpha) + stats.norm.ppf(power)
+    guess = (2 if kind in ("two-sample", "two-proportions") else 1) * (z_sum / es) ** 2  # the normal formula
+    low, high = max(2.0, 0.8 * guess), min(float(MAX_TRIALS), 1.2 * guess + 4)
+    while f(low) > 0:  # widen the bracket around the guess until it holds the root (rarely needed)
+        low = max(2.0, low / 2)
+    while f(high) < 0:
         if high >= MAX_TRIALS:
             raise ValueError(f"No n up to {MAX_TRIALS:,} per group reaches power {power} at effect size {es:g}.")
-        high = min(2 * high, MAX_TRIALS)
-    f = lambda m: _power(es, m, alpha, alternative, kind) - power  # noqa: E731
-    n = optimize.brentq(f, high / 2 if high > 4 else 2, high, xtol=1e-6)
+        high = min(2 * high, float(MAX_TRIALS))
+    n = optimize.brentq(f, low, high, xtol=1e-6)
     whole_n = math.ceil(n - 1e-6)
     return whole_n if _power(es, whole_n, alpha, alternative, kind) >= power else whole_n + 1
 

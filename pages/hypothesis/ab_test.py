@@ -108,35 +108,32 @@ def t_table(x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternati
 def proportions_part(alternative: str, alpha: float) -> tuple[int, int, int, int]:
     st.subheader("A/B test of two proportions")
     c = st.columns(4)
-    n1, n2 = (
-        int(
-            bound(
-                c[i].number_input,
-                f"Visitors n{i // 2 + 1} ({group})",
-                key=key,
-                min_value=1,
-                max_value=10_000_000,
-                value=1000,
-                step=1,
-                help=f"Trials in group {group}.",
-            )
+    n_box = {"min_value": 1, "max_value": 10_000_000, "value": 1000, "step": 1}
+    n1 = int(bound(c[1].number_input, "Visitors n1 (A)", key="ht_ab_n1", **n_box, help="Trials in group A."))
+    n2 = int(bound(c[3].number_input, "Visitors n2 (B)", key="ht_ab_n2", **n_box, help="Trials in group B."))
+    k1 = int(
+        bound(
+            c[0].number_input,
+            "Conversions k1 (A)",
+            key="ht_ab_k1",
+            min_value=0,
+            max_value=n1,
+            value=min(120, n1),
+            step=1,
+            help="Successes in group A, at most its visitors.",
         )
-        for i, key, group in ((1, "ht_ab_n1", "A"), (3, "ht_ab_n2", "B"))
     )
-    k1, k2 = (
-        int(
-            bound(
-                c[i].number_input,
-                f"Conversions k{i // 2 + 1} ({group})",
-                key=key,
-                min_value=0,
-                max_value=n,
-                value=min(default, n),
-                step=1,
-                help=f"Successes in group {group}, at most its visitors.",
-            )
+    k2 = int(
+        bound(
+            c[2].number_input,
+            "Conversions k2 (B)",
+            key="ht_ab_k2",
+            min_value=0,
+            max_value=n2,
+            value=min(90, n2),
+            step=1,
+            help="Successes in group B, at most its visitors.",
         )
-        for i, key, group, n, default in ((0, "ht_ab_k1", "A", n1, 120), (2, "ht_ab_k2", "B", n2, 90))
     )
     table = lib_call(ab_table, k1, n1, k2, n2, alternative, alpha)
     if table is not None:

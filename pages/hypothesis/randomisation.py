@@ -58,35 +58,32 @@ def randomise(x: np.ndarray, y: np.ndarray, n_resamples: int, seed: int, what: s
 def data(what: str) -> tuple[np.ndarray, np.ndarray] | None:
     c = st.columns(4)
     if what == PROPORTIONS:
-        n1, n2 = (
-            int(
-                bound(
-                    c[i].number_input,
-                    f"Group {i // 2 + 1} size n{i // 2 + 1}",
-                    key=key,
-                    min_value=1,
-                    max_value=MAX_GROUP,
-                    value=40,
-                    step=1,
-                    help=f"Trials in group {i // 2 + 1}.",
-                )
+        n_box = {"min_value": 1, "max_value": MAX_GROUP, "value": 40, "step": 1}
+        n1 = int(bound(c[1].number_input, "Group 1 size n1", key="ht_rt_n1", **n_box, help="Trials in group 1."))
+        n2 = int(bound(c[3].number_input, "Group 2 size n2", key="ht_rt_n2", **n_box, help="Trials in group 2."))
+        k1 = int(
+            bound(
+                c[0].number_input,
+                "Successes k1",
+                key="ht_rt_k1",
+                min_value=0,
+                max_value=n1,
+                value=min(14, n1),
+                step=1,
+                help="Successes in group 1, at most its size.",
             )
-            for i, key in ((1, "ht_rt_n1"), (3, "ht_rt_n2"))
         )
-        k1, k2 = (
-            int(
-                bound(
-                    c[i].number_input,
-                    f"Successes k{i // 2 + 1}",
-                    key=key,
-                    min_value=0,
-                    max_value=n,
-                    value=min(default, n),
-                    step=1,
-                    help=f"Successes in group {i // 2 + 1}, at most its size.",
-                )
+        k2 = int(
+            bound(
+                c[2].number_input,
+                "Successes k2",
+                key="ht_rt_k2",
+                min_value=0,
+                max_value=n2,
+                value=min(6, n2),
+                step=1,
+                help="Successes in group 2, at most its size.",
             )
-            for i, key, n, default in ((0, "ht_rt_k1", n1, 14), (2, "ht_rt_k2", n2, 6))
         )
         return lib_call(ht.two_group_flips, int(k1), int(n1), int(k2), int(n2))
     x_text = bound(
