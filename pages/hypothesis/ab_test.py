@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import hypothesis as ht
-from pages._common import bound, cached, csv_download, global_seed, lib_call, plain, snippet
+from pages._common import bound, cached, csv_download, global_seed, lib_call, note, plain, prose, snippet
 from pages.hypothesis.formatting import TWO_GROUP_SIDES, fmt_p, verdict
 
 simulate_samples = cached(ht.simulate_two_samples)
@@ -246,6 +246,8 @@ def t_part(alternative: str, alpha: float) -> tuple[np.ndarray, np.ndarray | Non
 @st.fragment
 def ab_test_section(alpha: float) -> None:
     st.header("5 · A/B test and t-tests")
+    with note("The derivation"):
+        prose(__file__, "two_groups.md")
     alternative = bound(
         st.selectbox,
         "Alternative for both tests",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import hypothesis as ht
 from lib.viz import line_chart
-from pages._common import bound, cached, chart, csv_download, show_error, snippet
+from pages._common import bound, cached, chart, csv_download, note, prose, show_error, snippet
 from pages.hypothesis.formatting import TWO_GROUP_SIDES
 
 power_of = cached(ht.power_of_test)
@@ -183,6 +183,8 @@ def inputs() -> tuple[str, str, float, int, float, float, float, str]:
 @st.fragment
 def gpower_section() -> None:
     st.header("6 · Power analysis like G*Power")
+    with note("The derivation"):
+        prose(__file__, "gpower.md")
     analysis, kind, es, n, alpha, power, q, alternative = inputs()
     table, errors = all_analyses(es, n, alpha, power, q, alternative, kind)
     if analysis in errors:

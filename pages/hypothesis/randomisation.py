@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import hypothesis as ht
 from lib.viz.hypothesis import null_distribution_chart
-from pages._common import bound, chart, csv_download, global_seed, lib_call, snippet
+from pages._common import bound, chart, csv_download, global_seed, lib_call, note, prose, snippet
 from pages.hypothesis.ab_test import SLEEP_X, SLEEP_Y
 from pages.hypothesis.formatting import fmt_p
 
@@ -100,6 +100,8 @@ def data(what: str) -> tuple[np.ndarray, np.ndarray] | None:
 @st.fragment
 def randomisation_section() -> None:
     st.header("7 · Randomisation test like StatKey")
+    with note("The derivation"):
+        prose(__file__, "randomisation.md")
     c1, c2 = st.columns(2)
     what = bound(
         c1.selectbox,
