@@ -1,21 +1,26 @@
-"""Hypothesis testing: α, β, power and the p-value as areas; is the coin fair, five ways; power; the bootstrap."""
+"""Hypothesis testing: α, β, power and the p-value as areas; is the coin fair, five ways; power; the bootstrap;
+A/B tests and t-tests; G*Power's analyses; StatKey's randomisation test."""
 
 import streamlit as st
 
 from pages._common import bound, note, page_header, prose
 from pages.hypothesis import formatting
+from pages.hypothesis.ab_test import ab_test_section
 from pages.hypothesis.bootstrap import bootstrap_section
 from pages.hypothesis.coin import coin_section
+from pages.hypothesis.gpower import gpower_section
 from pages.hypothesis.picture import picture_section
 from pages.hypothesis.power import power_section
+from pages.hypothesis.randomisation import randomisation_section
 
 page_header(
     "Hypothesis testing",
     "α, β, power and the p-value are areas under two curves: what p̂ = k/n looks like if the coin is fair "
     "(H0) and if it is not (H1). Below, those areas move with the sliders; then one set of flips is tested "
-    "five ways (two CLT z-tests, the exact binomial test under two rules, and a Bayes factor), power and "
-    "sample size are computed and checked by simulation, and bootstrap intervals are built and put to a "
-    "coverage test.",
+    "five ways (two CLT z-tests, the exact binomial test under two rules, and a Bayes factor, drawn as JASP "
+    "does), power and sample size are computed and checked by simulation, and bootstrap intervals are built and "
+    "put to a coverage test. Then two groups: an A/B test of proportions and t-tests with effect sizes, every "
+    "G*Power analysis, and StatKey's randomisation test beside the t-test.",
 )
 with note():
     prose(formatting.__file__, "note.md")
@@ -80,3 +85,6 @@ picture_section(p0, p1, n, alpha, alternative)
 coin_section(alpha, alternative)
 power_section(p0, p1, n, alpha, alternative)
 bootstrap_section()
+ab_test_section(alpha)
+gpower_section()
+randomisation_section()

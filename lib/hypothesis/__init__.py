@@ -16,6 +16,8 @@ Nothing here imports torch or streamlit.
 
 Modules: ``_shared`` (argument checks), ``proportion`` (z-tests, the exact binomial test, rejection
 regions, confidence intervals), ``power`` (power, size and sample size), ``bayes`` (Bayes factors),
+``two_sample`` (the A/B z-test, Fisher's exact test, t-tests, Cohen's h and d, the
+randomisation test), ``power_analysis`` (G*Power's a priori, post hoc, sensitivity and compromise analyses),
 ``bootstrap`` (resampling intervals), ``coverage`` (the bootstrap coverage lab), ``pictures`` (what the
 page draws: sampling distributions, verdict maps, power tables), ``inputs`` (typed flips, numbers, CSV).
 """
@@ -28,7 +30,13 @@ from lib.hypothesis._shared import (
     TWO_SIDED_RULES,
     Alternative,
 )
-from lib.hypothesis.bayes import bayes_factor_binomial, posterior_null_probability
+from lib.hypothesis.bayes import (
+    bayes_factor_binomial,
+    beta_prior_posterior,
+    bf01_robustness,
+    posterior_null_probability,
+    sequential_bf01,
+)
 from lib.hypothesis.bootstrap import Interval, bootstrap_ci, bootstrap_distribution
 from lib.hypothesis.coverage import (
     SKEWED_DISTRIBUTIONS,
@@ -40,7 +48,15 @@ from lib.hypothesis.coverage import (
     sample_distribution,
     true_statistic,
 )
-from lib.hypothesis.inputs import parse_flips, parse_numbers, read_csv_column, simulate_flips
+from lib.hypothesis.inputs import (
+    parse_flips,
+    parse_numbers,
+    read_csv_column,
+    read_two_samples,
+    simulate_flips,
+    simulate_two_samples,
+    two_group_flips,
+)
 from lib.hypothesis.pictures import (
     VERDICTS,
     SamplingPicture,
@@ -57,6 +73,16 @@ from lib.hypothesis.power import (
     sample_size_proportion,
     simulate_rejection_rate,
 )
+from lib.hypothesis.power_analysis import (
+    POWER_KINDS,
+    T_KINDS,
+    compromise_alpha,
+    minimum_detectable_effect,
+    power_against_effect,
+    power_of_test,
+    power_t_test,
+    sample_size_for_power,
+)
 from lib.hypothesis.proportion import (
     CONFINT_METHODS,
     TestResult,
@@ -67,6 +93,15 @@ from lib.hypothesis.proportion import (
     rejection_region,
     wald_ztest,
 )
+from lib.hypothesis.two_sample import (
+    cohens_d,
+    cohens_h,
+    fisher_exact_test,
+    mean_difference,
+    permutation_test,
+    t_test,
+    two_proportion_ztest,
+)
 
 __all__ = [
     "ALTERNATIVES",
@@ -74,9 +109,11 @@ __all__ = [
     "CONFINT_METHODS",
     "MAX_RESAMPLES",
     "MAX_TRIALS",
+    "POWER_KINDS",
     "SKEWED_DISTRIBUTIONS",
     "STATISTICS",
     "TWO_SIDED_RULES",
+    "T_KINDS",
     "VERDICTS",
     "Alternative",
     "CoverageResult",
@@ -84,32 +121,51 @@ __all__ = [
     "SamplingPicture",
     "TestResult",
     "bayes_factor_binomial",
+    "beta_prior_posterior",
+    "bf01_robustness",
     "binomial_pvalues",
     "binomial_test",
     "bootstrap_ci",
     "bootstrap_coverage",
     "bootstrap_distribution",
     "bootstrap_intervals",
+    "cohens_d",
+    "cohens_h",
+    "compromise_alpha",
     "exact_picture",
+    "fisher_exact_test",
     "make_statistic",
+    "mean_difference",
+    "minimum_detectable_effect",
     "parse_flips",
     "parse_numbers",
+    "permutation_test",
     "posterior_null_probability",
+    "power_against_effect",
     "power_curve",
+    "power_of_test",
     "power_proportion",
+    "power_t_test",
     "power_table",
     "proportion_confint",
     "proportion_ztest",
     "read_csv_column",
+    "read_two_samples",
     "rejection_probability",
     "rejection_region",
     "sample_distribution",
+    "sample_size_for_power",
     "sample_size_proportion",
     "sampling_picture",
+    "sequential_bf01",
     "simulate_flips",
     "simulate_rejection_rate",
+    "simulate_two_samples",
     "simulated_rates",
+    "t_test",
     "true_statistic",
+    "two_group_flips",
+    "two_proportion_ztest",
     "verdict_map",
     "wald_ztest",
 ]

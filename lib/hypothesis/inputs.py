@@ -94,3 +94,72 @@ def read_csv_column(content: bytes | str, column: str | None = None, kind: str =
             f"Column {str(name)[:40]!r} must hold numbers only; row {row + 1} holds {cells.iloc[row][:20]!r}."
         )
     return values.to_numpy(dtype=float)
+
+
+def read_two_samples(content: bytes | str) -> tuple[np.ndarray, np.ndarray]:
+    """The first two columns of an uploaded CSV as two samples (they may differ in length; blank cells are dropped).
+
+    Example
+    -------
+    >>> read_two_samples("before,after\\n1,2\\n3,5\\n4,\\n")
+    (array([1., 3., 4.]), array([2., 5.]))
+    """
+    import io
+
+    import pandas as pd
+
+    text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
+    if not text.strip():
+        raise ValueError("The CSV file is empty.")
+    check_csv_width(text)
+    try:
+        header = pd.read_csv(io.StringIO(text), dtype=str, nrows=0).columns
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError):
+        raise ValueError("The file could not be read as a CSV table with a header row.") from None
+    if len(header) < 2:
+        raise ValueError("The CSV file needs two columns, one sample in each (x first, then y).")
+    return read_csv_column(text, header[0]), read_csv_column(text, header[1])
+
+
+def simulate_two_samples(
+    n_x: int, n_y: int, shift: float, sd_x: float = 1.0, rho: float = 0.0, seed: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """x ~ N(shift, sd_x²) and y ~ N(0, 1); with ``rho`` ≠ 0 the pairs (x_i, y_i) have correlation rho (n_x = n_y).
+
+    Example
+    -------
+    >>> x, y = simulate_two_samples(5, 5, 1.0, seed=0)
+    >>> x.shape, y.shape
+    ((5,), (5,))
+    """
+    from lib.validation import finite, positive
+
+    n_x = whole("n_x (the size of sample x)", n_x, 2, MAX_TRIALS)
+    n_y = whole("n_y (the size of sample y)", n_y, 2, MAX_TRIALS)
+    shift, sd_x = finite("shift (the true mean difference)", shift), positive("sd_x (x's standard deviation)", sd_x)
+    rho = finite("rho (the correlation of pairs)", rho)
+    if not -1 < rho < 1:
+        raise ValueError(f"rho (the correlation of pairs) must lie strictly between -1 and 1, got {rho}.")
+    if rho != 0 and n_x != n_y:
+        raise ValueError("Correlated pairs need samples of the same size.")
+    rng = np.random.default_rng(seed)
+    y = rng.standard_normal(n_y)
+    noise = rng.standard_normal(n_x)
+    z = rho * y + np.sqrt(1 - rho**2) * noise if rho != 0 else noise
+    return shift + sd_x * z, y
+
+
+def two_group_flips(k1: int, n1: int, k2: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two groups of 0/1 outcomes with k1 of n1 and k2 of n2 successes (the data a randomisation test deals).
+
+    Example
+    -------
+    >>> two_group_flips(2, 3, 0, 2)
+    (array([1, 1, 0]), array([0, 0]))
+    """
+    from lib.hypothesis.two_sample import MAX_SAMPLE, _check_group
+
+    (k1, n1), (k2, n2) = _check_group("1", k1, n1), _check_group("2", k2, n2)
+    if max(n1, n2) > MAX_SAMPLE:
+        raise ValueError(f"Each group may hold at most {MAX_SAMPLE:,} trials here.")
+    return np.repeat([1, 0], [k1, n1 - k1]), np.repeat([1, 0], [k2, n2 - k2])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special, stats
@@ -26,7 +26,9 @@ class TestResult:
     """The outcome of a test: the statistic, its p-value and what was tested.
 
     ``statistic`` is z for the z-tests and the count k for the exact test (as R's
-    ``binom.test`` reports it); ``estimate`` is p̂ = k / n.
+    ``binom.test`` reports it); ``estimate`` is p̂ = k / n. The two-sample tests of
+    :mod:`lib.hypothesis.two_sample` put the difference (p̂1 − p̂2, x̄ − ȳ) in ``estimate``, t's degrees
+    of freedom in ``df`` and a randomisation test's statistics under H0 in ``null_distribution``.
     """
 
     __test__ = False  # not a pytest test class
@@ -37,6 +39,8 @@ class TestResult:
     null_value: float
     alternative: str
     method: str
+    df: float | None = None
+    null_distribution: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def rejects(self, alpha: float) -> bool:
         """True when the p-value is at most ``alpha``."""

@@ -230,3 +230,37 @@ def bootstrap_chart(
         .encode(x="value:Q", tooltip=[alt.Tooltip("what:N"), alt.Tooltip("value:Q", format=".4g")]),
     ]
     return finish(alt.layer(*layers), title=title)
+
+
+def null_distribution_chart(
+    bars: pd.DataFrame, observed: float, *, x_title: str, title: str | None = None
+) -> alt.LayerChart:
+    """A randomisation test's null distribution as a histogram (``start``, ``end``, ``count``, ``tail``: whether
+    the bin is at least as extreme as the observed statistic) with the observed value and its mirror as rules."""
+    tails = ["as extreme as observed", "less extreme"]
+    marks = pd.DataFrame({"value": [observed, -observed], "what": ["observed statistic", "its mirror (two-sided)"]})
+    layers = [
+        alt.Chart(bars.assign(base=0.0))
+        .mark_rect(opacity=0.75)
+        .encode(
+            x=alt.X("start:Q", title=x_title),
+            x2="end:Q",
+            y=alt.Y("base:Q", title="deals"),
+            y2="count:Q",
+            color=alt.Color("tail:N", scale=alt.Scale(domain=tails, range=["#C62828", "#9E9E9E"]), title=None),
+            tooltip=[
+                alt.Tooltip("start:Q", title="from", format=".4g"),
+                alt.Tooltip("end:Q", title="to", format=".4g"),
+                alt.Tooltip("count:Q", title="deals"),
+                alt.Tooltip("tail:N"),
+            ],
+        ),
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2, color="black")
+        .encode(
+            x="value:Q",
+            strokeDash=alt.StrokeDash("what:N", title=None),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("value:Q", format=".4g")],
+        ),
+    ]
+    return finish(alt.layer(*layers), title=title)

@@ -176,6 +176,12 @@ def coverage_lab(
         )
     with st.spinner("Repeating the experiment…"):
         cov_table = draw_coverage(boot_source, statistic_name, boot_n, level, runs, cov_resamples, quantile_q, seed)
+    st.caption(
+        "What a 95% interval means: the procedure covers the true value in about 95% of repeated samples, the "
+        "rate measured here. It does not mean that this one interval contains the parameter with probability 95%: "
+        "once computed it covers it or not, and a probability about the parameter needs a prior (section 2's Bayes "
+        "factor)."
+    )
     csv_download(cov_table, "bootstrap_coverage.csv", "Download the coverage table (CSV)", key="ht_dl_cov")
 
 

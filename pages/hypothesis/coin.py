@@ -1,11 +1,13 @@
 """Section 2 · Is the coin fair? One set of flips tested five ways, and where the five ways disagree."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lib import hypothesis as ht
 from lib.viz.hypothesis import verdict_map_chart
 from pages._common import bound, cached, chart, csv_download, global_seed, lib_call, snippet
+from pages.hypothesis.bayes_views import jasp_views
 from pages.hypothesis.formatting import fmt_p, verdict
 
 verdicts = cached(ht.verdict_map)
@@ -194,10 +196,11 @@ def data_widgets() -> tuple[str, object]:
         return source, (true_p, sim_n)
 
 
-def flip_counts(source: str, given: object, seed: int) -> tuple[int, int] | None:
-    """(heads k, flips n) of the data, or None when there is nothing valid to test (the error is shown)."""
+def flip_data(source: str, given: object, seed: int) -> tuple[tuple[int, int], np.ndarray | None] | None:
+    """((heads k, flips n), the flips in order or None for a bare count), or None when there is nothing valid
+    to test (the error is shown)."""
     if source == SOURCES[1]:
-        return given
+        return given, None
     if source == SOURCES[0]:
         flips = lib_call(ht.parse_flips, given)
     elif source == SOURCES[3]:
@@ -206,7 +209,7 @@ def flip_counts(source: str, given: object, seed: int) -> tuple[int, int] | None
             st.info("Upload a CSV file of flips to test them.")
     else:
         flips = ht.simulate_flips(*given, seed)
-    return None if flips is None else (int(flips.sum()), int(flips.size))
+    return None if flips is None else ((int(flips.sum()), int(flips.size)), flips)
 
 
 @st.fragment
@@ -259,7 +262,8 @@ def coin_section(alpha: float, alternative: str) -> None:
             help="Your belief that the coin is exactly p0 before seeing the flips.",
         )
 
-    counts = flip_counts(source, given, global_seed())
+    data = flip_data(source, given, global_seed())
+    counts, flips = data if data is not None else (None, None)
     results = (
         None
         if counts is None
@@ -268,6 +272,7 @@ def coin_section(alpha: float, alternative: str) -> None:
     tested = counts if results is not None else None  # (k, n) that passed every test's checks
     if results is not None:
         csv_download(results, "is_the_coin_fair.csv", "Download the verdicts (CSV)", key="ht_dl_coin")
+        jasp_views(*counts, flips, coin_p0, prior_a, prior_b)
 
     map_n = bound(
         st.slider,

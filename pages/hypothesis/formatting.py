@@ -11,3 +11,10 @@ def verdict(pvalue: float, alpha: float) -> str:
 def fmt_p(value: float) -> str:
     """A p-value with four significant digits, or in scientific notation when it is tiny."""
     return f"{value:.4g}" if value >= 1e-4 else f"{value:.2e}"
+
+
+TWO_GROUP_SIDES = {
+    "two-sided": "two-sided (first ≠ second)",
+    "greater": "greater (first > second)",
+    "less": "less (first < second)",
+}

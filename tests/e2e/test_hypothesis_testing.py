@@ -14,7 +14,7 @@ def test_hypothesis_page_renders_its_charts(server_url, page) -> None:
     wait_for_script(page)
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(state="visible", timeout=30_000)
-    assert charts.count() >= 8
+    assert charts.count() >= 14  # sections 1-4: 8; the JASP views 3; G*Power 2; the randomisation test 1
     assert_no_errors(page)
     assert page.get_by_text("The z-test rejects when p̂ is beyond").count() == 1
     move_slider_with_keyboard(page)  # a keyboard move reruns the page; it must stay clean
@@ -41,4 +41,28 @@ def test_hypothesis_page_on_simulated_flips_and_pasted_numbers(server_url, page)
     assert page.get_by_text("Flips simulated").count() == 1
     assert page.get_by_text("The coverage lab needs a known truth").count() == 1
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 7
+    assert_no_errors(page)
+
+
+def test_hypothesis_two_group_sections_in_the_browser(server_url, page) -> None:
+    page.goto(f"{server_url}/hypothesis_testing")
+    wait_for_script(page)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
+    for heading in (
+        "5 · A/B test and t-tests",
+        "6 · Power analysis like G*Power",
+        "7 · Randomisation test like StatKey",
+    ):
+        assert page.get_by_text(heading).count() == 1
+    assert page.get_by_text("0.07939").count() >= 1  # R's Welch test on the sleep data
+    # G*Power's n slider, moved by the keyboard: the post hoc power reruns in its fragment, cleanly.
+    slider = page.locator("[data-testid='stSlider']").filter(has_text="n per group").first
+    thumb = slider.locator("input[type='range']")
+    thumb.scroll_into_view_if_needed()
+    before_url = page.url
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("url => window.location.href !== url", arg=before_url, timeout=60_000)
+    wait_for_script(page)
+    assert "ht_gp_n=65" in page.url
     assert_no_errors(page)

@@ -106,6 +106,20 @@ WIDGETS: dict[str, Widget] = {
     "ht_coin_csv": Widget(HYPO, "file_uploader", {"ht_source": "an uploaded CSV of flips"}),
     "ht_boot_text": Widget(HYPO, "text_input", {"ht_boot_source": "pasted numbers"}),
     "ht_boot_csv": Widget(HYPO, "file_uploader", {"ht_boot_source": "an uploaded CSV"}),
+    "ht_ab_k1": Widget(HYPO, "number_input"),
+    "ht_ab_n1": Widget(HYPO, "number_input"),
+    "ht_ab_k2": Widget(HYPO, "number_input"),
+    "ht_ab_n2": Widget(HYPO, "number_input"),
+    "ht_t_mu": Widget(HYPO, "number_input"),
+    "ht_t_x": Widget(HYPO, "text_input"),
+    "ht_t_y": Widget(HYPO, "text_input"),
+    "ht_t_csv": Widget(HYPO, "file_uploader", {"ht_t_source": "an uploaded CSV (two columns)"}),
+    "ht_rt_x": Widget(HYPO, "text_input"),
+    "ht_rt_y": Widget(HYPO, "text_input"),
+    **{
+        f"ht_rt_{name}": Widget(HYPO, "number_input", {"ht_rt_stat": "difference in proportions"})
+        for name in ("k1", "n1", "k2", "n2")
+    },
     "mle_counts_binomial": Widget(MLE, "text_input", MLE_ENTER),
     "mle_counts_negative_binomial": Widget(
         MLE, "text_input", {**MLE_ENTER, "mle_model": "negative binomial: trials until the k-th success"}
@@ -297,6 +311,7 @@ READERS = {
     "queueing.read_service_times": q.read_service_times,
     "hypothesis.read_csv_column (numbers)": ht.read_csv_column,
     "hypothesis.read_csv_column (flips)": lambda content: ht.read_csv_column(content, kind="flips"),
+    "hypothesis.read_two_samples": lambda content: np.concatenate(ht.read_two_samples(content)),
     "choice.fit_choice_csv (long)": lambda content: choice.fit_choice_csv(content, "long", ("",)),
     "choice.fit_choice_csv (wide)": lambda content: choice.fit_choice_csv(content, "wide", ("",)),
 }

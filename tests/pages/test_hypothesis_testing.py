@@ -33,7 +33,8 @@ def test_page_shows_the_test_picture_numbers() -> None:
     assert shown["Exact test: power"] == f"{ht.power_proportion(0.5, 0.6, 100, 0.05, 'two-sided', 'exact'):.4f}"
     assert shown["p-value of p̂"] == f"{ht.proportion_ztest(58, 100).pvalue:.4g}"
     assert shown["n for target power, z formula"] == "194"
-    assert len(at.get("vega_lite_chart")) == 8
+    # Sections 1-4: 8 charts; section 2's JASP views 3; G*Power 2; the randomisation test 1.
+    assert len(at.get("vega_lite_chart")) == 14
 
 
 def test_coin_count_from_the_url_gives_every_verdict() -> None:
@@ -83,7 +84,9 @@ def test_widgets_at_their_extremes() -> None:
         PAGE,
         {"ht_p0", "ht_p1", "ht_n", "ht_alpha", "ht_observed", "ht_coin_p0", "ht_a", "ht_b", "ht_prior_null"}
         | {"ht_map_n", "ht_pow_nmax", "ht_target", "ht_sims", "ht_boot_n", "ht_boot_q", "ht_boot_level"}
-        | {"ht_boot_B", "ht_cov_runs", "ht_cov_resamples", "seed"},
+        | {"ht_boot_B", "ht_cov_runs", "ht_cov_resamples", "seed"}
+        | {"ht_ab_k1", "ht_ab_n1", "ht_ab_k2", "ht_ab_n2", "ht_t_mu", "ht_gp_d", "ht_gp_n", "ht_gp_alpha"}
+        | {"ht_gp_power", "ht_gp_q", "ht_rt_B"},
     )
 
 
@@ -184,8 +187,8 @@ def test_snippets_run_as_is(tmp_path) -> None:
     # One snippet per section, each with the current values.
     at = run_page(PAGE, {"ht_source": COUNT, "ht_k": "115", "ht_count_n": "200", "ht_p1": "0.65"})
     codes = [c.value for c in at.code]
-    assert len(codes) == 4
-    picture, coin, power, _ = codes
+    assert len(codes) == 7
+    picture, coin, power, *_ = codes
     assert "power_proportion(0.5, 0.65, 100, 0.05, 'two-sided'" in picture
     assert "k, n = 115, 200" in coin
     assert "sample_size_proportion(0.5, 0.65, 0.05, 0.8, 'two-sided')" in power
@@ -253,6 +256,7 @@ def test_verdict_map_marks_the_tested_data() -> None:
 def test_the_page_entry_lists_its_sections_in_order() -> None:
     entry = (ROOT / PAGE).read_text(encoding="utf-8")
     calls = ["picture_section(", "coin_section(", "power_section(", "bootstrap_section("]
+    calls += ["ab_test_section(", "gpower_section(", "randomisation_section("]
     positions = [entry.index(f"\n{call}") for call in calls]
     assert positions == sorted(positions)
     assert len(entry.splitlines()) <= 150
@@ -262,6 +266,9 @@ def test_the_page_entry_lists_its_sections_in_order() -> None:
         "2 · Is the coin fair? Five ways on the same flips",
         "3 · Power and sample size",
         "4 · Bootstrap confidence intervals",
+        "5 · A/B test and t-tests",
+        "6 · Power analysis like G*Power",
+        "7 · Randomisation test like StatKey",
     ]
 
 
@@ -291,3 +298,204 @@ def test_uploaded_csv_of_flips_is_tested() -> None:
     assert metric_values(at)["Flips n"] == "6"
     at.get("file_uploader")[0].upload("flips.csv", b"flip\nH\nheads\n", "text/csv")
     one_error(at.run(), "H/T or 1/0")
+
+
+# ---------------------------------------------------------------------------
+# Sections 5-7: A/B and t-tests, G*Power, the randomisation test; section 2's JASP views
+# ---------------------------------------------------------------------------
+
+SIMULATED_T = "simulated normal samples"
+UPLOADED_T = "an uploaded CSV (two columns)"
+PROPORTIONS = "difference in proportions"
+
+
+def test_ab_and_t_defaults_match_statsmodels_and_r() -> None:
+    from statsmodels.stats.proportion import proportions_ztest
+
+    at = run_page(PAGE)
+    assert_clean(at)
+    shown = metric_values(at)
+    assert shown["Cohen's h"] == f"{ht.cohens_h(0.12, 0.09):+.4f}"
+    ab = next(d.value for d in at.dataframe if "test" in d.value.columns and "p-value" in d.value.columns)
+    z, p = proportions_ztest([120, 90], [1000, 1000])
+    assert ab.loc[0, "statistic"] == f"z = {z:.4f}"
+    assert ab.loc[0, "p-value"] == f"{p:.4g}"
+    # R: t.test(extra ~ group, data = sleep): Welch t = -1.8608, df = 17.776, p-value = 0.07939.
+    assert shown["Welch two-sample: p-value"] == "0.07939"
+    t_table = next(d.value for d in at.dataframe if "Cohen's d" in d.value.columns).set_index("test")
+    assert t_table.loc["Welch two-sample", "t"] == pytest.approx(-1.8608, abs=1e-4)
+    assert t_table.loc["Welch two-sample", "df"] == pytest.approx(17.776, abs=1e-3)
+    assert t_table.loc["paired", "p-value"] == "0.002833"  # R: t.test(..., paired = TRUE)
+
+
+def test_paired_t_from_the_url_and_one_sample() -> None:
+    at = run_page(PAGE, {"ht_t_test": "paired"})
+    assert_clean(at)
+    assert metric_values(at)["paired: p-value"] == "0.002833"
+    at = run_page(PAGE, {"ht_t_test": "one-sample", "ht_t_mu": "0.5"})
+    assert_clean(at)
+    x = ht.parse_numbers("0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0")
+    assert metric_values(at)["one-sample: p-value"] == f"{ht.t_test(x, mu=0.5).pvalue:.4g}"
+    assert metric_values(at)["mean of y"] == "—"
+
+
+def test_simulated_t_samples_follow_the_seed_and_their_extremes() -> None:
+    query = {"ht_t_source": SIMULATED_T, "ht_t_n": "40", "ht_t_shift": "1.0", "seed": "3", "ht_t_test": "paired"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    x, y = ht.simulate_two_samples(40, 40, 1.0, 1.0, 0.0, 3)
+    assert metric_values(at)["paired: p-value"] == f"{ht.t_test(x, y, paired=True).pvalue:.4g}"
+    for key, value in (("ht_t_n", "2"), ("ht_t_n", "2000"), ("ht_t_shift", "-2.0"), ("ht_t_sd", "5.0")):
+        assert_clean(run_page(PAGE, {**query, key: value}))
+    for rho in ("-0.9", "0.9"):
+        assert_clean(run_page(PAGE, {**query, "ht_t_rho": rho}))
+
+
+def test_uploaded_two_column_csv_is_t_tested() -> None:
+    at = run_page(PAGE, {"ht_t_source": UPLOADED_T})
+    assert_clean(at)
+    assert any("two numeric columns" in i.value for i in at.info)
+    uploader = next(u for u in at.get("file_uploader") if u.proto.label == "CSV with two columns")
+    uploader.upload("two.csv", b"before,after\n1,2\n2,4\n3,5\n5,5\n", "text/csv")
+    at = at.run()
+    assert_clean(at)
+    expected = ht.t_test([1, 2, 3, 5], [2, 4, 5, 5]).pvalue
+    assert metric_values(at)["Welch two-sample: p-value"] == f"{expected:.4g}"
+    uploader = next(u for u in at.get("file_uploader") if u.proto.label == "CSV with two columns")
+    uploader.upload("one.csv", b"only\n1\n2\n", "text/csv")
+    one_error(at.run(), "needs two columns")
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "fragment"),
+    [
+        ("ht_t_x", "1, 2, x", "must be a number"),
+        ("ht_t_y", "<b>5</b>", "must be a number"),
+        ("ht_t_x", "4, 4, 4", None),  # constant x beside a varying y is fine for the two-sample tests
+    ],
+)
+def test_bad_t_data_gives_one_clear_error(key: str, text: str, fragment: str | None) -> None:
+    at = set_widget(run_page(PAGE), key, text)
+    if fragment is None:
+        assert_clean(at)
+    else:
+        one_error(at, fragment)
+
+
+def test_paired_test_on_unequal_samples_is_one_sentence() -> None:
+    at = set_widget(run_page(PAGE, {"ht_t_test": "paired"}), "ht_t_y", "1, 2, 3")
+    one_error(at, "same length")
+
+
+def test_ab_k_cannot_exceed_n_and_extreme_counts_are_clean() -> None:
+    at = run_page(PAGE, {"ht_ab_n1": "50"})
+    assert_clean(at)
+    assert at.number_input(key="ht_ab_k1").value == 50  # clamped to n1
+    at = run_page(PAGE, {"ht_ab_k1": "0", "ht_ab_k2": "0"})
+    one_error(at, "pooled proportion is 0 or 1")
+
+
+def test_gpower_analyses_match_statsmodels() -> None:
+    from statsmodels.stats.power import NormalIndPower, TTestPower
+
+    at = run_page(
+        PAGE, {"ht_gp_analysis": "Post hoc: power for an n", "ht_gp_family": "t-test: paired differences (d_z)"}
+    )
+    assert_clean(at)
+    expected = TTestPower().power(0.5, 64, 0.05)
+    assert metric_values(at)["Post hoc: power 1 − β"] == f"{expected:.6g}"
+    query = {
+        "ht_gp_family": "z-test: two proportions (Cohen's h)",
+        "ht_gp_analysis": "Sensitivity: the smallest effect",
+    }
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    mde = NormalIndPower().solve_power(None, nobs1=64, alpha=0.05, power=0.8)
+    assert float(metric_values(at)["Sensitivity: smallest effect"]) == pytest.approx(mde, rel=1e-4)
+    at = run_page(PAGE, {"ht_gp_analysis": "Compromise: α and β at β/α = q", "ht_gp_q": "2.0"})
+    assert_clean(at)
+    alpha, beta = (float(metric_values(at)[f"Compromise: {w}"]) for w in ("α", "β"))
+    assert beta == pytest.approx(2 * alpha, rel=1e-4)
+
+
+def test_gpower_proportion_sliders_and_impossible_analyses() -> None:
+    family = {"ht_gp_family": "z-test: two proportions (Cohen's h)"}
+    for key, value in (("ht_gp_p1", "0.01"), ("ht_gp_p1", "0.99"), ("ht_gp_p2", "0.01"), ("ht_gp_p2", "0.99")):
+        assert_clean(run_page(PAGE, {**family, key: value}))
+    # p1 = p2: no n detects a zero effect; the chosen analysis says so in one sentence, the others still answer.
+    at = run_page(PAGE, {**family, "ht_gp_p1": "0.5"})
+    one_error(at, "must be non-zero")
+    at = run_page(PAGE, {"ht_gp_d": "0.0", "ht_gp_analysis": "Post hoc: power for an n"})
+    assert_clean(at)
+    assert metric_values(at)["Post hoc: power 1 − β"] == "0.05"
+    at = run_page(PAGE, {"ht_gp_d": "-0.5", "ht_gp_alt": "greater (first > second)"})
+    one_error(at, "must be positive")
+
+
+def test_randomisation_test_defaults_and_proportions() -> None:
+    at = run_page(PAGE)
+    shown = metric_values(at)
+    x = ht.parse_numbers("0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0")
+    y = ht.parse_numbers("1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4")
+    assert shown["randomisation p-value"] == f"{ht.permutation_test(x, y, n_resamples=10_000, seed=0).pvalue:.4g}"
+    assert float(shown["randomisation p-value"]) == pytest.approx(0.0794, abs=0.01)  # close to Welch's t
+    at = run_page(PAGE, {"ht_rt_stat": PROPORTIONS})
+    assert_clean(at)
+    shown = metric_values(at)
+    assert shown["observed p̂1 − p̂2"] == "+0.2000"
+    assert shown["Fisher exact p-value"] == f"{ht.fisher_exact_test(14, 40, 6, 40).pvalue:.4g}"
+    for key in ("ht_rt_k1", "ht_rt_n1", "ht_rt_k2", "ht_rt_n2"):
+        for value in ("0", "2000"):
+            assert_clean(run_page(PAGE, {"ht_rt_stat": PROPORTIONS, key: value, "ht_rt_B": "1000"}))
+
+
+def test_randomisation_bad_input_and_too_much_work() -> None:
+    one_error(set_widget(run_page(PAGE), "ht_rt_x", "1, two"), "must be a number")
+    at = run_page(PAGE, {"ht_rt_stat": PROPORTIONS, "ht_rt_k1": "0", "ht_rt_k2": "0"})
+    assert_clean(at)  # all failures: every deal has the same statistic, p = 1
+    assert metric_values(at)["randomisation p-value"] == "1"
+
+
+def test_jasp_views_sequential_needs_flips() -> None:
+    at = run_page(PAGE)
+    assert any(s.value == "The Bayes factor as JASP draws it" for s in at.subheader)
+    at = run_page(PAGE, {"ht_source": COUNT})
+    assert_clean(at)
+    assert any("needs the flips in order" in i.value for i in at.info)
+    frames = [f for f in chart_frames(at) if "prior sd of p" in f.columns]
+    assert frames
+    assert frames[0]["BF01"].gt(0).all()
+
+
+def test_coverage_lab_says_what_95_percent_means() -> None:
+    at = run_page(PAGE)
+    text = " ".join(c.value for c in at.caption)
+    assert "covers the true value in about 95% of repeated samples" in text
+    assert "does not mean that this one interval contains the parameter with probability 95%" in text
+
+
+def test_new_sections_from_the_url_and_their_snippets_run(tmp_path) -> None:
+    query = {"ht_t_test": "Student two-sample", "ht_gp_family": "t-test: one sample (d)", "ht_rt_B": "2000"}
+    query |= {"ht_ab_k1": "30", "ht_ab_n1": "200", "ht_ab_alt": "greater (first > second)", "ht_t_mu": "-0.5"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert at.selectbox(key="ht_ab_alt").value == "greater"
+    assert at.selectbox(key="ht_t_test").value == "Student two-sample"
+    codes = [c.value for c in at.code]
+    ab, gpower, rand = codes[4:]
+    assert "two_proportion_ztest(30, 200, 90, 1000, 'greater')" in ab
+    assert "equal_var=True" in ab
+    assert "mu=-0.5" in ab
+    assert "'one-sample'" in gpower
+    assert "n_resamples=2000" in rand
+    outputs = run_snippets(at, tmp_path)
+    shown = metric_values(at)
+    assert f"a priori n: {shown['A priori: n per group']}" in outputs[5]
+    ours = float(outputs[6].splitlines()[0].split()[1])
+    assert f"{ours:.4g}" == shown["randomisation p-value"]
+
+
+def test_new_sections_snippets_run_with_bad_data(tmp_path) -> None:
+    at = run_page(PAGE, {"ht_t_x": "1, x", "ht_rt_x": "y"})
+    assert len(at.error) == 2
+    run_snippets(at, tmp_path)
