@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -17,6 +14,7 @@ from tests.apptest_helpers import (
     chart_frames,
     metric_values,
     run_page,
+    run_snippets,
     set_widget,
 )
 
@@ -168,19 +166,6 @@ def test_pasted_r_boot_data_by_default() -> None:
     # R's boot.ci: basic (23.77, 79.12), within Monte-Carlo error of 20,000 resamples.
     assert table.loc["basic (δ method)", "low"] == pytest.approx(23.77, abs=1.5)
     assert table.loc["basic (δ method)", "high"] == pytest.approx(79.12, abs=1.5)
-
-
-def run_snippets(at, tmp_path) -> list[str]:
-    """Run every snippet on the page as a script (one per section); returns their outputs."""
-    outputs = []
-    for i, code in enumerate(c.value for c in at.code):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, (code, result.stderr)
-        outputs.append(result.stdout)
-    return outputs
 
 
 def test_snippets_run_as_is(tmp_path) -> None:
