@@ -37,7 +37,6 @@ from lib.markov.patterns import (
 )
 from lib.markov.penney import MAX_PENNEY_LENGTH, BestResponse, best_response, conway_probability, correlation
 from lib.markov.simulation import RaceSimulation, simulate_pattern_race, wilson_interval
-
 from lib.markov.structure import (
     MAX_STATES,
     communicating_classes,

@@ -66,8 +66,9 @@ class BestResponse:
 def best_response(pattern: str, p_heads: float | Fraction = Fraction(1, 2)) -> BestResponse:
     """The pattern of the same length most likely to appear before ``pattern`` (ties: first in H < T order).
 
-    For a fair coin and length ≥ 3 this is Conway's rule: drop the last flip and put the opposite
-    of the second flip in front (against ``b₁b₂b₃`` play ``(not b₂) b₁ b₂``).
+    Every candidate is scored, so nothing is assumed; the winner is always of the form
+    ``x b₁ … b₍ₙ₋₁₎`` (Guibas & Odlyzko 1981), and for three fair flips ``x`` is the opposite of
+    ``b₂`` (Conway's rule: against ``b₁b₂b₃`` play ``(not b₂) b₁ b₂``).
 
     >>> r = best_response("HHH")
     >>> r.reply, r.win_probability, r.odds

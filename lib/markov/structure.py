@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from fractions import Fraction
 
 import numpy as np
 from scipy.sparse.csgraph import connected_components
@@ -22,12 +21,16 @@ _ENTRIES = re.compile(r"[,\s]+")
 
 def _entry(text: str) -> float:
     shown = text if len(text) <= 12 else text[:11] + "…"
+    parts = text.split("/")  # "0.25", "1e-2" or a fraction "1/4"
     try:
-        value = float(Fraction(text))  # "0.25", "1/4" and "1e-2" alike
+        numbers = [float(part) for part in parts]
+        if len(numbers) > 2 or not all(map(math.isfinite, numbers)):
+            raise ValueError
+        value = numbers[0] / numbers[1] if len(numbers) == 2 else numbers[0]
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"Every entry of P must be a number or a fraction such as 1/3; {shown!r} is not.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"Every entry of P must be finite; {shown!r} is not.")
+        raise ValueError(
+            f"Every entry of P must be a finite number or a fraction such as 1/3; {shown!r} is not."
+        ) from None
     return value
 
 

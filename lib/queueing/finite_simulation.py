@@ -6,7 +6,8 @@ decides between an arrival (``u < λ/Λ``), a service completion (``u`` below
 ``(λ + min(n, c) μ)/Λ``), an abandonment (below ``(λ + min(n, c) μ + (n − c)⁺ θ)/Λ``) or
 nothing. Ticks are Poisson, so what they see is what time sees (PASTA): the time-average
 number in system is the average over ticks. Each loop step advances ``R`` replications at
-once (numpy over replications); everything else — blocking, abandonment, the state
+once, and a step is a table look-up (the state and the bucket of ``u`` index the next state:
+two numpy calls per tick); everything else — blocking, abandonment, the state
 histogram — is counted per block afterwards from the stored states. The confidence
 intervals are Student t over the independent replications.
 """
@@ -26,6 +27,36 @@ from lib.validation import non_negative, positive, whole
 
 BLOCK = 2_048  # ticks per block of uniforms
 MAX_REPLICATIONS = 1_024
+
+
+_KINDS = ("nothing", "admitted", "blocked", "served", "abandoned")
+_NOTHING, _ADMITTED, _BLOCKED, _SERVED, _ABANDONED = range(len(_KINDS))
+
+
+def _transition_table(
+    p_arrive: float, below_service: np.ndarray, below_leave: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What a tick does in each state for each bucket of its uniform ``u``.
+
+    The thresholds (``λ/Λ`` and, per state, the service and departure cut-offs) cut [0, 1) into
+    buckets; within one bucket every state's event is the same, so the tick is a look-up:
+    ``kind[n, b]`` (an index into ``_KINDS``) and ``step_to[n, b]``, the state after it, both
+    (K + 1, n_buckets). Returns them with the sorted thresholds.
+    """
+    buckets = np.unique(np.concatenate([[p_arrive], below_service, below_leave]))
+    buckets = buckets[(buckets > 0) & (buckets < 1)]
+    low = np.concatenate([[0.0], buckets])  # (nb,) each bucket's left end decides it
+    K = below_service.size - 1
+    n = np.arange(K + 1)[:, None]  # (K + 1, 1)
+    arrive = low[None, :] < p_arrive
+    serve = ~arrive & (low[None, :] < below_service[:, None])
+    abandon = ~arrive & ~serve & (low[None, :] < below_leave[:, None])
+    full = n == K
+    kind = np.select(
+        [arrive & full, arrive, serve, abandon], [_BLOCKED, _ADMITTED, _SERVED, _ABANDONED], default=_NOTHING
+    )
+    step_to = n + (arrive & ~full) - (serve | abandon)
+    return kind, step_to, buckets
 
 
 def replication_interval(values: np.ndarray, level: float = 0.95) -> MeanInterval:
@@ -86,38 +117,32 @@ def simulate_finite_queue(
     served = np.minimum(states, c) * mu  # (K + 1,) service completion rate in state n
     leaving = served + np.maximum(states - c, 0) * theta  # (K + 1,) total departure rate
     total = lam + leaving.max()  # Λ, the uniformisation rate
-    p_arrive = lam / total
-    below_service = (lam + served) / total  # (K + 1,) u below this (and ≥ p_arrive): a service completion
-    below_leave = (lam + leaving) / total  # (K + 1,) u below this: a departure of either kind
+    kind, step_to, buckets = _transition_table(lam / total, (lam + served) / total, (lam + leaving) / total)
+    nb = buckets.size + 1  # u falls in one of nb buckets between the thresholds
+    next_index = (step_to * nb).ravel()  # (K + 1) * nb: state after the tick, pre-multiplied by nb
 
-    ticks = max(BLOCK, math.ceil(n / R / p_arrive / (1 - warmup)))  # per replication
+    ticks = max(BLOCK, math.ceil(n / R / (lam / total) / (1 - warmup)))  # per replication
     ticks = math.ceil(ticks / BLOCK) * BLOCK
     skip = int(warmup * ticks)
-    count = np.zeros((R, K + 1), dtype=np.int64)  # ticks seen in each state, per replication
-    arrivals = np.zeros(R, dtype=np.int64)
-    blocked = np.zeros(R, dtype=np.int64)
-    waited = np.zeros(R, dtype=np.int64)
-    abandoned = np.zeros(R, dtype=np.int64)
-    level = np.zeros(R, dtype=np.int64)  # (R,) number in system now
-    seen = np.empty((BLOCK, R), dtype=np.int64)  # state before each tick
-    offsets = np.arange(R) * (K + 1)
+    seen = np.empty((BLOCK, R), dtype=np.int64)  # (state before the tick) * nb + bucket of its u
+    level = np.zeros(R, dtype=np.int64)  # (R,) number in system now, times nb
+    cells = (K + 1) * len(_KINDS)  # (state, kind of tick) pairs
+    key_of = (np.arange(K + 1)[:, None] * len(_KINDS) + kind).ravel()  # idx -> state * 5 + kind
+    offsets = np.arange(R) * cells
+    tally = np.zeros(R * cells, dtype=np.int64)  # ticks per (replication, state, kind)
     for start in range(0, ticks, BLOCK):
-        u = rng.random((BLOCK, R))
-        for k in range(BLOCK):  # the only sequential part: R replications per step
-            uk = u[k]
-            seen[k] = level
-            leave = (uk >= p_arrive) & (uk < below_leave[level])
-            level += (uk < p_arrive) & (level < K)
-            level -= leave
-        keep = slice(max(skip - start, 0), BLOCK)
-        s, uu = seen[keep], u[keep]
-        arrive = uu < p_arrive
-        arrivals += arrive.sum(axis=0)
-        blocked += (arrive & (s == K)).sum(axis=0)
-        waited += (arrive & (s >= c) & (s < K)).sum(axis=0)
-        abandoned += ((uu >= below_service[s]) & (uu < below_leave[s])).sum(axis=0)
-        count += np.bincount((s + offsets).ravel(), minlength=R * (K + 1)).reshape(R, K + 1)
+        bucket = np.searchsorted(buckets, rng.random((BLOCK, R)), side="right")  # (BLOCK, R)
+        for k in range(BLOCK):  # the only sequential part: a table look-up for R replications at once
+            np.add(level, bucket[k], out=seen[k])
+            np.take(next_index, seen[k], out=level)
+        kept = seen[max(skip - start, 0) :]
+        tally += np.bincount((key_of[kept] + offsets).ravel(), minlength=R * cells)
 
+    by_kind = tally.reshape(R, K + 1, len(_KINDS))  # (R, K + 1, 5)
+    count = by_kind.sum(axis=2)  # (R, K + 1) ticks seen in each state
+    arrivals = by_kind[:, :, _ADMITTED].sum(axis=1) + by_kind[:, :, _BLOCKED].sum(axis=1)
+    blocked, abandoned = by_kind[:, :, _BLOCKED].sum(axis=1), by_kind[:, :, _ABANDONED].sum(axis=1)
+    waited = by_kind[:, c:, _ADMITTED].sum(axis=1)
     time_share = count / count.sum(axis=1, keepdims=True)  # (R, K + 1)
     admitted = np.maximum(arrivals - blocked, 1)
     L = time_share @ states
