@@ -41,10 +41,12 @@ from lib.markov.structure import (
     MAX_STATES,
     communicating_classes,
     hitting_times,
+    parse_states,
     parse_transition_matrix,
     period,
     row_stochastic,
     stationary_distribution,
+    stationary_distributions,
 )
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "hitting_times",
     "limit_distribution",
     "parse_patterns",
+    "parse_states",
     "parse_transition_matrix",
     "pattern_chain",
     "pattern_race",
@@ -81,5 +84,6 @@ __all__ = [
     "row_stochastic",
     "simulate_pattern_race",
     "stationary_distribution",
+    "stationary_distributions",
     "wilson_interval",
 ]

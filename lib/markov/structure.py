@@ -146,6 +146,42 @@ def stationary_distribution(P: np.ndarray | Sequence[Sequence[float]]) -> np.nda
     return np.clip(pi, 0.0, None) / np.clip(pi, 0.0, None).sum()
 
 
+def stationary_distributions(P: np.ndarray | Sequence[Sequence[float]]) -> list[np.ndarray]:
+    """One stationary distribution per closed class (zero off the class), in the order of
+    :func:`communicating_classes`; every stationary law of ``P`` is a mixture of these.
+
+    >>> [pi.tolist() for pi in stationary_distributions([[1, 0, 0], [0.5, 0, 0.5], [0, 0, 1]])]
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    P = row_stochastic(P)
+    out = []
+    for members, closed in communicating_classes(P):
+        if closed:
+            pi = np.zeros(P.shape[0])
+            pi[members] = stationary_distribution(P[np.ix_(members, members)])
+            out.append(pi)
+    return out
+
+
+def parse_states(text: str, n_states: int) -> list[int]:
+    """States typed as ``"0, 2"`` (commas or spaces), each a whole number from 0 to ``n_states − 1``.
+
+    >>> parse_states("2 0", 3)
+    [0, 2]
+    """
+    parts = [p for p in _ENTRIES.split(str(text)[:MAX_TYPED_CHARS].strip()) if p]
+    if not parts:
+        raise ValueError(f"Type one or more target states between 0 and {n_states - 1}, e.g. 0, 2.")
+    def valid(p: str) -> bool:
+        return p.isascii() and p.isdigit() and len(p) <= 6 and int(p) < n_states
+
+    if not all(map(valid, parts)):
+        bad = next(p for p in parts if not valid(p))
+        shown = bad if len(bad) <= 12 else bad[:11] + "…"
+        raise ValueError(f"Target states are whole numbers from 0 to {n_states - 1}; {shown!r} is not one.")
+    return sorted({int(p) for p in parts})
+
+
 def hitting_times(P: np.ndarray | Sequence[Sequence[float]], targets: Sequence[int]) -> np.ndarray:
     """Expected number of steps to reach the set ``targets`` from each state (0 on the set itself).
 
