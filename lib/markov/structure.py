@@ -172,6 +172,7 @@ def parse_states(text: str, n_states: int) -> list[int]:
     parts = [p for p in _ENTRIES.split(str(text)[:MAX_TYPED_CHARS].strip()) if p]
     if not parts:
         raise ValueError(f"Type one or more target states between 0 and {n_states - 1}, e.g. 0, 2.")
+
     def valid(p: str) -> bool:
         return p.isascii() and p.isdigit() and len(p) <= 6 and int(p) < n_states
 

@@ -64,6 +64,7 @@ from lib.queueing.network import (
     network_sojourn,
     simulate_network,
     traffic_equations,
+    unstable_stations,
 )
 from lib.queueing.phase_type import (
     PhaseType,
@@ -140,6 +141,7 @@ __all__ = [
     "simulate_queue",
     "summarize_waits",
     "traffic_equations",
+    "unstable_stations",
     "utilization",
     "wait_curve_by_scv",
     "wait_curve_by_utilization",

@@ -67,6 +67,24 @@ def traffic_equations(external_arrivals: Sequence[float], routing: Sequence[Sequ
     return np.linalg.solve(np.eye(gamma.size) - R.T, gamma)
 
 
+def unstable_stations(
+    external_arrivals: Sequence[float],
+    routing: Sequence[Sequence[float]],
+    service_rates: Sequence[float],
+    servers: Sequence[int],
+) -> list[int]:
+    """Stations (numbered from 0) whose total arrival rate reaches ``c_i μ_i``: they grow without bound.
+
+    Checks every argument as :func:`jackson_network` does (``ValueError`` for bad input).
+
+    >>> unstable_stations([1.0, 0.0], [[0, 1], [0, 0]], [2.0, 0.5], [1, 1])
+    [1]
+    """
+    gamma, R, mu, c = _network_inputs(external_arrivals, routing, service_rates, servers)
+    lam = np.linalg.solve(np.eye(gamma.size) - R.T, gamma)
+    return [i for i in range(gamma.size) if lam[i] >= c[i] * mu[i] * (1 - 1e-12)]
+
+
 def jackson_network(
     external_arrivals: Sequence[float],
     routing: Sequence[Sequence[float]],

@@ -166,7 +166,7 @@ print(markov.hitting_times(P, $targets))
 print($power_call)
 """.replace(
             "$power_call",
-            "linalg.eigen_power(P, $t)  # V Λᵗ V⁻¹" if how.startswith("Pᵗ =") else "np.linalg.matrix_power(P, $t)",
+            "linalg.eigen_power(P, $t)" if how.startswith("Pᵗ =") else "np.linalg.matrix_power(P, $t)",
         ),
         P=P.tolist(),
         targets=targets,

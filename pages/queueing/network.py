@@ -112,9 +112,19 @@ def network_section() -> None:
     if net is None:
         return
     gamma, routing, rates, servers = net
-    stations = lib_call(solve, gamma, routing, rates, servers)
-    if stations is None:
+    unstable = lib_call(q.unstable_stations, gamma, routing, rates, servers)  # bad input: one error
+    if unstable is None:
         return
+    if unstable:
+        lam = q.traffic_equations(gamma, routing)
+        i = unstable[0]
+        st.warning(
+            f"Station {i + 1} is unstable: work reaches it at λ = {lam[i]:.4g} per minute (outside plus routed), "
+            f"at least what its servers can do (c μ = {servers[i] * rates[i]:.4g}), so its queue grows without bound "
+            "and there is no steady state to solve or simulate."
+        )
+        return
+    stations = solve(gamma, routing, rates, servers)
     seed = global_seed()
     with st.spinner("Simulating the network…"):
         sim = simulate(gamma, routing, rates, servers, n_customers, seed=seed)

@@ -239,13 +239,19 @@ def test_finite_section_shows_exact_numbers_beside_simulation() -> None:
         {"q_fin_load": "40", "q_fin_servers": "1", "q_fin_theta": "0.05"},  # ρ = 40, impatient: long Erlang A chain
         {"q_fin_load": "0.1", "q_fin_servers": "20", "q_fin_room": "50"},  # nobody blocked (to 1e-50)
         {"q_fin_room": "0", "q_fin_load": "25", "q_fin_servers": "20", "q_fin_theta": "5"},
-        {"q_tan_lambda": "10", "q_tan_mu1": "0.1"},  # unstable haircut: one sentence
+        {"q_tan_c1": "5", "q_tan_c2": "5", "q_tan_lambda": "10", "q_tan_mu1": "10", "q_tan_mu2": "10"},
     ],
 )
 def test_finite_and_network_combinations_are_clean(query: dict[str, str]) -> None:
     at = run_page(PAGE, {**FAST, **query})
-    assert_clean(at, allow_errors="q_tan_lambda" in query)
-    assert len(at.error) == ("q_tan_lambda" in query)
+    assert_clean(at)
+
+
+def test_unstable_tandem_says_it_grows_without_bound() -> None:
+    at = run_page(PAGE, {**FAST, "q_tan_lambda": "10", "q_tan_mu1": "0.1"})
+    assert_clean(at)
+    assert any("Station 1 is unstable" in w.value and "without bound" in w.value for w in at.warning)
+    assert "Time in network, exact" not in metric_values(at)
 
 
 def test_tandem_is_the_notes_haircut_then_shampoo() -> None:
@@ -271,7 +277,7 @@ def test_jackson_network_from_the_url() -> None:
         ("q_net_routing", "0 0.7 0.5; 0.2 0 0.5; 0 0.1 0", "Row 1 of routing sums to 1.2"),
         ("q_net_routing", "0 1 0; 0 0 1; 1 0 0", "never leave"),
         ("q_net_routing", "0 1; 0 0", "3 × 3"),
-        ("q_net_rates", "0.1, 2, 2.5", "Station 1 is unstable"),
+        ("q_net_rates", "0, 2, 2.5", "positive, finite"),
         ("q_net_servers", "1, 1.5, 1", "whole number of servers"),
         ("q_net_external", "[x](http://e.com)", "numbers separated"),
         ("q_net_external", "-1 0 0", "non-negative"),
