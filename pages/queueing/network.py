@@ -35,26 +35,46 @@ def tandem_inputs() -> tuple[list, list, list, list]:
     return [lam, 0.0], [[0.0, 1.0], [0.0, 0.0]], [mu1, mu2], [c1, c2]
 
 
-def _typed(label: str, key: str, value: str, help: str) -> str:
-    return bound(st.text_input, label, key=key, value=value, max_chars=400, help=help)
-
-
 def jackson_inputs() -> tuple | None:
     """The four typed inputs, parsed one after the other: the first bad one gives the only error."""
     cols = st.columns(4)
     with cols[0]:
-        gamma = _typed("Outside arrivals γ", "q_net_external", "1, 0.5, 0", "One rate per station (commas or spaces).")
+        gamma = bound(
+            st.text_input,
+            "Outside arrivals γ",
+            key="q_net_external",
+            value="1, 0.5, 0",
+            max_chars=400,
+            help="One rate per station (commas or spaces); up to 10 stations.",
+        )
     with cols[1]:
-        routing = _typed(
+        routing = bound(
+            st.text_input,
             "Routing R (rows ; )",
-            "q_net_routing",
-            "0 0.5 0.3; 0.2 0 0.5; 0 0.1 0",
-            "R[i][j] = P(a customer leaving station i goes to j); rows separated by ';'; the rest of a row leaves.",
+            key="q_net_routing",
+            value="0 0.5 0.3; 0.2 0 0.5; 0 0.1 0",
+            max_chars=400,
+            help="R[i][j] = P(a customer leaving station i goes to j); rows separated by "
+            "';'; what a row leaves over exits the network.",
         )
     with cols[2]:
-        rates = _typed("Service rates μ", "q_net_rates", "3, 2, 2.5", "Each server's rate, per station.")
+        rates = bound(
+            st.text_input,
+            "Service rates μ",
+            key="q_net_rates",
+            value="3, 2, 2.5",
+            max_chars=400,
+            help="Each server's rate, per station.",
+        )
     with cols[3]:
-        servers = _typed("Servers c", "q_net_servers", "1, 2, 1", "Whole number of servers per station.")
+        servers = bound(
+            st.text_input,
+            "Servers c",
+            key="q_net_servers",
+            value="1, 2, 1",
+            max_chars=400,
+            help="Whole number of servers per station.",
+        )
     parsed = []
     for parse in (
         lambda: q.parse_vector(gamma, "γ", max_size=q.MAX_STATIONS),
