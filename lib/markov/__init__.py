@@ -47,6 +47,7 @@ from lib.markov.structure import (
     row_stochastic,
     stationary_distribution,
     stationary_distributions,
+    transition_power,
 )
 
 __all__ = [
@@ -85,5 +86,6 @@ __all__ = [
     "simulate_pattern_race",
     "stationary_distribution",
     "stationary_distributions",
+    "transition_power",
     "wilson_interval",
 ]

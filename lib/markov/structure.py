@@ -183,6 +183,28 @@ def parse_states(text: str, n_states: int) -> list[int]:
     return sorted({int(p) for p in parts})
 
 
+COND_LIMIT = 1e10  # cond(V) above this: the eigenvectors do not span the space
+
+
+def transition_power(P: np.ndarray | Sequence[Sequence[float]], t: int) -> np.ndarray:
+    """``Pᵗ = V Λᵗ V⁻¹`` from the eigendecomposition of ``P`` (real; the imaginary rounding dropped).
+
+    A ``P`` without an eigenbasis (``cond(V) > 1e10``, e.g. a Jordan block) raises ``ValueError``;
+    ``numpy.linalg.matrix_power`` still works there. (``lib.linalg.eigen_power`` does the same for any
+    matrix, but that package imports torch, which this page does not need.)
+
+    >>> transition_power([[0.9, 0.1], [0.5, 0.5]], 2).round(12).tolist()
+    [[0.86, 0.14], [0.7, 0.3]]
+    """
+    P = row_stochastic(P)
+    if int(t) != t or not 0 <= t <= 10_000:
+        raise ValueError(f"t must be a whole number from 0 to 10000, got {t}.")
+    lam, V = np.linalg.eig(P)
+    if np.linalg.cond(V) > COND_LIMIT:
+        raise ValueError("P is not diagonalisable (its eigenvectors do not span the space), so Pᵗ = V Λᵗ V⁻¹ fails.")
+    return np.clip(((V * lam ** int(t)) @ np.linalg.inv(V)).real, 0.0, 1.0)
+
+
 def hitting_times(P: np.ndarray | Sequence[Sequence[float]], targets: Sequence[int]) -> np.ndarray:
     """Expected number of steps to reach the set ``targets`` from each state (0 on the set itself).
 

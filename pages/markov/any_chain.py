@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import linalg, markov
+from lib import markov
 from lib.viz import heatmap, line_chart
 from pages._common import bound, cached, chart, csv_download, lib_call, plain, prose, snippet
 
@@ -33,7 +33,7 @@ def complex_text(v: complex) -> str:
 def power(P: np.ndarray, t: int) -> tuple[np.ndarray, str]:
     """Pᵗ as V Λᵗ V⁻¹, or by repeated products when P has no eigenbasis (then saying so)."""
     try:
-        return linalg.eigen_power(P, t), "Pᵗ = V Λᵗ V⁻¹"
+        return markov.transition_power(P, t), "Pᵗ = V Λᵗ V⁻¹"
     except ValueError as err:
         return np.linalg.matrix_power(P, t), f"{err} Pᵗ below is a repeated product instead."
 
@@ -156,7 +156,7 @@ def any_chain_section() -> None:
         """
 import numpy as np
 
-from lib import linalg, markov
+from lib import markov
 
 P = np.array($P)
 print(markov.communicating_classes(P))  # (states, closed)
@@ -166,7 +166,7 @@ print(markov.hitting_times(P, $targets))
 print($power_call)
 """.replace(
             "$power_call",
-            "linalg.eigen_power(P, $t)" if how.startswith("Pᵗ =") else "np.linalg.matrix_power(P, $t)",
+            "markov.transition_power(P, $t)" if how.startswith("Pᵗ =") else "np.linalg.matrix_power(P, $t)",
         ),
         P=P.tolist(),
         targets=targets,

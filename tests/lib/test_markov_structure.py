@@ -183,3 +183,15 @@ def test_best_response_refuses_one_flip_and_long_patterns() -> None:
         markov.best_response("H")
     with pytest.raises(ValueError, match="at most 10"):
         markov.best_response("H" * 11)
+
+
+def test_transition_power_is_the_matrix_power() -> None:
+    for seed in range(20):
+        P = random_chain(seed, 6, 0.5)
+        try:
+            power = markov.transition_power(P, 7)
+        except ValueError:
+            continue  # no eigenbasis: refused in one sentence
+        np.testing.assert_allclose(power, np.linalg.matrix_power(P, 7), atol=1e-9)
+    with pytest.raises(ValueError, match="not diagonalisable"):
+        markov.transition_power([[0, 1, 0], [0, 0, 1], [0, 0, 1]], 2)
