@@ -10,6 +10,8 @@ from pages.markov.formatting import fraction_text
 
 best_reply = cached(markov.best_response)
 simulate = cached(markov.simulate_pattern_race)
+race_of = cached(markov.pattern_race)
+FLIP_BUDGET = 2e7  # flips per simulation, below simulate_pattern_race's own limit
 
 
 def odds_text(odds) -> str:
@@ -46,7 +48,14 @@ def penney_section(p_heads: float) -> None:
     if best is None:
         return
     seed = global_seed()
-    sim = lib_call(simulate, (best.pattern, best.reply), p_heads, n_games, seed)
+    race_length = float(race_of((best.pattern, best.reply), p_heads).expected_length)
+    games = min(n_games, int(FLIP_BUDGET // race_length) // 100 * 100)  # whole hundreds within the budget
+    sim = simulate((best.pattern, best.reply), p_heads, games, seed) if games >= 100 else None
+    if games < n_games:
+        st.info(
+            f"A game of {best.pattern} against {best.reply} lasts about {race_length:,.0f} flips at this coin, so "
+            + (f"only {games:,} games are simulated." if sim else "it is not simulated (the exact answer stands).")
+        )
     m = st.columns(3)
     m[0].metric("Best reply", best.reply, help="The pattern of the same length most likely to appear first.")
     m[1].metric("P(reply first), exact", f"{float(best.win_probability):.4f}", help="From Conway's odds.")
@@ -62,7 +71,7 @@ def penney_section(p_heads: float) -> None:
     if sim is not None:
         low, high = sim.win_rate_intervals(0.95)
         m[2].metric(
-            "Simulated P(reply first)", f"{sim.win_rates[1]:.4f}", help=f"{n_games:,} games, 95% Wilson interval."
+            "Simulated P(reply first)", f"{sim.win_rates[1]:.4f}", help=f"{games:,} games, 95% Wilson interval."
         )
         m[2].caption(f"95% CI [{low[1]:.4f}, {high[1]:.4f}]")
     bars_col, check_col = st.columns([3, 2])
@@ -107,11 +116,12 @@ from lib import markov
 best = markov.best_response($pattern, p_heads=$p_heads)
 print(best.reply, best.win_probability, best.odds)
 print(markov.pattern_race([best.pattern, best.reply], p_heads=$p_heads, exact=True).win_probabilities)
-sim = markov.simulate_pattern_race([best.pattern, best.reply], p_heads=$p_heads, n_games=$n_games, seed=$seed)
-print(sim.win_rates)
+if $n_games:
+    sim = markov.simulate_pattern_race([best.pattern, best.reply], p_heads=$p_heads, n_games=$n_games, seed=$seed)
+    print(sim.win_rates)
 """,
         pattern=best.pattern,
         p_heads=p_heads,
-        n_games=n_games,
+        n_games=games if sim else 0,
         seed=seed,
     )
