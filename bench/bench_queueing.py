@@ -93,10 +93,16 @@ def rerun_after_convolution_slider(repeats: int) -> Result:
     return page_rerun(PAGE, "q_mu1", values, what, repeats)
 
 
+def rerun_after_finite_slider(repeats: int) -> Result:
+    what = "Queueing page rerun after moving 'Offered load a' in section 5 (every value seen before: cached)"
+    return page_rerun(PAGE, "q_fin_load", [2.5, 2.6, 2.7, 2.8], what, repeats, warm_all=True)
+
+
 BENCHMARKS = [
     mm1_throughput_vs_ciw,
     mmck_throughput_vs_ciw,
     rerun_after_utilisation_slider,
     rerun_after_new_utilisation,
     rerun_after_convolution_slider,
+    rerun_after_finite_slider,
 ]

@@ -105,6 +105,24 @@ def mmck_metrics(arrival_rate: float, service_rate: float, servers: int, capacit
     )
 
 
+def blocking_by_capacity(arrival_rate: float, service_rate: float, servers: int, max_room: int) -> np.ndarray:
+    """``P(blocked)`` of M/M/c/K for every ``K = c … c + max_room`` at once, (max_room + 1,).
+
+    The unnormalised terms ``t_n`` of :func:`mmck_state_probabilities` do not depend on ``K``, so
+    ``p_K(K) = t_K / Σ_{n ≤ K} t_n``: one cumulative log-sum-exp. The first entry is Erlang B.
+
+    >>> blocking_by_capacity(1.0, 1.0, 1, 2).round(6).tolist()  # 1/2, 1/3, 1/4 at ρ = 1
+    [0.5, 0.333333, 0.25]
+    """
+    lam = positive("arrival_rate", arrival_rate)
+    mu = positive("service_rate", service_rate)
+    c = whole("servers", servers, 1, MAX_SERVERS)
+    room = whole("max_room", max_room, 0, MAX_CAPACITY - c)
+    n = np.arange(1, c + room + 1)
+    log_terms = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(np.minimum(n, c) * mu))])
+    return np.exp(log_terms - np.logaddexp.accumulate(log_terms))[c:]
+
+
 @dataclass(frozen=True)
 class ImpatientQueueMetrics:
     """Erlang A (M/M/c+M) in steady state; waits are over all arrivals, abandoning ones included."""

@@ -11,6 +11,7 @@ from pages._common import bound, cached, chart, csv_download, global_seed, lib_c
 mmck = cached(q.mmck_metrics)
 erlang_a = cached(q.erlang_a_metrics)
 simulate = cached(q.simulate_finite_queue)
+blocking_curve = cached(q.blocking_by_capacity)
 TAIL = 1e-9  # the Erlang A simulation's room ends where the exact tail is below this
 
 
@@ -121,9 +122,10 @@ def finite_section() -> None:
     curve = pd.DataFrame(
         {
             "waiting places K − c": rooms,
-            "P(blocked)": [mmck(load, 1.0, servers, servers + r).blocking_probability for r in rooms],
+            "P(blocked)": blocking_curve(load, 1.0, servers, 50),
+            "curve": "M/M/c/K blocking",
         }
-    ).assign(curve="M/M/c/K blocking")
+    )
     chart(
         line_chart,
         curve,

@@ -273,3 +273,11 @@ def test_ciw_agrees_on_the_tandem() -> None:
     for node, exact in ((1, haircut), (2, shampoo)):
         waits = [r.waiting_time for r in records if r.node == node]
         assert np.mean(waits) == pytest.approx(exact.mean_wait, rel=0.1)
+
+
+@pytest.mark.parametrize(("lam", "c"), [(2.7, 3), (0.1, 20), (40.0, 1), (25.0, 20)])
+def test_blocking_by_capacity_is_mmck_at_every_room(lam: float, c: int) -> None:
+    curve = q.blocking_by_capacity(lam, 1.0, c, 30)
+    assert curve[0] == pytest.approx(q.erlang_b(c, lam), rel=1e-10)
+    for room in (0, 1, 7, 30):
+        assert curve[room] == pytest.approx(q.mmck_metrics(lam, 1.0, c, c + room).blocking_probability, rel=1e-9)
