@@ -23,7 +23,8 @@ Modules: ``_shared`` (argument checks), ``phase_type`` (PH(α, S) and its constr
 fits), ``formulas`` (P-K, Erlang C, M/M/c, M/PH/1 waits, staffing), ``simulation`` (the queue
 simulated, batch-means intervals), ``inputs`` (typed vectors and matrices, uploaded service times),
 ``finite`` (Erlang B, M/M/c/K, Erlang A), ``finite_simulation`` (M/M/c/K + abandonment simulated by
-uniformisation, replications side by side), ``network`` (open Jackson networks, solved and simulated).
+uniformisation, replications side by side), ``network`` (open Jackson networks, solved and simulated),
+``gg`` (G/G/c: Kingman and Allen–Cunneen beside :func:`simulate_gg_queue`).
 """
 
 from lib.queueing._shared import MAX_CUSTOMERS, MAX_PHASES, MAX_SAMPLES, MAX_SERVERS, MIN_FIT_SCV, Seed
@@ -57,6 +58,7 @@ from lib.queueing.formulas import (
     wait_curve_by_scv,
     wait_curve_by_utilization,
 )
+from lib.queueing.gg import allen_cunneen_wait, kingman_wait
 from lib.queueing.inputs import MAX_UPLOAD_ROWS, parse_matrix, parse_vector, read_service_times
 from lib.queueing.network import (
     MAX_STATIONS,
@@ -79,7 +81,14 @@ from lib.queueing.phase_type import (
     pdf,
     sample,
 )
-from lib.queueing.simulation import MeanInterval, WaitSummary, batch_means_interval, simulate_queue, summarize_waits
+from lib.queueing.simulation import (
+    MeanInterval,
+    WaitSummary,
+    batch_means_interval,
+    simulate_gg_queue,
+    simulate_queue,
+    summarize_waits,
+)
 
 __all__ = [
     "MAX_CAPACITY",
@@ -101,6 +110,7 @@ __all__ = [
     "QueueTheory",
     "Seed",
     "WaitSummary",
+    "allen_cunneen_wait",
     "batch_means_interval",
     "blocking_by_capacity",
     "cdf",
@@ -119,6 +129,7 @@ __all__ = [
     "hypoexponential2_pdf",
     "is_exponential",
     "jackson_network",
+    "kingman_wait",
     "mean_wait_from_moments",
     "mg1_mean_wait",
     "mg1_wait_distribution",
@@ -139,6 +150,7 @@ __all__ = [
     "sample",
     "sample_moments",
     "simulate_finite_queue",
+    "simulate_gg_queue",
     "simulate_network",
     "simulate_queue",
     "summarize_waits",

@@ -281,3 +281,62 @@ def test_blocking_by_capacity_is_mmck_at_every_room(lam: float, c: int) -> None:
     assert curve[0] == pytest.approx(q.erlang_b(c, lam), rel=1e-10)
     for room in (0, 1, 7, 30):
         assert curve[room] == pytest.approx(q.mmck_metrics(lam, 1.0, c, c + room).blocking_probability, rel=1e-9)
+
+
+# ---------------------------------------------------------------------------
+# G/G/c: phase-type arrivals, Kingman and Allen–Cunneen
+# ---------------------------------------------------------------------------
+
+
+def gi_m_1_wait(k: int, lam: float, mu: float) -> float:
+    """Exact E_k/M/1 mean wait: W_q = σ / (μ (1 − σ)), σ the root in (0, 1) of σ = A*(μ(1 − σ))."""
+    from scipy.optimize import brentq
+
+    def lst(s: float) -> float:
+        return (k * lam / (k * lam + s)) ** k
+
+    sigma = brentq(lambda x: lst(mu * (1 - x)) - x, 1e-12, 1 - 1e-12)
+    return sigma / (mu * (1 - sigma))
+
+
+@pytest.mark.parametrize(("k", "rho"), [(2, 0.7), (4, 0.8), (1, 0.6)])
+def test_gg_simulation_matches_the_exact_ek_m_1_wait(k: int, rho: float) -> None:
+    waits = q.simulate_gg_queue(q.erlang(k, k * rho), q.exponential(1.0), 400_000, seed=6)
+    exact = gi_m_1_wait(k, rho, 1.0)
+    assert q.batch_means_interval(waits).mean == pytest.approx(exact, rel=0.05)
+    # Kingman over-estimates here and is exact at k = 1 (M/M/1)
+    kingman = q.kingman_wait(q.erlang(k, k * rho), q.exponential(1.0))
+    assert kingman == pytest.approx(exact) if k == 1 else kingman > exact
+
+
+def test_kingman_is_pollaczek_khinchine_for_poisson_arrivals() -> None:
+    service = q.coxian([3.0, 2.0, 4.0], [0.6, 0.5])
+    lam = 0.8 / service.mean
+    assert q.kingman_wait(q.exponential(lam), service) == pytest.approx(q.mg1_mean_wait(lam, service), rel=1e-10)
+
+
+@pytest.mark.parametrize("c", [1, 2, 5])
+def test_allen_cunneen_is_erlang_c_for_mmc(c: int) -> None:
+    lam = 0.85 * c
+    got = q.allen_cunneen_wait(q.exponential(lam), q.exponential(1.0), c)
+    assert got == pytest.approx(q.mmc_metrics(lam, 1.0, c).mean_wait, rel=1e-10)
+
+
+def test_allen_cunneen_is_close_in_heavy_traffic() -> None:
+    arrivals, service = q.fit_two_moments(1 / 1.8, 2.0), q.fit_two_moments(1.0, 0.5)
+    waits = q.simulate_gg_queue(arrivals, service, 400_000, servers=2, seed=7)
+    assert q.batch_means_interval(waits).mean == pytest.approx(q.allen_cunneen_wait(arrivals, service, 2), rel=0.1)
+
+
+def test_ciw_agrees_on_an_erlang_arrival_queue() -> None:
+    ciw = pytest.importorskip("ciw")
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Erlang(rate=2 * 0.7, num_phases=2)],
+        service_distributions=[ciw.dists.Exponential(rate=1.0)],
+        number_of_servers=[1],
+    )
+    records = _ciw_records(network, 40_000, 1_000, seed=4)
+    ours = q.batch_means_interval(q.simulate_gg_queue(q.erlang(2, 1.4), q.exponential(1.0), 200_000, seed=8)).mean
+    theirs = float(np.mean([r.waiting_time for r in records]))
+    assert theirs == pytest.approx(gi_m_1_wait(2, 0.7, 1.0), rel=0.08)
+    assert ours == pytest.approx(theirs, rel=0.1)
