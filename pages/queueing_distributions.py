@@ -7,6 +7,7 @@ from pages.queueing import inputs
 from pages.queueing.convolution import convolution_section
 from pages.queueing.distribution import distribution_section
 from pages.queueing.finite import finite_section
+from pages.queueing.gg import gg_section
 from pages.queueing.moment_matching import moment_matching_section
 from pages.queueing.network import network_section
 from pages.queueing.queue import queue_section
@@ -19,7 +20,8 @@ page_header(
     "to go on and it is **Coxian**. All are *phase-type*: the time a small Markov chain takes to be absorbed. "
     "Build one, check its closed form against samples, match it to a mean and variability, then send Poisson "
     "arrivals through it and watch how the **shape** of service — not just its mean — sets the wait. Then cap "
-    "the waiting room (blocking, Erlang B), let customers give up (Erlang A), and chain the queues into networks.",
+    "the waiting room (blocking, Erlang B), let customers give up (Erlang A), chain the queues into networks, "
+    "and let arrivals be other than Poisson.",
 )
 with note():
     prose(inputs.__file__, "note.md")
@@ -38,5 +40,6 @@ moment_matching_section(target)
 
 queue_section(service, target)
 
-finite_section()  # Sections 5 and 6 stand alone: M/M/c/K and Erlang A, then networks of queues.
+finite_section()  # Sections 5 to 7 stand alone: M/M/c/K and Erlang A, networks, non-Poisson arrivals.
 network_section()
+gg_section()

@@ -13,7 +13,7 @@ from lib import queueing as q
 from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 PAGE = "pages/queueing_distributions.py"
-FAST = {"q_customers": "5000", "q_fin_customers": "20000", "q_net_customers": "5000"}
+FAST = {"q_customers": "5000", "q_fin_customers": "20000", "q_net_customers": "5000", "q_gg_customers": "10000"}
 JACKSON = {"q_net_kind": "Open Jackson network (typed)"}
 
 
@@ -26,11 +26,11 @@ def test_default_view_shows_theory_beside_simulation() -> None:
     assert shown["P(wait), exact"] == "0.8"  # M/G/1: P(wait) = ρ
     assert "Mean wait W_q, exact" in shown
     assert len(at.get("graphviz_chart")) == 1
-    assert len(at.get("vega_lite_chart")) == 12  # 8 in sections 1–4, 3 finite capacity, 1 network
+    assert len(at.get("vega_lite_chart")) == 13  # 8 in sections 1–4, 3 finite capacity, 1 network, 1 G/G/c
     assert len(at.success) + len(at.warning) == 1  # theory inside the interval, or a warning saying not
 
 
-def test_the_entry_lists_six_sections_each_with_its_snippet() -> None:
+def test_the_entry_lists_seven_sections_each_with_its_snippet() -> None:
     at = run_page(PAGE, FAST)
     assert [h.value for h in at.header] == [
         "1 · Build a service distribution",
@@ -39,8 +39,9 @@ def test_the_entry_lists_six_sections_each_with_its_snippet() -> None:
         "4 · The queue",
         "5 · Finite capacity and impatience",
         "6 · Networks",
+        "7 · Non-Poisson arrivals",
     ]
-    assert len(at.code) == 6
+    assert len(at.code) == 7
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,8 @@ def test_widgets_at_their_extremes() -> None:
         PAGE,
         {"q_mu1", "q_mu2", "q_fit_mean", "q_fit_scv", "q_servers", "q_rho", "q_customers", "q_target", "seed"}
         | {"q_fin_servers", "q_fin_load", "q_fin_room", "q_fin_theta", "q_fin_customers"}
-        | {"q_tan_lambda", "q_tan_mu1", "q_tan_mu2", "q_tan_c1", "q_tan_c2", "q_net_customers"},
+        | {"q_tan_lambda", "q_tan_mu1", "q_tan_mu2", "q_tan_c1", "q_tan_c2", "q_net_customers"}
+        | {"q_gg_ca2", "q_gg_cs2", "q_gg_rho", "q_gg_servers", "q_gg_customers"},
     )
 
 
@@ -159,7 +161,7 @@ def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
     # One snippet per section, each run as a script; the queue's (the last) simulates the queue.
     at = run_page(PAGE, query)
     codes = [c.value for c in at.code]
-    assert len(codes) == 6
+    assert len(codes) == 7
     outputs = []
     for i, code in enumerate(codes):
         script = tmp_path / f"snippet_{i}.py"
@@ -173,6 +175,7 @@ def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
     assert "FiniteQueueMetrics" not in outputs[4]  # the finite section prints numbers, then Erlang A's metrics
     assert "ImpatientQueueMetrics" in outputs[4]
     assert "time in network:" in outputs[5]
+    assert "Allen–Cunneen" in outputs[6]
 
 
 def test_view_comes_from_the_url() -> None:
@@ -290,3 +293,24 @@ def test_bad_networks_give_one_clear_error(key: str, text: str, fragment: str) -
     assert len(at.error) == 1
     assert fragment in at.error[0].value.replace("\\", ""), at.error[0].value
     assert_clean(at, allow_errors=True)
+
+
+def test_gg_section_puts_kingman_beside_the_simulation() -> None:
+    at = run_page(PAGE, {**FAST, "q_gg_ca2": "1", "q_gg_cs2": "1", "q_gg_rho": "0.8"})
+    shown = metric_values(at)
+    assert shown["Kingman approximation"] == "4"  # M/M/1 at ρ = 0.8: exact, ρ/(1 − ρ)
+    assert shown["With Poisson arrivals (c_a² = 1)"] == "4"
+    at = run_page(PAGE, {**FAST, "q_gg_servers": "3"})
+    assert "Allen–Cunneen approximation" in metric_values(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q_gg_ca2": "0.1", "q_gg_cs2": "0.1", "q_gg_rho": "0.98"},
+        {"q_gg_servers": "10", "q_gg_ca2": "4", "q_gg_cs2": "4", "q_gg_rho": "0.98"},
+        {"q_gg_rho": "0.3", "q_gg_ca2": "4", "q_gg_customers": "500000"},
+    ],
+)
+def test_gg_combinations_are_clean(query: dict[str, str]) -> None:
+    assert_clean(run_page(PAGE, {**FAST, **query}))
