@@ -46,4 +46,9 @@ def simulation_vs_python_loop(repeats: int) -> Result:
     return Result(f"simulate_pattern_race, {n_games:,} games of 3 patterns", ours_s, "pure-Python flip loop", anchor_s)
 
 
-BENCHMARKS = [rerun_after_steps_slider, rerun_after_new_p_heads, simulation_vs_python_loop]
+def rerun_after_power_slider(repeats: int) -> Result:
+    what = "Markov page rerun after moving 'Power t' in section 4 (every value seen before: cached)"
+    return page_rerun(MARKOV, "mc_power", [5, 6, 7, 8], what, repeats, warm_all=True)
+
+
+BENCHMARKS = [rerun_after_steps_slider, rerun_after_new_p_heads, simulation_vs_python_loop, rerun_after_power_slider]

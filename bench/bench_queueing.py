@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.common import Result, compare, page_rerun
-from lib.queueing import exponential, simulate_queue
+from lib.queueing import exponential, simulate_finite_queue, simulate_queue
 
 PAGE = "pages/queueing_distributions.py"
 CUSTOMERS = 20_000  # Ciw's share of the bench stays short: about a second per run
@@ -39,6 +39,42 @@ def mm1_throughput_vs_ciw(repeats: int) -> Result:
     return Result(what, ours_s, "Ciw 3 (same queue, same customers)", anchor_s)
 
 
+MMCK = {"arrival_rate": 2.7, "service_rate": 1.0, "servers": 3, "capacity": 10}  # offered ρ = 0.9
+MMCK_OURS = 1_000_000  # ours runs 50× the customers: its fixed costs vanish, Ciw's rate does not change
+
+
+def _ciw_mmck_blocking(n_customers: int, seed: int) -> float:
+    """The same M/M/3/10 in Ciw (7 waiting places), until n_customers have arrived; the share blocked."""
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=MMCK["arrival_rate"])],
+        service_distributions=[ciw.dists.Exponential(rate=MMCK["service_rate"])],
+        number_of_servers=[MMCK["servers"]],
+        queue_capacities=[MMCK["capacity"] - MMCK["servers"]],
+    )
+    ciw.seed(seed)
+    simulation = ciw.Simulation(network)
+    simulation.simulate_until_max_time(n_customers / MMCK["arrival_rate"])
+    records = simulation.get_all_records()
+    return sum(r.record_type == "rejection" for r in records) / len(records)
+
+
+def mmck_throughput_vs_ciw(repeats: int) -> Result:
+    ours_s, anchor_s = compare(
+        lambda: simulate_finite_queue(**MMCK, n_customers=MMCK_OURS, seed=1),
+        lambda: _ciw_mmck_blocking(CUSTOMERS, seed=1),
+        repeats,
+    )
+    per_anchor = ours_s * CUSTOMERS / MMCK_OURS  # ours, scaled to Ciw's number of customers
+    what = (
+        f"M/M/3/10 at ρ = 0.9: simulate_finite_queue {MMCK_OURS / ours_s:,.0f} customers/s "
+        f"({MMCK_OURS:,} customers, 64 replications), Ciw {CUSTOMERS / anchor_s:,.0f} customers/s "
+        f"({CUSTOMERS:,}); times per {CUSTOMERS:,} customers"
+    )
+    return Result(what, per_anchor, "Ciw 3 (same M/M/c/K)", anchor_s)
+
+
 def rerun_after_utilisation_slider(repeats: int) -> Result:
     what = "Queueing page rerun after moving 'Utilisation ρ' (every value seen before: cached)"
     return page_rerun(PAGE, "q_rho", [0.81, 0.82, 0.83, 0.84], what, repeats, warm_all=True)
@@ -57,9 +93,16 @@ def rerun_after_convolution_slider(repeats: int) -> Result:
     return page_rerun(PAGE, "q_mu1", values, what, repeats)
 
 
+def rerun_after_finite_slider(repeats: int) -> Result:
+    what = "Queueing page rerun after moving 'Offered load a' in section 5 (every value seen before: cached)"
+    return page_rerun(PAGE, "q_fin_load", [2.5, 2.6, 2.7, 2.8], what, repeats, warm_all=True)
+
+
 BENCHMARKS = [
     mm1_throughput_vs_ciw,
+    mmck_throughput_vs_ciw,
     rerun_after_utilisation_slider,
     rerun_after_new_utilisation,
     rerun_after_convolution_slider,
+    rerun_after_finite_slider,
 ]

@@ -102,7 +102,8 @@ def url_value(value: object) -> str:
 
 def set_widget(at: AppTest, key: str, value: object) -> AppTest:
     """Change a main-area widget and rerun (see the module docstring for the sidebar)."""
-    widget = next(w for w in (*at.slider, *at.number_input, *at.text_input, *at.selectbox) if w.key == key)
+    widgets = (*at.slider, *at.number_input, *at.text_input, *at.text_area, *at.selectbox)
+    widget = next(w for w in widgets if w.key == key)
     widget.set_value(value)
     return at.run()
 

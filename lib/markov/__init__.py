@@ -11,7 +11,9 @@ probabilities given as floats are read as the decimal they print as, so
 
 Modules: ``chains`` (iterating a chain, its eigenvalues and speed), ``absorbing`` (the fundamental
 matrix, absorption probabilities, limits, the notes' HHT vs HTT chain), ``patterns`` (the pattern
-automaton and exact races), ``simulation`` (simulated races and their intervals).
+automaton and exact races), ``simulation`` (simulated races and their intervals), ``structure`` (any
+row-stochastic chain: classes, periods, stationary law, hitting times), ``penney`` (Penney's game
+best response by Conway's odds).
 """
 
 from lib.markov.absorbing import (
@@ -33,29 +35,57 @@ from lib.markov.patterns import (
     pattern_race,
     race_progress,
 )
+from lib.markov.penney import MAX_PENNEY_LENGTH, BestResponse, best_response, conway_probability, correlation
 from lib.markov.simulation import RaceSimulation, simulate_pattern_race, wilson_interval
+from lib.markov.structure import (
+    MAX_STATES,
+    communicating_classes,
+    hitting_times,
+    parse_states,
+    parse_transition_matrix,
+    period,
+    row_stochastic,
+    stationary_distribution,
+    stationary_distributions,
+    transition_power,
+)
 
 __all__ = [
     "HHT_VS_HTT_LABELS",
     "MAX_PATTERN_LENGTH",
+    "MAX_PENNEY_LENGTH",
+    "MAX_STATES",
     "AbsorbingChain",
+    "BestResponse",
     "Orientation",
     "PatternChain",
     "RaceResult",
     "RaceSimulation",
     "absorbing_chain",
     "absorption_probabilities",
+    "best_response",
+    "communicating_classes",
     "convergence_rate",
+    "conway_probability",
+    "correlation",
     "distance_to_limit",
     "eigenvalues",
     "evolve",
     "expected_waiting_time",
     "hht_vs_htt_matrix",
+    "hitting_times",
     "limit_distribution",
     "parse_patterns",
+    "parse_states",
+    "parse_transition_matrix",
     "pattern_chain",
     "pattern_race",
+    "period",
     "race_progress",
+    "row_stochastic",
     "simulate_pattern_race",
+    "stationary_distribution",
+    "stationary_distributions",
+    "transition_power",
     "wilson_interval",
 ]

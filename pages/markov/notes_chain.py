@@ -66,6 +66,10 @@ def notes_chain_section() -> None:
             help="Probability that this pattern has already won after t steps of the chain.",
         )
         col.caption(f"limit: **{limit_exact[index]}** = {float(limit_exact[index]):.6f}")
+    st.caption(
+        "The notes print the limit as 0.68 / 0.32: that comes from rounding at every step of the iteration. "
+        "Exactly, it is 2/3 and 1/3 (0.6667 / 0.3333), as the fractions above show."
+    )
     metric_cols[2].metric("Still undecided", f"{distance[-1]:.3g}", help="Mass on the transient states H and HH.")
     metric_cols[3].metric("Convergence rate ρ", f"{rate:.3g}", help="Largest |eigenvalue| of A other than 1.")
 

@@ -28,7 +28,8 @@ def test_overview_links_every_page(server_url, page) -> None:
 def test_markov_page_renders_its_charts(server_url, page) -> None:
     page.goto(f"{server_url}/markov_chains")
     wait_for_script(page)
-    wait_for_charts(page, 6)  # matrix, trajectory, speed; race intervals, race progress; race chain
+    # matrix, trajectory, speed; race intervals, race progress; race chain; Pᵗ, walk; Penney bars, check
+    wait_for_charts(page, 10)
     assert page.locator("[data-testid='stVegaLiteChart']").first.is_visible()
     assert_no_errors(page)
     assert page.get_by_text("Every exact value lies inside").count() + page.get_by_text("falls outside").count() == 1
@@ -75,3 +76,12 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(page) -> None:
         nav = page.locator("[data-testid='stSidebarNav']").inner_text()
         assert "Stochastic models" in nav
         assert "common" not in nav
+
+
+def test_typed_chain_and_penney_from_the_url(server_url, page) -> None:
+    page.goto(f"{server_url}/markov_chains?mc_chain=0%201%3B%201%200&mc_targets=0&mc_penney=HHH")
+    wait_for_script(page)
+    wait_for_charts(page, 10)
+    expect(page.get_by_text("closed (recurrent)")).to_have_count(1)
+    expect(page.get_by_text("odds 7 : 1")).to_have_count(1)  # THH beats HHH
+    assert_no_errors(page)

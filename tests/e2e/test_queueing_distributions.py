@@ -15,7 +15,9 @@ def test_queueing_page_renders_diagram_and_charts(server_url, page) -> None:
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(state="visible", timeout=30_000)
     # On a busy machine the last charts may still be mounting when the script reports done.
-    page.wait_for_function("document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= 8", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll(\"[data-testid='stVegaLiteChart']\").length >= 12", timeout=60_000
+    )
     page.locator("[data-testid='stGraphVizChart']").first.wait_for(state="visible", timeout=30_000)
     assert_no_errors(page)
     assert page.get_by_text("Queueing distributions", exact=True).count() >= 1
@@ -31,4 +33,16 @@ def test_unstable_queue_says_so_from_the_url(server_url, page) -> None:
     wait_for_script(page)
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
     assert page.get_by_text("grows without bound").count() >= 1
+    assert_no_errors(page)
+
+
+def test_jackson_network_from_the_url(server_url, page) -> None:
+    routing = "0%201%3B%200.5%200"  # 0 1; 0.5 0
+    page.goto(
+        f"{server_url}/queueing_distributions?q_customers=5000&q_net_kind=Open%20Jackson%20network%20(typed)"
+        f"&q_net_external=1%200&q_net_routing={routing}&q_net_rates=4%203&q_net_servers=1%201"
+    )
+    wait_for_script(page)
+    page.get_by_text("Time in network, exact").first.wait_for(state="visible", timeout=60_000)
+    assert page.get_by_text("Finite capacity and impatience").count() >= 1
     assert_no_errors(page)

@@ -88,6 +88,9 @@ OWN_TEXT = {"tl_example": "Your own text"}
 WIDGETS: dict[str, Widget] = {
     "seed": Widget(MARKOV, "number_input", sidebar=True),
     "mc_patterns": Widget(MARKOV, "text_input"),
+    "mc_chain": Widget(MARKOV, "text_area"),
+    "mc_targets": Widget(MARKOV, "text_input"),
+    "mc_penney": Widget(MARKOV, "text_input"),
     "q_hypo_rates": Widget(QUEUE, "text_input", {**Q_FAST, "q_family": "Hypo-exponential"}),
     "q_hyper_probs": Widget(QUEUE, "text_input", {**Q_FAST, "q_family": "Hyper-exponential"}),
     "q_hyper_rates": Widget(QUEUE, "text_input", {**Q_FAST, "q_family": "Hyper-exponential"}),
@@ -96,6 +99,10 @@ WIDGETS: dict[str, Widget] = {
     "q_ph_alpha": Widget(QUEUE, "text_input", {**Q_FAST, "q_family": "General phase-type (α, S)"}),
     "q_ph_S": Widget(QUEUE, "text_input", {**Q_FAST, "q_family": "General phase-type (α, S)"}),
     "q_upload": Widget(QUEUE, "file_uploader", Q_FAST),
+    **{
+        f"q_net_{name}": Widget(QUEUE, "text_input", {**Q_FAST, "q_net_kind": "Open Jackson network (typed)"})
+        for name in ("external", "routing", "rates", "servers")
+    },
     "ch_market": Widget(CHOICE, "text_input", CH_SMALL),
     "ch_new": Widget(CHOICE, "text_input", CH_SMALL),
     "ch_nest": Widget(CHOICE, "text_input", CH_SMALL),
@@ -345,6 +352,9 @@ def test_parsers_refuse_garbage_in_one_sentence() -> None:
         "information.parse_distribution": __import__("lib.information", fromlist=["x"]).parse_distribution,
         "choice.parse_market": lambda text: choice.parse_market(text, ("price", "time", "comfort")),
         "linalg.parse_matrix": __import__("lib.linalg", fromlist=["x"]).parse_matrix,
+        "markov.parse_transition_matrix": __import__("lib.markov", fromlist=["x"]).parse_transition_matrix,
+        "markov.parse_states": lambda text: __import__("lib.markov", fromlist=["x"]).parse_states(text, 3),
+        "markov.best_response": __import__("lib.markov", fromlist=["x"]).best_response,
     }
     for name, parse in parsers.items():
         for payload in TEXT_PAYLOADS:

@@ -9,10 +9,12 @@ import sys
 
 import pytest
 
+from lib import queueing as q
 from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
 
 PAGE = "pages/queueing_distributions.py"
-FAST = {"q_customers": "5000"}
+FAST = {"q_customers": "5000", "q_fin_customers": "20000", "q_net_customers": "5000", "q_gg_customers": "10000"}
+JACKSON = {"q_net_kind": "Open Jackson network (typed)"}
 
 
 def test_default_view_shows_theory_beside_simulation() -> None:
@@ -24,19 +26,22 @@ def test_default_view_shows_theory_beside_simulation() -> None:
     assert shown["P(wait), exact"] == "0.8"  # M/G/1: P(wait) = ρ
     assert "Mean wait W_q, exact" in shown
     assert len(at.get("graphviz_chart")) == 1
-    assert len(at.get("vega_lite_chart")) == 8
+    assert len(at.get("vega_lite_chart")) == 13  # 8 in sections 1–4, 3 finite capacity, 1 network, 1 G/G/c
     assert len(at.success) + len(at.warning) == 1  # theory inside the interval, or a warning saying not
 
 
-def test_the_entry_lists_four_sections_each_with_its_snippet() -> None:
+def test_the_entry_lists_seven_sections_each_with_its_snippet() -> None:
     at = run_page(PAGE, FAST)
     assert [h.value for h in at.header] == [
         "1 · Build a service distribution",
         "2 · The convolution from the notes",
         "3 · Moment matching",
         "4 · The queue",
+        "5 · Finite capacity and impatience",
+        "6 · Networks",
+        "7 · Non-Poisson arrivals",
     ]
-    assert len(at.code) == 4
+    assert len(at.code) == 7
 
 
 @pytest.mark.parametrize(
@@ -58,7 +63,10 @@ def test_every_family_runs_and_reports_its_mean(family: str, mean: str) -> None:
 def test_widgets_at_their_extremes() -> None:
     assert_extremes_are_clean(
         PAGE,
-        {"q_mu1", "q_mu2", "q_fit_mean", "q_fit_scv", "q_servers", "q_rho", "q_customers", "q_target", "seed"},
+        {"q_mu1", "q_mu2", "q_fit_mean", "q_fit_scv", "q_servers", "q_rho", "q_customers", "q_target", "seed"}
+        | {"q_fin_servers", "q_fin_load", "q_fin_room", "q_fin_theta", "q_fin_customers"}
+        | {"q_tan_lambda", "q_tan_mu1", "q_tan_mu2", "q_tan_c1", "q_tan_c2", "q_net_customers"}
+        | {"q_gg_ca2", "q_gg_cs2", "q_gg_rho", "q_gg_servers", "q_gg_customers"},
     )
 
 
@@ -138,8 +146,14 @@ def test_queue_still_runs_on_the_fit_when_the_distribution_is_bad() -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        {"q_rho": "0.7", "q_customers": "3000"},
-        {"q_family": "Hyper-exponential", "q_servers": "2", "q_customers": "3000"},
+        {"q_rho": "0.7", "q_customers": "3000", "q_fin_room": "0", "q_net_customers": "5000"},
+        {
+            "q_family": "Hyper-exponential",
+            "q_servers": "2",
+            "q_customers": "3000",
+            **JACKSON,
+            "q_net_customers": "5000",
+        },
         {"q_source": "The fewest-phase fit from 3", "q_fit_scv": "0.3", "q_rho": "1.1", "q_customers": "3000"},
     ],
 )
@@ -147,7 +161,7 @@ def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
     # One snippet per section, each run as a script; the queue's (the last) simulates the queue.
     at = run_page(PAGE, query)
     codes = [c.value for c in at.code]
-    assert len(codes) == 4
+    assert len(codes) == 7
     outputs = []
     for i, code in enumerate(codes):
         script = tmp_path / f"snippet_{i}.py"
@@ -156,8 +170,12 @@ def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
         result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
-    assert "simulated mean wait" in outputs[-1]
-    assert ("theory:" in outputs[-1]) == (float(query.get("q_rho", "0.8")) < 1)
+    assert "simulated mean wait" in outputs[3]
+    assert ("theory:" in outputs[3]) == (float(query.get("q_rho", "0.8")) < 1)
+    assert "FiniteQueueMetrics" not in outputs[4]  # the finite section prints numbers, then Erlang A's metrics
+    assert "ImpatientQueueMetrics" in outputs[4]
+    assert "time in network:" in outputs[5]
+    assert "Allen–Cunneen" in outputs[6]
 
 
 def test_view_comes_from_the_url() -> None:
@@ -198,3 +216,101 @@ def test_bad_uploads_give_one_clear_error(content: bytes, fragment: str) -> None
     assert len(at.error) == 1, [e.value for e in at.error]
     assert fragment in at.error[0].value.replace("\\", "")
     assert_clean(at, allow_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Section 5: finite capacity and impatience; section 6: networks
+# ---------------------------------------------------------------------------
+
+
+def test_finite_section_shows_exact_numbers_beside_simulation() -> None:
+    at = run_page(PAGE, FAST)
+    shown = metric_values(at)
+    # M/M/3/10 at a = 2.7 Erlangs, and the loss system M/M/3/3
+    assert shown["P(blocked), exact"] == f"{q.mmck_metrics(2.7, 1.0, 3, 10).blocking_probability:.4g}"
+    assert shown["Erlang B(3, 2.7)"] == "0.3087"
+    assert shown["Erlang A: P(abandon)"] == f"{q.erlang_a_metrics(2.7, 1.0, 3, 0.5).prob_abandon:.4g}"
+    table = next(t.value for t in at.dataframe if "quantity" in t.value.columns)
+    assert len(table) == 7
+    # every simulated value is close to its exact one (20,000 customers)
+    assert ((table["simulated"] - table["exact"]).abs() <= 0.1 * table["exact"].abs() + 0.01).all(), table
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q_fin_load": "40", "q_fin_servers": "1", "q_fin_theta": "0.05"},  # ρ = 40, impatient: long Erlang A chain
+        {"q_fin_load": "0.1", "q_fin_servers": "20", "q_fin_room": "50"},  # nobody blocked (to 1e-50)
+        {"q_fin_room": "0", "q_fin_load": "25", "q_fin_servers": "20", "q_fin_theta": "5"},
+        {"q_tan_c1": "5", "q_tan_c2": "5", "q_tan_lambda": "10", "q_tan_mu1": "10", "q_tan_mu2": "10"},
+    ],
+)
+def test_finite_and_network_combinations_are_clean(query: dict[str, str]) -> None:
+    at = run_page(PAGE, {**FAST, **query})
+    assert_clean(at)
+
+
+def test_unstable_tandem_says_it_grows_without_bound() -> None:
+    at = run_page(PAGE, {**FAST, "q_tan_lambda": "10", "q_tan_mu1": "0.1"})
+    assert_clean(at)
+    assert any("Station 1 is unstable" in w.value and "without bound" in w.value for w in at.warning)
+    assert "Time in network, exact" not in metric_values(at)
+
+
+def test_tandem_is_the_notes_haircut_then_shampoo() -> None:
+    at = run_page(PAGE, {**FAST, "q_tan_lambda": "0.8", "q_tan_mu1": "1.2", "q_tan_mu2": "2"})
+    # W = 1/(μ₁ − λ) + 1/(μ₂ − λ) = 2.5 + 0.8333
+    assert metric_values(at)["Time in network, exact"] == "3.333"
+    table = next(t.value for t in at.dataframe if "station" in t.value.columns)
+    assert list(table["station"]) == ["haircut", "shampoo"]
+
+
+def test_jackson_network_from_the_url() -> None:
+    query = {**FAST, **JACKSON, "q_net_routing": "0 1; 0.5 0", "q_net_external": "1 0", "q_net_rates": "4 3"}
+    at = run_page(PAGE, {**query, "q_net_servers": "1 1"})
+    assert_clean(at)
+    assert at.text_input(key="q_net_routing").value == "0 1; 0.5 0"
+    # λ = (2, 2): W = 1/(4 − 2) + 1/(3 − 2) per visit, two visits each: T = Σ λᵢWᵢ / γ = 2·0.5 + 2·1 = 3
+    assert metric_values(at)["Time in network, exact"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "fragment"),
+    [
+        ("q_net_routing", "0 0.7 0.5; 0.2 0 0.5; 0 0.1 0", "Row 1 of routing sums to 1.2"),
+        ("q_net_routing", "0 1 0; 0 0 1; 1 0 0", "never leave"),
+        ("q_net_routing", "0 1; 0 0", "3 × 3"),
+        ("q_net_rates", "0, 2, 2.5", "positive, finite"),
+        ("q_net_servers", "1, 1.5, 1", "whole number of servers"),
+        ("q_net_external", "[x](http://e.com)", "numbers separated"),
+        ("q_net_external", "-1 0 0", "non-negative"),
+    ],
+)
+def test_bad_networks_give_one_clear_error(key: str, text: str, fragment: str) -> None:
+    at = run_page(PAGE, {**FAST, **JACKSON})
+    at = set_widget(at, key, text)
+    assert not at.exception
+    assert len(at.error) == 1
+    assert fragment in at.error[0].value.replace("\\", ""), at.error[0].value
+    assert_clean(at, allow_errors=True)
+
+
+def test_gg_section_puts_kingman_beside_the_simulation() -> None:
+    at = run_page(PAGE, {**FAST, "q_gg_ca2": "1", "q_gg_cs2": "1", "q_gg_rho": "0.8"})
+    shown = metric_values(at)
+    assert shown["Kingman approximation"] == "4"  # M/M/1 at ρ = 0.8: exact, ρ/(1 − ρ)
+    assert shown["With Poisson arrivals (c_a² = 1)"] == "4"
+    at = run_page(PAGE, {**FAST, "q_gg_servers": "3"})
+    assert "Allen–Cunneen approximation" in metric_values(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q_gg_ca2": "0.1", "q_gg_cs2": "0.1", "q_gg_rho": "0.98"},
+        {"q_gg_servers": "10", "q_gg_ca2": "4", "q_gg_cs2": "4", "q_gg_rho": "0.98"},
+        {"q_gg_rho": "0.3", "q_gg_ca2": "4", "q_gg_customers": "500000"},
+    ],
+)
+def test_gg_combinations_are_clean(query: dict[str, str]) -> None:
+    assert_clean(run_page(PAGE, {**FAST, **query}))
