@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
+from tests.apptest_helpers import (
+    assert_clean,
+    assert_extremes_are_clean,
+    metric_values,
+    run_page,
+    run_snippets,
+    set_widget,
+)
 
 MARKOV = "pages/markov_chains.py"
 
@@ -88,14 +92,7 @@ def test_markov_snippets_run_as_is(tmp_path) -> None:
     codes = [c.value for c in at.code]
     assert len(codes) == 5
     assert "pattern_race(['THH', 'HHT'], p_heads=0.6, exact=True)" in codes[1]
-    outputs = []
-    for i, code in enumerate(codes):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout)
+    outputs = run_snippets(at, tmp_path)
     assert "Fraction(2, 3)" in outputs[0]  # the notes' limit, printed by the first section's snippet
     assert "[([0, 1, 2], True)]" in outputs[3]  # the default chain: one closed class
     # P(heads) = 0.6: THH still beats HHT, 16 : 9, and the exact race solver agrees with Conway

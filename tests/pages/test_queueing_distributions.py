@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from lib import queueing as q
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
+from tests.apptest_helpers import (
+    assert_clean,
+    assert_extremes_are_clean,
+    metric_values,
+    run_page,
+    run_snippets,
+    set_widget,
+)
 
 PAGE = "pages/queueing_distributions.py"
 FAST = {"q_customers": "5000", "q_fin_customers": "20000", "q_net_customers": "5000", "q_gg_customers": "10000"}
@@ -162,14 +166,7 @@ def test_snippet_runs_as_is(tmp_path, query: dict[str, str]) -> None:
     at = run_page(PAGE, query)
     codes = [c.value for c in at.code]
     assert len(codes) == 7
-    outputs = []
-    for i, code in enumerate(codes):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout)
+    outputs = run_snippets(at, tmp_path)
     assert "simulated mean wait" in outputs[3]
     assert ("theory:" in outputs[3]) == (float(query.get("q_rho", "0.8")) < 1)
     assert "FiniteQueueMetrics" not in outputs[4]  # the finite section prints numbers, then Erlang A's metrics
