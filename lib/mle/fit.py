@@ -298,3 +298,15 @@ def sample_family(family: Family, params: dict[str, float], n: int, seed: Seed =
     if int(n) != n or not 2 <= n <= MAX_COUNTS:
         raise ValueError(f"n must be a whole number from 2 to {MAX_COUNTS:,}, got {n}.")
     return getattr(stats, SCIPY_NAMES[family]).rvs(size=int(n), random_state=_rng(seed), **params)
+
+
+def density_curves(fits: Sequence[FitResult], low: float, high: float, points: int = 200) -> pd.DataFrame:
+    """Each fit's pdf on a grid from ``low`` to ``high``: columns ``x``, ``density``, ``curve`` (the family)."""
+    grid = np.linspace(low, high, points)
+    frames = []
+    for fit in fits:
+        with np.errstate(all="ignore"):
+            density = fit.frozen().pdf(grid)
+        density = np.where(np.isfinite(density), density, np.nan)
+        frames.append(pd.DataFrame({"x": grid, "density": density, "curve": fit.family}))
+    return pd.concat(frames, ignore_index=True).dropna()

@@ -1,0 +1,237 @@
+"""Mixed logit: normal random coefficients, simulated maximum likelihood with Halton draws, panel data.
+
+Person ``p`` has coefficients ``b_p = β + σ ⊙ ξ_p`` with ``ξ_p ~ N(0, I)`` on the random ones (``σ = 0``
+elsewhere), the same across all of their choices. Given ``b_p`` the choices are a conditional logit, so
+
+    P_p = ∫ Π_{n ∈ p} L_n(β + σ ⊙ ξ) φ(ξ) dξ ≈ (1/R) Σ_r Π_{n ∈ p} L_n(β + σ ⊙ ξ_pr),
+
+with ``L_n(b) = exp(x_{n,c_n}·b) / Σ_{j avail} exp(x_nj·b)`` and R quasi-random draws ``ξ_pr`` per person
+(scrambled Halton points pushed through the normal quantile). The simulated log-likelihood is
+``Σ_p log P_p``; its gradient is written out: with ``S_pr = Σ_{n∈p} log L_n(b_pr)`` and the weights
+``w_pr = exp(S_pr) / Σ_r exp(S_pr)`` (each draw's share of the person's likelihood),
+
+    ∂/∂β_k = Σ_p Σ_r w_pr Σ_{n∈p} (x_{n,c_n,k} − Σ_j P_nrj x_njk),   ∂/∂σ_k = the same with each term times ξ_prk.
+
+Standard errors come from the Hessian (central differences of that gradient). The sign of σ is not identified
+(σ and −σ with draws −ξ give the same likelihood), so σ is reported as ``|σ|``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import optimize, special, stats
+
+from lib.choice._shared import MAX_DRAWS, SeedLike, _seed
+from lib.choice.estimation import (
+    ChoiceFit,
+    _design,
+    _inverse_information,
+    _null_loglik,
+    _numerical_hessian,
+    fit_conditional_logit,
+)
+
+MAX_CELLS = 30_000_000  # observations × draws × alternatives held at once (≈ 240 MB of float64)
+
+
+def halton_normal_draws(n_people: int, n_draws: int, dim: int, seed: SeedLike = None) -> np.ndarray:
+    """Standard-normal quasi-random draws ``(n_people, n_draws, dim)``: scrambled Halton, consecutive per person."""
+    if dim == 0:
+        return np.zeros((n_people, n_draws, 0))
+    rng = _seed(seed)
+    points = stats.qmc.Halton(d=dim, scramble=True, seed=rng).random(n_people * n_draws)
+    points = np.clip(points, 1e-12, 1 - 1e-12)
+    return special.ndtri(points).reshape(n_people, n_draws, dim)
+
+
+class _Simulated:
+    """The simulated log-likelihood of one data set and one set of draws, as a function of θ = (β, σ).
+
+    Arrays keep the draws last, ``(n_obs, n_alts, R)``, so every step is a contiguous vector operation.
+    """
+
+    def __init__(self, X, choice, av, random, people, draws):
+        order = np.argsort(people, kind="stable")  # a person's observations next to each other
+        self.X, self.choice, self.av = X[order], choice[order], av[order]
+        people = people[order]
+        self.starts = np.flatnonzero(np.r_[True, people[1:] != people[:-1]])  # first row of each person
+        self.sizes = np.diff(np.r_[self.starts, X.shape[0]])  # choices per person
+        self.random = np.asarray(random, dtype=int)
+        self.draws = np.ascontiguousarray(draws[people].transpose(2, 0, 1))  # (n_random, n_obs, R): a person's draws
+        self.rows = np.arange(X.shape[0])
+        self.x_chosen = self.X[self.rows, self.choice]  # (n_obs, K)
+
+    def __call__(self, theta: np.ndarray, gradient: bool = True):
+        X, K = self.X, self.X.shape[2]
+        beta, sigma = theta[:K], theta[K:]
+        V = np.repeat((X @ beta)[:, :, None], self.draws.shape[2], axis=2)  # (n, J, R)
+        for s, k, xi in zip(sigma, self.random, self.draws, strict=True):
+            V += X[:, :, k, None] * (s * xi)[:, None, :]
+        V[~self.av] = -np.inf
+        peak = V.max(axis=1, keepdims=True)
+        E = np.exp(V - peak)
+        total = E.sum(axis=1)  # (n, R)
+        log_chosen = V[self.rows, self.choice] - peak[:, 0] - np.log(total)  # (n, R): log L_n per draw
+        S = np.add.reduceat(log_chosen, self.starts, axis=0)  # (P, R): log Π_{n∈p} L_n per draw
+        top = S.max(axis=1, keepdims=True)
+        person_sum = np.exp(S - top).sum(axis=1, keepdims=True)
+        loglik = float((top[:, 0] + np.log(person_sum[:, 0] / S.shape[1])).sum())
+        if not gradient:
+            return loglik
+        w = np.repeat(np.exp(S - top) / person_sum, self.sizes, axis=0)  # (n, R): each draw's share, per person
+        P = E / total[:, None, :]  # (n, J, R)
+        weights = np.stack([w, *(w * xi for xi in self.draws)], axis=2)  # (n, R, 1 + n_random)
+        Q = np.matmul(P, weights)  # (n, J, 1 + n_random): Σ_r P_njr w_nr (ξ_nrk)
+        grad_beta = self.x_chosen.sum(axis=0) - np.einsum("njk,nj->k", X, Q[:, :, 0])
+        chosen_xi = weights[:, :, 1:].sum(axis=1)  # (n, n_random): Σ_r w_nr ξ_nrk
+        grad_sigma = np.array(
+            [
+                self.x_chosen[:, k] @ chosen_xi[:, i] - np.sum(X[:, :, k] * Q[:, :, 1 + i])
+                for i, k in enumerate(self.random)
+            ]
+        )
+        return loglik, np.concatenate([grad_beta, grad_sigma])
+
+
+def _people(panel: np.ndarray | Sequence | None, n_obs: int) -> np.ndarray:
+    """A person index 0..P−1 per observation (each observation its own person without a panel)."""
+    if panel is None:
+        return np.arange(n_obs)
+    panel = np.asarray(panel)
+    if panel.shape != (n_obs,):
+        raise ValueError(f"panel must give one person id per observation ({n_obs}), got shape {panel.shape}.")
+    return np.unique(panel, return_inverse=True)[1].ravel()
+
+
+def _random_indices(random: Sequence[int], n_params: int) -> np.ndarray:
+    try:
+        indices = np.array([int(k) for k in random], dtype=int)
+    except (TypeError, ValueError):
+        raise ValueError("random must be a list of coefficient indices.") from None
+    if indices.size == 0:
+        raise ValueError("random must name at least one coefficient; with none, fit the conditional logit.")
+    if indices.min() < 0 or indices.max() >= n_params or np.unique(indices).size != indices.size:
+        raise ValueError(f"random must hold distinct coefficient indices from 0 to {n_params - 1}.")
+    return indices
+
+
+def simulated_loglik(
+    theta: np.ndarray | Sequence,
+    X,
+    choice,
+    random: Sequence[int],
+    availability=None,
+    n_draws: int = 500,
+    seed: SeedLike = None,
+    panel=None,
+) -> float:
+    """The simulated mixed-logit log-likelihood at θ = (β in X's order, σ in ``random``'s order)."""
+    problem = _problem(X, choice, random, availability, n_draws, seed, panel, None)[0]
+    return problem(np.asarray(theta, dtype=float), gradient=False)
+
+
+def _problem(X, choice, random, availability, n_draws, seed, panel, names):
+    X, choice, av, names = _design(X, choice, availability, names)
+    n_obs, n_alts, n_params = X.shape
+    random = _random_indices(random, n_params)
+    if int(n_draws) != n_draws or not 1 <= n_draws <= MAX_DRAWS:
+        raise ValueError(f"n_draws must be a whole number from 1 to {MAX_DRAWS:,}, got {n_draws}.")
+    if n_obs * int(n_draws) * max(n_alts, n_params) > MAX_CELLS:
+        raise ValueError(
+            f"{n_obs:,} observations × {int(n_draws):,} draws is too large to simulate at once; "
+            f"keep observations × draws × alternatives under {MAX_CELLS:,}."
+        )
+    people = _people(panel, n_obs)
+    draws = halton_normal_draws(int(people.max()) + 1, int(n_draws), random.size, seed)
+    return _Simulated(X, choice, av, random, people, draws), X, choice, av, names, random, people
+
+
+def fit_mixed_logit(
+    X: np.ndarray | Sequence,
+    choice: np.ndarray | Sequence,
+    random: Sequence[int],
+    availability: np.ndarray | Sequence | None = None,
+    n_draws: int = 500,
+    seed: SeedLike = None,
+    panel: np.ndarray | Sequence | None = None,
+    names: Sequence[str] | None = None,
+) -> ChoiceFit:
+    """Mixed logit with normal random coefficients by simulated maximum likelihood (analytic gradient).
+
+    ``random`` holds the indices of the coefficients that are ``N(β_k, σ_k²)`` across people; ``panel`` gives a
+    person id per observation, so one person's draws are shared by all of their choices (no panel: every
+    observation is its own person). ``params`` are β in X's order, then ``|σ|`` in ``random``'s order (names
+    ``sd(name)``). Maximised with BFGS from the conditional logit's estimates and σ = 0.5; ``n_draws`` scrambled
+    Halton draws per person, seeded by ``seed``.
+
+    Example
+    -------
+    >>> from lib.choice import simulate_design, simulate_choices
+    >>> X, _ = simulate_design(400, 2, 1, seed=0, asc=False)
+    >>> fit = fit_mixed_logit(X, simulate_choices(X, [1.0], seed=1), random=[0], n_draws=50, seed=0)
+    >>> fit.names, fit.params.shape
+    (('beta_0', 'sd(beta_0)'), (2,))
+    """
+    problem, X, choice, av, names, random, _ = _problem(X, choice, random, availability, n_draws, seed, panel, names)
+    start = fit_conditional_logit(X, choice, av)
+    theta0 = np.concatenate([start.params, np.full(random.size, 0.5)])
+
+    def negative(theta):
+        loglik, gradient = problem(theta)
+        return -loglik, -gradient
+
+    result = optimize.minimize(negative, theta0, jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": 500})
+    theta = result.x.copy()
+    flip = np.ones(theta.size)
+    flip[X.shape[2] :] = np.sign(theta[X.shape[2] :]) + (theta[X.shape[2] :] == 0)  # report |σ|
+    hessian = _numerical_hessian(lambda t: problem(t)[1], theta)
+    covariance = _inverse_information(-hessian) * np.outer(flip, flip)
+    loglik, gradient = problem(theta)
+    return ChoiceFit(
+        params=theta * flip,
+        std_errors=np.sqrt(np.diag(covariance)),
+        loglik=loglik,
+        null_loglik=_null_loglik(av),
+        names=(*names, *(f"sd({names[k]})" for k in random)),
+        n_obs=X.shape[0],
+        covariance=covariance,
+        gradient=gradient * flip,
+        converged=bool(result.success) or np.max(np.abs(gradient)) < 1e-3,
+        iterations=int(result.nit),
+        model="mixed logit",
+    )
+
+
+def simulate_mixed_panel(
+    n_people: int,
+    n_choices: int,
+    beta: Sequence[float],
+    sigma: Sequence[float],
+    random: Sequence[int],
+    n_alts: int = 3,
+    seed: SeedLike = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A panel from a mixed logit: ``(X, choice, panel)`` with standard-normal attributes (no constants).
+
+    Person ``p`` draws ``b_p = β + σ ⊙ z_p`` once (``z_p ~ N(0, I)`` on ``random``) and makes ``n_choices`` logit
+    choices with it; ``X`` is ``(n_people·n_choices, n_alts, len(beta))`` and ``panel`` the person of each row.
+    """
+    for name, value, low in (("n_people", n_people, 1), ("n_choices", n_choices, 1), ("n_alts", n_alts, 2)):
+        if int(value) != value or value < low:
+            raise ValueError(f"{name} must be a whole number ≥ {low}, got {value}.")
+    beta = np.asarray(beta, dtype=float)
+    sigma = np.asarray(sigma, dtype=float)
+    random = _random_indices(random, beta.size)
+    if sigma.shape != random.shape or np.any(sigma < 0) or not np.all(np.isfinite(sigma)):
+        raise ValueError("sigma must give one standard deviation ≥ 0 per random coefficient.")
+    rng = _seed(seed)
+    n_obs = int(n_people) * int(n_choices)
+    X = rng.standard_normal((n_obs, int(n_alts), beta.size))
+    coefficients = np.tile(beta, (int(n_people), 1))
+    coefficients[:, random] += sigma * rng.standard_normal((int(n_people), random.size))
+    panel = np.repeat(np.arange(int(n_people)), int(n_choices))
+    V = np.einsum("njk,nk->nj", X, coefficients[panel])
+    utility = V + rng.gumbel(size=V.shape)
+    return X, utility.argmax(axis=1), panel
