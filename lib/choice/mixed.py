@@ -12,7 +12,8 @@ with ``L_n(b) = exp(x_{n,c_n}·b) / Σ_{j avail} exp(x_nj·b)`` and R quasi-rand
 
     ∂/∂β_k = Σ_p Σ_r w_pr Σ_{n∈p} (x_{n,c_n,k} − Σ_j P_nrj x_njk),   ∂/∂σ_k = the same with each term times ξ_prk.
 
-Standard errors come from the Hessian (central differences of that gradient). The sign of σ is not identified
+The Hessian is written out too (see ``_Simulated.hessian``): Newton's method converges in a handful of
+steps and gives the standard errors. The sign of σ is not identified
 (σ and −σ with draws −ξ give the same likelihood), so σ is reported as ``|σ|``.
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from lib.choice._shared import MAX_DRAWS, SeedLike, _seed
 from lib.choice.estimation import (
@@ -29,7 +30,6 @@ from lib.choice.estimation import (
     _design,
     _inverse_information,
     _null_loglik,
-    _numerical_hessian,
     fit_conditional_logit,
 )
 
@@ -63,7 +63,8 @@ class _Simulated:
         self.rows = np.arange(X.shape[0])
         self.x_chosen = self.X[self.rows, self.choice]  # (n_obs, K)
 
-    def __call__(self, theta: np.ndarray, gradient: bool = True):
+    def _logit(self, theta: np.ndarray):
+        """Per-draw logit pieces at θ: E = exp(V − peak) (n, J, R), its sum over J, S (P, R), the log-likelihood."""
         X, K = self.X, self.X.shape[2]
         beta, sigma = theta[:K], theta[K:]
         V = np.repeat((X @ beta)[:, :, None], self.draws.shape[2], axis=2)  # (n, J, R)
@@ -78,9 +79,16 @@ class _Simulated:
         top = S.max(axis=1, keepdims=True)
         person_sum = np.exp(S - top).sum(axis=1, keepdims=True)
         loglik = float((top[:, 0] + np.log(person_sum[:, 0] / S.shape[1])).sum())
+        w_person = np.exp(S - top) / person_sum  # (P, R): each draw's share of its person's likelihood
+        return E, total, w_person, loglik
+
+    def __call__(self, theta: np.ndarray, gradient: bool = True):
+        """The simulated log-likelihood at θ and (by default) its analytic gradient."""
+        E, total, w_person, loglik = self._logit(theta)
         if not gradient:
             return loglik
-        w = np.repeat(np.exp(S - top) / person_sum, self.sizes, axis=0)  # (n, R): each draw's share, per person
+        X = self.X
+        w = np.repeat(w_person, self.sizes, axis=0)  # (n, R)
         P = E / total[:, None, :]  # (n, J, R)
         weights = np.stack([w, *(w * xi for xi in self.draws)], axis=2)  # (n, R, 1 + n_random)
         Q = np.matmul(P, weights)  # (n, J, 1 + n_random): Σ_r P_njr w_nr (ξ_nrk)
@@ -93,6 +101,55 @@ class _Simulated:
             ]
         )
         return loglik, np.concatenate([grad_beta, grad_sigma])
+
+    def hessian(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """(log-likelihood, gradient, Hessian) at θ, all analytic.
+
+        With z_njr = (x_nj, x_nj,k ξ_nr,k) the regressors of θ for draw r, g_pr = Σ_{n∈p} (z_n,c,r − z̄_nr) and
+        w_pr the draw weights, ``∇²ℓ = Σ_p [Σ_r w_pr (H_pr + g_pr g_prᵀ) − ḡ_p ḡ_pᵀ]`` where ḡ_p = Σ_r w_pr g_pr and
+        ``H_pr = −Σ_{n∈p} Σ_j P_njr (z_njr − z̄_nr)(z_njr − z̄_nr)ᵀ``.
+        """
+        E, total, w_person, loglik = self._logit(theta)
+        X, K, random, draws = self.X, self.X.shape[2], self.random, self.draws
+        m = random.size
+        w = np.repeat(w_person, self.sizes, axis=0)  # (n, R)
+        P = E / total[:, None, :]  # (n, J, R)
+        xi = draws.transpose(1, 2, 0)  # (n, R, m)
+        x_bar = sum(P[:, j, :, None] * X[:, j, None, :] for j in range(X.shape[1]))  # (n, R, K): Σ_j P_njr x_nj
+        z_bar = np.concatenate([x_bar, x_bar[:, :, random] * xi], axis=2)  # (n, R, D)
+        z_chosen = np.concatenate(
+            [np.broadcast_to(self.x_chosen[:, None, :], x_bar.shape), self.x_chosen[:, None, random] * xi], axis=2
+        )
+        g_pr = np.add.reduceat(z_chosen - z_bar, self.starts, axis=0)  # (P, R, D)
+        g_bar = np.einsum("pr,prd->pd", w_person, g_pr)  # (P, D)
+        D = K + m
+        outer = (w_person[:, :, None] * g_pr).reshape(-1, D).T @ g_pr.reshape(-1, D) - g_bar.T @ g_bar
+        # Σ_{n,r} w Σ_j P z zᵀ, block by block: z_d = x_{col d} · (1 or ξ_i), so each block needs Σ_r w P ξ^a ξ^b.
+        multipliers = [np.ones_like(w), *draws]  # index 0: no draw factor
+        pairs = [(a, b) for a in range(m + 1) for b in range(a, m + 1)]
+        Q = np.stack([np.einsum("njr,nr->nj", P, w * multipliers[a] * multipliers[b]) for a, b in pairs], axis=2)
+        column = np.r_[np.arange(K), random]
+        factor = np.r_[np.zeros(K, dtype=int), np.arange(1, m + 1)]
+        second = np.empty((D, D))
+        for d in range(D):
+            for e in range(d, D):
+                c = pairs.index((min(factor[d], factor[e]), max(factor[d], factor[e])))
+                second[d, e] = second[e, d] = np.sum(X[:, :, column[d]] * X[:, :, column[e]] * Q[:, :, c])
+        spread = (w[:, :, None] * z_bar).reshape(-1, D).T @ z_bar.reshape(-1, D)
+        return loglik, g_bar.sum(axis=0), -(second - spread) + outer
+
+
+def _newton_step(gradient: np.ndarray, hessian: np.ndarray) -> np.ndarray:
+    """Solve (−H + μI) step = g with the smallest μ ≥ 0 (from 0, then growing) that makes −H + μI definite."""
+    information = -hessian
+    mu = 0.0
+    scale = max(1.0, float(np.max(np.abs(np.diag(information)))))
+    while True:
+        try:
+            factor = np.linalg.cholesky(information + mu * np.eye(gradient.size))
+            return np.linalg.solve(factor.T, np.linalg.solve(factor, gradient))
+        except np.linalg.LinAlgError:
+            mu = 1e-6 * scale if mu == 0 else mu * 10
 
 
 def _people(panel: np.ndarray | Sequence | None, n_obs: int) -> np.ndarray:
@@ -157,14 +214,18 @@ def fit_mixed_logit(
     seed: SeedLike = None,
     panel: np.ndarray | Sequence | None = None,
     names: Sequence[str] | None = None,
+    *,
+    max_iter: int = 100,
+    tol: float = 1e-8,
 ) -> ChoiceFit:
     """Mixed logit with normal random coefficients by simulated maximum likelihood (analytic gradient).
 
     ``random`` holds the indices of the coefficients that are ``N(β_k, σ_k²)`` across people; ``panel`` gives a
     person id per observation, so one person's draws are shared by all of their choices (no panel: every
     observation is its own person). ``params`` are β in X's order, then ``|σ|`` in ``random``'s order (names
-    ``sd(name)``). Maximised with BFGS from the conditional logit's estimates and σ = 0.5; ``n_draws`` scrambled
-    Halton draws per person, seeded by ``seed``.
+    ``sd(name)``). Maximised by Newton's method on the analytic gradient and Hessian (damped where the Hessian is
+    not negative definite, with backtracking), from the conditional logit's estimates and σ = 0.5; the standard
+    errors are from that Hessian at the maximum. ``n_draws`` scrambled Halton draws per person, seeded by ``seed``.
 
     Example
     -------
@@ -176,19 +237,28 @@ def fit_mixed_logit(
     """
     problem, X, choice, av, names, random, _ = _problem(X, choice, random, availability, n_draws, seed, panel, names)
     start = fit_conditional_logit(X, choice, av)
-    theta0 = np.concatenate([start.params, np.full(random.size, 0.5)])
-
-    def negative(theta):
-        loglik, gradient = problem(theta)
-        return -loglik, -gradient
-
-    result = optimize.minimize(negative, theta0, jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": 500})
-    theta = result.x.copy()
+    theta = np.concatenate([start.params, np.full(random.size, 0.5)])
+    loglik, gradient, hessian = problem.hessian(theta)
+    converged, iteration = False, 0
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported in the fit)
+        step = _newton_step(gradient, hessian)
+        t = 1.0
+        while True:  # backtrack until the simulated likelihood does not fall
+            candidate = theta + t * step
+            new = problem.hessian(candidate) if t == 1.0 else (problem(candidate, gradient=False),)
+            if (np.isfinite(new[0]) and new[0] >= loglik - 1e-10) or t < 1e-8:
+                break
+            t /= 2
+        if len(new) == 1:
+            new = problem.hessian(candidate)
+        improvement = new[0] - loglik
+        theta, (loglik, gradient, hessian) = candidate, new
+        if abs(improvement) < tol and gradient @ _newton_step(gradient, hessian) < tol:
+            converged = True
+            break
     flip = np.ones(theta.size)
-    flip[X.shape[2] :] = np.sign(theta[X.shape[2] :]) + (theta[X.shape[2] :] == 0)  # report |σ|
-    hessian = _numerical_hessian(lambda t: problem(t)[1], theta)
+    flip[X.shape[2] :] = np.where(theta[X.shape[2] :] < 0, -1.0, 1.0)  # report |σ| (its sign is not identified)
     covariance = _inverse_information(-hessian) * np.outer(flip, flip)
-    loglik, gradient = problem(theta)
     return ChoiceFit(
         params=theta * flip,
         std_errors=np.sqrt(np.diag(covariance)),
@@ -198,8 +268,8 @@ def fit_mixed_logit(
         n_obs=X.shape[0],
         covariance=covariance,
         gradient=gradient * flip,
-        converged=bool(result.success) or np.max(np.abs(gradient)) < 1e-3,
-        iterations=int(result.nit),
+        converged=converged,
+        iterations=iteration,
         model="mixed logit",
     )
 
@@ -212,11 +282,13 @@ def simulate_mixed_panel(
     random: Sequence[int],
     n_alts: int = 3,
     seed: SeedLike = None,
+    asc: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A panel from a mixed logit: ``(X, choice, panel)`` with standard-normal attributes (no constants).
+    """A panel from a mixed logit: ``(X, choice, panel)`` with standard-normal attributes.
 
     Person ``p`` draws ``b_p = β + σ ⊙ z_p`` once (``z_p ~ N(0, I)`` on ``random``) and makes ``n_choices`` logit
     choices with it; ``X`` is ``(n_people·n_choices, n_alts, len(beta))`` and ``panel`` the person of each row.
+    With ``asc`` the first ``n_alts − 1`` columns are constants for alternatives 1, 2, … (β starts with them).
     """
     for name, value, low in (("n_people", n_people, 1), ("n_choices", n_choices, 1), ("n_alts", n_alts, 2)):
         if int(value) != value or value < low:
@@ -226,9 +298,14 @@ def simulate_mixed_panel(
     random = _random_indices(random, beta.size)
     if sigma.shape != random.shape or np.any(sigma < 0) or not np.all(np.isfinite(sigma)):
         raise ValueError("sigma must give one standard deviation ≥ 0 per random coefficient.")
+    n_constants = int(n_alts) - 1 if asc else 0
+    if beta.size <= n_constants:
+        raise ValueError(f"beta needs the {n_constants} constants and at least one attribute coefficient.")
     rng = _seed(seed)
     n_obs = int(n_people) * int(n_choices)
-    X = rng.standard_normal((n_obs, int(n_alts), beta.size))
+    X = rng.standard_normal((n_obs, int(n_alts), beta.size - n_constants))
+    if asc:
+        X = np.concatenate([np.broadcast_to(np.eye(int(n_alts))[:, 1:], (n_obs, int(n_alts), n_constants)), X], axis=2)
     coefficients = np.tile(beta, (int(n_people), 1))
     coefficients[:, random] += sigma * rng.standard_normal((int(n_people), random.size))
     panel = np.repeat(np.arange(int(n_people)), int(n_choices))
