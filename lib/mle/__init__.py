@@ -50,12 +50,14 @@ from lib.mle.black_box import (
 )
 from lib.mle.estimates import (
     Estimate,
+    UnknownK,
     binomial_loglik,
     binomial_mle,
     cross_entropy,
     loglik_curve,
     negative_binomial_loglik,
     negative_binomial_mle,
+    negative_binomial_unknown_k,
     numeric_mle,
     parse_counts,
 )
@@ -101,6 +103,7 @@ __all__ = [
     "SamplingResult",
     "Seed",
     "Unboxed",
+    "UnknownK",
     "beta_negative_binomial_loglik",
     "beta_negative_binomial_mean",
     "beta_negative_binomial_pmf",
@@ -123,6 +126,7 @@ __all__ = [
     "negative_binomial_loglik",
     "negative_binomial_mle",
     "negative_binomial_pmf",
+    "negative_binomial_unknown_k",
     "numeric_mle",
     "parse_counts",
     "probability_plot_points",

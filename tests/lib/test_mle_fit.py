@@ -172,3 +172,25 @@ def test_probability_plot_points() -> None:
     # For the true family both plots hug the diagonal.
     assert np.max(np.abs(per_family["fitted cdf"] - per_family["probability"])) < 0.05
     assert np.all(np.isfinite(points[["fitted quantile", "fitted cdf"]].to_numpy()))
+
+
+def test_negative_binomial_with_k_unknown_against_scipy() -> None:
+    # Trials until the k-th success (the notes); scipy's nbinom counts the failures n − k.
+    trials = mle.simulate_counts("negative_binomial", 0.4, 4, 300, seed=5)
+    fit = mle.negative_binomial_unknown_k(trials)
+    for row in fit.profile.itertuples(index=False):
+        k, p, loglik = row
+        assert loglik == pytest.approx(stats.nbinom.logpmf(trials - k, k, p).sum(), rel=1e-10)
+        best_p = max(np.linspace(0.01, 0.99, 981), key=lambda q, k=k: stats.nbinom.logpmf(trials - k, k, q).sum())
+        assert abs(best_p - p) < 2e-3  # p̂(k) = m·k/Σn maximises over p for that k
+    assert fit.loglik == fit.profile["profile log-likelihood"].max()
+    assert fit.k_interval[0] <= 4 <= fit.k_interval[1]
+    assert fit.k_interval[0] <= fit.k <= fit.k_interval[1]
+    assert fit.p == pytest.approx(fit.k * trials.size / trials.sum())
+
+
+def test_negative_binomial_with_k_unknown_refuses_bad_counts() -> None:
+    with pytest.raises(ValueError, match="at least one observation"):
+        mle.negative_binomial_unknown_k([])
+    with pytest.raises(ValueError, match="≥ 1"):
+        mle.negative_binomial_unknown_k([0, 3])
