@@ -229,6 +229,9 @@ def cross_entropy(q: float, p: np.ndarray | float) -> np.ndarray:
     return -_kernel(p, q, 1 - q)
 
 
+MAX_K = 1_000  # the largest k searched when k is unknown
+
+
 @dataclass(frozen=True)
 class UnknownK:
     """The negative binomial fitted with k unknown: the integer k̂, p̂ = m·k̂/Σn, ℓ̂, the profile and its interval.
@@ -248,7 +251,8 @@ def negative_binomial_unknown_k(trials: Sequence[int] | np.ndarray, level: float
     """Fit the negative binomial (trials until the k-th success) when k is unknown too.
 
     For each k the best p is ``m·k/Σn``, so the profile log-likelihood ``ℓ(k) = Σ log C(n_i − 1, k − 1)
-    + m·k·log p̂(k) + (Σn − m·k)·log(1 − p̂(k))`` is maximised over the whole numbers 1 ≤ k ≤ min(n).
+    + m·k·log p̂(k) + (Σn − m·k)·log(1 − p̂(k))`` is maximised over the whole numbers 1 ≤ k ≤ min(n)
+    (at most MAX_K = 1,000).
 
     >>> fit = negative_binomial_unknown_k([4, 9, 6, 14, 5, 8, 11, 7, 20, 6])
     >>> fit.k, round(fit.p, 4), fit.k_interval
@@ -260,7 +264,9 @@ def negative_binomial_unknown_k(trials: Sequence[int] | np.ndarray, level: float
     if n.min() < 1:
         raise ValueError("Each number of trials must be ≥ 1 (it takes at least one trial to see a success).")
     level = probability("level", level)
-    ks = np.arange(1, int(n.min()) + 1)
+    ks = np.arange(1, min(int(n.min()), MAX_K) + 1)
+    if ks.size * n.size > 5_000_000:
+        raise ValueError(f"{n.size:,} counts × {ks.size:,} candidate k is too large a search; use fewer counts.")
     total, m = float(n.sum()), n.size
     p_hat = m * ks / total
     with np.errstate(divide="ignore", invalid="ignore"):

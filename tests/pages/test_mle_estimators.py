@@ -271,3 +271,15 @@ def test_fit_section_view_comes_from_the_url(tmp_path) -> None:
     assert "data = [0.5, 1.5, 2.0, 7.0, 0.1]  # your numbers" in codes[5]
     assert "n_mc_samples=39" in codes[5]
     assert "GoodnessOfFit(family='exponential'" in outputs[5]
+
+
+def test_negative_binomial_with_k_unknown_is_shown() -> None:
+    at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_k": "4", "mle_m": "300"})
+    assert_clean(at)
+    metrics = metric_values(at)
+    fit = mle.negative_binomial_unknown_k(mle.simulate_counts("negative_binomial", 0.3, 4, 300, 0))
+    assert metrics["k̂ (k unknown)"] == str(fit.k)
+    low, high = (int(v) for v in metrics["Profile 95% set for k"].split(" – "))
+    assert low <= 4 <= high
+    # The binomial has no such panel.
+    assert "k̂ (k unknown)" not in metric_values(run_page(PAGE))
