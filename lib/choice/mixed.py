@@ -59,6 +59,7 @@ class _Simulated:
         self.starts = np.flatnonzero(np.r_[True, people[1:] != people[:-1]])  # first row of each person
         self.sizes = np.diff(np.r_[self.starts, X.shape[0]])  # choices per person
         self.random = np.asarray(random, dtype=int)
+        self.person_draws = draws  # (P, R, n_random), persons in the order of their rows
         self.draws = np.ascontiguousarray(draws[people].transpose(2, 0, 1))  # (n_random, n_obs, R): a person's draws
         self.rows = np.arange(X.shape[0])
         self.x_chosen = self.X[self.rows, self.choice]  # (n_obs, K)
@@ -111,23 +112,22 @@ class _Simulated:
         """
         E, total, w_person, loglik = self._logit(theta)
         X, K, random, draws = self.X, self.X.shape[2], self.random, self.draws
-        m = random.size
+        m, D = random.size, K + random.size
         w = np.repeat(w_person, self.sizes, axis=0)  # (n, R)
-        P = E / total[:, None, :]  # (n, J, R)
-        xi = draws.transpose(1, 2, 0)  # (n, R, m)
-        x_bar = sum(P[:, j, :, None] * X[:, j, None, :] for j in range(X.shape[1]))  # (n, R, K): Σ_j P_njr x_nj
-        z_bar = np.concatenate([x_bar, x_bar[:, :, random] * xi], axis=2)  # (n, R, D)
-        z_chosen = np.concatenate(
-            [np.broadcast_to(self.x_chosen[:, None, :], x_bar.shape), self.x_chosen[:, None, random] * xi], axis=2
-        )
-        g_pr = np.add.reduceat(z_chosen - z_bar, self.starts, axis=0)  # (P, R, D)
+        x_bar = np.matmul(X.transpose(0, 2, 1), E) / total[:, None, :]  # (n, K, R): Σ_j P_njr x_nj
+        # A person's draws are the same for all their choices, so g_pr sums x over the person first.
+        x_person = np.add.reduceat(x_bar, self.starts, axis=0).transpose(0, 2, 1)  # (P, R, K)
+        chosen_person = np.add.reduceat(self.x_chosen, self.starts, axis=0)[:, None, :] - x_person  # (P, R, K)
+        xi_person = self.person_draws  # (P, R, m)
+        g_pr = np.concatenate([chosen_person, chosen_person[:, :, random] * xi_person], axis=2)  # (P, R, D)
         g_bar = np.einsum("pr,prd->pd", w_person, g_pr)  # (P, D)
-        D = K + m
         outer = (w_person[:, :, None] * g_pr).reshape(-1, D).T @ g_pr.reshape(-1, D) - g_bar.T @ g_bar
         # Σ_{n,r} w Σ_j P z zᵀ, block by block: z_d = x_{col d} · (1 or ξ_i), so each block needs Σ_r w P ξ^a ξ^b.
         multipliers = [np.ones_like(w), *draws]  # index 0: no draw factor
         pairs = [(a, b) for a in range(m + 1) for b in range(a, m + 1)]
-        Q = np.stack([np.einsum("njr,nr->nj", P, w * multipliers[a] * multipliers[b]) for a, b in pairs], axis=2)
+        share = w / total  # (n, R): turns E into w·P
+        weights = np.stack([share * multipliers[a] * multipliers[b] for a, b in pairs], axis=2)  # (n, R, C)
+        Q = np.matmul(E, weights)  # (n, J, C)
         column = np.r_[np.arange(K), random]
         factor = np.r_[np.zeros(K, dtype=int), np.arange(1, m + 1)]
         second = np.empty((D, D))
@@ -135,7 +135,9 @@ class _Simulated:
             for e in range(d, D):
                 c = pairs.index((min(factor[d], factor[e]), max(factor[d], factor[e])))
                 second[d, e] = second[e, d] = np.sum(X[:, :, column[d]] * X[:, :, column[e]] * Q[:, :, c])
-        spread = (w[:, :, None] * z_bar).reshape(-1, D).T @ z_bar.reshape(-1, D)
+        # Σ_{n,r} w z̄ z̄ᵀ with z̄ = (x̄, x̄_k ξ): the same blocks from x̄ and the draws.
+        z_bar = np.concatenate([x_bar, x_bar[:, random] * draws.transpose(1, 0, 2)], axis=1)  # (n, D, R)
+        spread = np.matmul(z_bar * w[:, None, :], z_bar.transpose(0, 2, 1)).sum(axis=0)  # (D, D)
         return loglik, g_bar.sum(axis=0), -(second - spread) + outer
 
 
@@ -216,7 +218,7 @@ def fit_mixed_logit(
     names: Sequence[str] | None = None,
     *,
     max_iter: int = 100,
-    tol: float = 1e-8,
+    tol: float = 1e-7,
 ) -> ChoiceFit:
     """Mixed logit with normal random coefficients by simulated maximum likelihood (analytic gradient).
 
@@ -225,7 +227,9 @@ def fit_mixed_logit(
     observation is its own person). ``params`` are β in X's order, then ``|σ|`` in ``random``'s order (names
     ``sd(name)``). Maximised by Newton's method on the analytic gradient and Hessian (damped where the Hessian is
     not negative definite, with backtracking), from the conditional logit's estimates and σ = 0.5; the standard
-    errors are from that Hessian at the maximum. ``n_draws`` scrambled Halton draws per person, seeded by ``seed``.
+    errors are from that Hessian at the maximum. Iterations stop when the Newton decrement ``gᵀ(−H)⁻¹g`` (about
+    twice what another step would gain) falls below ``tol``. ``n_draws`` scrambled Halton draws per person, seeded
+    by ``seed``.
 
     Example
     -------
@@ -240,8 +244,13 @@ def fit_mixed_logit(
     theta = np.concatenate([start.params, np.full(random.size, 0.5)])
     loglik, gradient, hessian = problem.hessian(theta)
     converged, iteration = False, 0
-    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported in the fit)
+    for iteration in range(max_iter + 1):  # the count of steps is reported in the fit
         step = _newton_step(gradient, hessian)
+        if gradient @ step < tol:  # a full Newton step would raise ℓ by about half of this: done
+            converged = True
+            break
+        if iteration == max_iter:
+            break
         t = 1.0
         while True:  # backtrack until the simulated likelihood does not fall
             candidate = theta + t * step
@@ -251,11 +260,7 @@ def fit_mixed_logit(
             t /= 2
         if len(new) == 1:
             new = problem.hessian(candidate)
-        improvement = new[0] - loglik
         theta, (loglik, gradient, hessian) = candidate, new
-        if abs(improvement) < tol and gradient @ _newton_step(gradient, hessian) < tol:
-            converged = True
-            break
     flip = np.ones(theta.size)
     flip[X.shape[2] :] = np.where(theta[X.shape[2] :] < 0, -1.0, 1.0)  # report |σ| (its sign is not identified)
     covariance = _inverse_information(-hessian) * np.outer(flip, flip)
