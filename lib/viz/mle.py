@@ -251,4 +251,4 @@ def probability_plot(
         .mark_line(strokeDash=[4, 4], color="#555555")
         .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip(f"{x}:Q", title="y = x", format=".4g")])
     )
-    return finish(alt.layer(line, dots), title=title)
+    return finish(alt.layer(dots, line), title=title)
