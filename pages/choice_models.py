@@ -1,10 +1,12 @@
-"""Choice models: the red bus / blue bus paradox, a utility builder, estimation from data, and the probit."""
+"""Choice models: the red bus / blue bus paradox, a utility builder, estimation from data, the probit, and the
+mixed logit."""
 
 import streamlit as st
 
 from pages._common import bound, note, page_header, prose
 from pages.choice import formatting
 from pages.choice.market import market_section
+from pages.choice.mixed import mixed_section
 from pages.choice.probit import probit_section
 from pages.choice.recovery import recovery_section
 from pages.choice.red_bus import red_bus_section
@@ -16,7 +18,8 @@ page_header(
     "their attributes: a **zero-sum game** of shares. Add a blue bus identical to the red bus, and common "
     "sense says it takes riders only from the red bus; the multinomial logit takes them from the car too "
     "(IIA). Compare the logit, the nested logit and the probit below, build a market from attributes and "
-    "tastes, and estimate the models from simulated or uploaded choices.",
+    "tastes, estimate the models from simulated or uploaded choices, and let tastes differ across people with "
+    "the mixed logit.",
 )
 with note():
     prose(formatting.__file__, "note.md")
@@ -63,3 +66,4 @@ market_section()
 recovery_section()
 upload_section()
 probit_section(v_car, v_bus, rho)
+mixed_section()

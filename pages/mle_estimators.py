@@ -1,5 +1,5 @@
 """MLE estimators: binomial and negative binomial likelihoods, their intervals, the beta-negative-binomial,
-cross-entropy, and unboxing a black-box logistic regression."""
+cross-entropy, unboxing a black-box logistic regression, and fitting five families to your own data."""
 
 import streamlit as st
 
@@ -9,6 +9,7 @@ from pages.mle import experiment as exp
 from pages.mle.beta_negative_binomial import beta_negative_binomial_section
 from pages.mle.black_box import black_box_section
 from pages.mle.cross_entropy import cross_entropy_section
+from pages.mle.fit_data import fit_data_section
 from pages.mle.likelihood import likelihood_section
 from pages.mle.sampling import sampling_section
 
@@ -22,7 +23,8 @@ page_header(
     "log-likelihood, the closed-form estimate from the notes and the numeric maximum agree, with Wald and "
     "profile-likelihood 95% intervals; repeat the experiment thousands of times to see how good the estimator "
     "and its intervals are; let p itself be Beta-distributed (the beta-negative-binomial); see that maximum "
-    "likelihood is minimum cross-entropy; and read the coefficients out of a black-box logistic regression.",
+    "likelihood is minimum cross-entropy; read the coefficients out of a black-box logistic regression; and fit "
+    "five families to your own numbers, ranked by AIC, with QQ and PP plots and a goodness-of-fit p-value.",
 )
 with note():
     prose(exp.__file__, "note.md")
@@ -114,3 +116,4 @@ sampling_section(kind, true_p, size, m)
 beta_negative_binomial_section()
 cross_entropy_section(experiment)
 black_box_section()
+fit_data_section()

@@ -17,7 +17,8 @@ is a boolean ``(n_obs, n_alts)`` mask (unavailable alternatives get probability 
 Modules: ``_shared`` (input checks shared by the others), ``logit`` (MNL and nested-logit
 probabilities), ``probit`` (GHK and exact probit probabilities), ``estimation`` (conditional and nested
 logit fits), ``iia`` (likelihood-ratio and Hausman–McFadden tests), ``market`` (elasticities, willingness
-to pay, scenarios), ``data`` (simulated designs and choices, CSV input in long and wide format),
+to pay, scenarios), ``mixed`` (mixed logit: normal random coefficients, Halton draws, panels), ``data``
+(simulated designs and choices, CSV input in long and wide format),
 ``red_bus`` (the red bus / blue bus experiment and the estimation sandbox).
 """
 
@@ -45,6 +46,7 @@ from lib.choice.estimation import (
 from lib.choice.iia import IIATest, hausman_mcfadden_test, iia_lr_test
 from lib.choice.logit import mnl_probabilities, nested_logit_probabilities, red_bus_car_share
 from lib.choice.market import clone_sources, elasticities, market_scenarios, parse_market, willingness_to_pay
+from lib.choice.mixed import fit_mixed_logit, halton_normal_draws, simulate_mixed_panel, simulated_loglik
 from lib.choice.probit import (
     probit_binary_exact,
     probit_probabilities,
@@ -80,7 +82,9 @@ __all__ = [
     "estimation_sandbox",
     "fit_choice_csv",
     "fit_conditional_logit",
+    "fit_mixed_logit",
     "fit_nested_logit",
+    "halton_normal_draws",
     "hausman_mcfadden_test",
     "iia_lr_test",
     "market_scenarios",
@@ -101,6 +105,8 @@ __all__ = [
     "red_bus_shares",
     "simulate_choices",
     "simulate_design",
+    "simulate_mixed_panel",
+    "simulated_loglik",
     "to_long_frame",
     "willingness_to_pay",
 ]

@@ -20,7 +20,8 @@ information at the MLE is ``(a+b)³/(a·b)`` and the profile-likelihood interval
 Modules: ``_shared`` (argument checks), ``estimates`` (the binomial and negative-binomial MLE, its
 intervals and log-likelihood curves), ``sampling`` (the estimator's sampling distribution, exact and
 simulated), ``beta_negative_binomial`` (its pmf, likelihood and fit), ``black_box`` (a logistic
-regression behind a query interface, and unboxing it).
+regression behind a query interface, and unboxing it), ``fit`` (five continuous families fitted to
+your own data: estimates with standard errors, AIC/BIC, QQ/PP points, a goodness-of-fit p-value).
 """
 
 from lib.mle._shared import MAX_COUNTS, Kind, Seed
@@ -49,14 +50,30 @@ from lib.mle.black_box import (
 )
 from lib.mle.estimates import (
     Estimate,
+    UnknownK,
     binomial_loglik,
     binomial_mle,
     cross_entropy,
     loglik_curve,
     negative_binomial_loglik,
     negative_binomial_mle,
+    negative_binomial_unknown_k,
     numeric_mle,
     parse_counts,
+)
+from lib.mle.fit import (
+    FAMILIES,
+    MAX_MC_SAMPLES,
+    MAX_PLOT_POINTS,
+    FitResult,
+    GoodnessOfFit,
+    density_curves,
+    fit_distribution,
+    fit_families,
+    fit_table,
+    goodness_of_fit,
+    probability_plot_points,
+    sample_family,
 )
 from lib.mle.sampling import (
     ExactProperties,
@@ -70,17 +87,23 @@ from lib.mle.sampling import (
 
 __all__ = [
     "BNB_BOUNDS",
+    "FAMILIES",
     "LINE_STEPS",
     "MAX_COUNTS",
+    "MAX_MC_SAMPLES",
+    "MAX_PLOT_POINTS",
     "MIN_STEPS",
     "RADIUS_STEPS",
     "BlackBoxLogistic",
     "Estimate",
     "ExactProperties",
+    "FitResult",
+    "GoodnessOfFit",
     "Kind",
     "SamplingResult",
     "Seed",
     "Unboxed",
+    "UnknownK",
     "beta_negative_binomial_loglik",
     "beta_negative_binomial_mean",
     "beta_negative_binomial_pmf",
@@ -88,22 +111,30 @@ __all__ = [
     "binomial_mle",
     "bnb_loglik_surface",
     "cross_entropy",
+    "density_curves",
     "direction_cosine",
     "exact_properties",
     "fit_beta_negative_binomial",
+    "fit_distribution",
+    "fit_families",
     "fit_logistic_l2",
+    "fit_table",
+    "goodness_of_fit",
     "loglik_curve",
     "make_black_box",
     "minimum_budget",
     "negative_binomial_loglik",
     "negative_binomial_mle",
     "negative_binomial_pmf",
+    "negative_binomial_unknown_k",
     "numeric_mle",
     "parse_counts",
+    "probability_plot_points",
     "properties_by_m",
     "recovery_curve",
     "recovery_error",
     "sample_beta_negative_binomial",
+    "sample_family",
     "simulate_counts",
     "simulate_estimates",
     "unbox_logistic",

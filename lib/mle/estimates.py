@@ -227,3 +227,54 @@ def cross_entropy(q: float, p: np.ndarray | float) -> np.ndarray:
     if not 0 <= q <= 1:
         raise ValueError(f"q must lie between 0 and 1, got {q}.")
     return -_kernel(p, q, 1 - q)
+
+
+MAX_K = 1_000  # the largest k searched when k is unknown
+
+
+@dataclass(frozen=True)
+class UnknownK:
+    """The negative binomial fitted with k unknown: the integer k̂, p̂ = m·k̂/Σn, ℓ̂, the profile and its interval.
+
+    ``profile`` has one row per k from 1 to min(n): ``k``, ``p̂(k)`` and ``profile log-likelihood``;
+    ``k_interval`` is the set of k with ``2·(ℓ̂ − ℓ(k)) ≤ χ²₁(level)`` (its smallest and largest member).
+    """
+
+    k: int
+    p: float
+    loglik: float
+    profile: pd.DataFrame
+    k_interval: tuple[int, int]
+
+
+def negative_binomial_unknown_k(trials: Sequence[int] | np.ndarray, level: float = 0.95) -> UnknownK:
+    """Fit the negative binomial (trials until the k-th success) when k is unknown too.
+
+    For each k the best p is ``m·k/Σn``, so the profile log-likelihood ``ℓ(k) = Σ log C(n_i − 1, k − 1)
+    + m·k·log p̂(k) + (Σn − m·k)·log(1 − p̂(k))`` is maximised over the whole numbers 1 ≤ k ≤ min(n)
+    (at most MAX_K = 1,000).
+
+    >>> fit = negative_binomial_unknown_k([4, 9, 6, 14, 5, 8, 11, 7, 20, 6])
+    >>> fit.k, round(fit.p, 4), fit.k_interval
+    (3, 0.3333, (2, 4))
+
+    Data less spread out than any negative binomial put k̂ at its largest allowed value, min(n).
+    """
+    n = _counts(trials, "trials")
+    if n.min() < 1:
+        raise ValueError("Each number of trials must be ≥ 1 (it takes at least one trial to see a success).")
+    level = probability("level", level)
+    ks = np.arange(1, min(int(n.min()), MAX_K) + 1)
+    if ks.size * n.size > 5_000_000:
+        raise ValueError(f"{n.size:,} counts × {ks.size:,} candidate k is too large a search; use fewer counts.")
+    total, m = float(n.sum()), n.size
+    p_hat = m * ks / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        failures = total - m * ks
+        kernel = m * ks * np.log(p_hat) + np.where(failures > 0, failures * np.log1p(-p_hat), 0.0)
+    log_choose = special.gammaln(n[:, None]) - special.gammaln(ks) - special.gammaln(n[:, None] - ks + 1)
+    loglik = log_choose.sum(axis=0) + kernel
+    best = int(np.argmax(loglik))
+    inside = ks[2 * (loglik[best] - loglik) <= stats.chi2.ppf(level, 1)]
+    profile = pd.DataFrame({"k": ks, "p̂(k)": p_hat, "profile log-likelihood": loglik})
+    return UnknownK(int(ks[best]), float(p_hat[best]), float(loglik[best]), profile, (int(inside[0]), int(inside[-1])))

@@ -218,3 +218,37 @@ def surface_chart(
         )
     )
     return finish(alt.layer(cells, markers).resolve_scale(color="independent"), title=title, height=360)
+
+
+def probability_plot(
+    points: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: str, title: str | None = None
+) -> alt.LayerChart:
+    """A QQ or PP plot: ``y`` against ``x`` per ``family`` (long format), over the dashed diagonal y = x.
+
+    A family that fits lies on the diagonal; bends away from it show where the fit fails (tails, centre).
+    """
+    families = list(dict.fromkeys(points["family"]))
+    low = float(np.nanmin(points[[x, y]].to_numpy()))
+    high = float(np.nanmax(points[[x, y]].to_numpy()))
+    diagonal = pd.DataFrame({x: [low, high], y: [low, high]})
+    dots = (
+        alt.Chart(points)
+        .mark_circle(size=22, opacity=0.65)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title),
+            y=alt.Y(f"{y}:Q", title=y_title),
+            color=alt.Color("family:N", scale=categorical_scale(families), title="family"),
+            tooltip=[
+                alt.Tooltip("family:N"),
+                alt.Tooltip("probability:Q", format=".4f"),
+                alt.Tooltip(f"{x}:Q", format=".4g"),
+                alt.Tooltip(f"{y}:Q", format=".4g"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(diagonal)
+        .mark_line(strokeDash=[4, 4], color="#555555")
+        .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip(f"{x}:Q", title="y = x", format=".4g")])
+    )
+    return finish(alt.layer(dots, line), title=title)

@@ -112,7 +112,8 @@ def beta_negative_binomial_section() -> None:
             else "With α ≤ 1 the mean is infinite: the heavy tail comes from the p close to 0 the Beta prior allows. "
         )
         + f"The bars show n up to {n_grid[shown - 1]}; the BNB puts {1 - bnb_pmf[:shown].sum():.3f} of its mass "
-        "beyond. The middle bars are the posterior-predictive reading made literal: each draw first picks its own p "
+        "beyond. The middle bars are the prior predictive (the marginal, not a posterior predictive as the note "
+        "calls it) made literal: each draw first picks its own p "
         "from Beta(α, β), then flips until the k-th success; their frequencies follow the BNB pmf, not the negative "
         "binomial."
     )

@@ -6,11 +6,12 @@ import streamlit as st
 
 from lib import mle
 from lib.viz.mle import loglik_chart
-from pages._common import cached, chart, csv_download, snippet
+from pages._common import cached, chart, csv_download, lib_call, snippet
 from pages.mle.experiment import Experiment
 
 numeric_mle = cached(mle.numeric_mle)
 loglik_curve = cached(mle.loglik_curve)
+unknown_k = cached(mle.negative_binomial_unknown_k)
 
 SNIPPET = """
 from lib import mle
@@ -75,6 +76,8 @@ def likelihood_section(experiment: Experiment) -> None:
         "(wide bar) ends where the curve crosses it, the Wald interval (thin bar) where the quadratic does. "
         "Dashed vertical: p̂" + ("; solid red: the true p." if experiment.simulated else ".")
     )
+    if kind == "negative_binomial":
+        show_unknown_k(data)
     column = "successes" if kind == "binomial" else "trials"
     data_frame = pd.DataFrame({"experiment": np.arange(1, len(data) + 1), column: data})
     with st.expander(f"The {len(data)} observed counts"):
@@ -85,3 +88,21 @@ def likelihood_section(experiment: Experiment) -> None:
     with dl_curve:
         csv_download(curve, f"mle_{kind}_loglik.csv", "Download the log-likelihood curve (CSV)", key="mle_dl_curve")
     snippet(SNIPPET.replace("$fit", experiment.fit_code()))  # lines of code, not values: put in as they are
+
+
+def show_unknown_k(trials: np.ndarray) -> None:
+    """The negative binomial with k unknown too: k̂ by profile likelihood, its 95% set and p̂ at k̂."""
+    fit = lib_call(unknown_k, trials)
+    if fit is None:
+        return
+    with st.expander(f"If k were unknown too: k̂ = {fit.k} by profile likelihood"):
+        cols = st.columns(3)
+        cols[0].metric("k̂ (k unknown)", f"{fit.k}", help="The whole number k ≤ min(n) with the largest profile ℓ.")
+        low, high = fit.k_interval
+        cols[1].metric("Profile 95% set for k", f"{low} – {high}", help="The k with 2·(ℓ̂ − ℓ(k)) ≤ 3.84.")
+        cols[2].metric("p̂ at k̂", f"{fit.p:.6f}", help="m·k̂ / Σn: for each k the best p is the known-k estimate.")
+        st.caption(
+            "For each k the best p is m·k/Σn, so k is fitted along the profile ℓ(k) below. Counts less spread out "
+            "than any negative binomial put k̂ at its largest allowed value, min(n)."
+        )
+        st.dataframe(fit.profile, hide_index=True, height=200)

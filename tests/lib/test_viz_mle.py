@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lib import mle
-from lib.viz.mle import coverage_chart, cross_entropy_chart, loglik_chart, surface_chart
+from lib.viz.mle import coverage_chart, cross_entropy_chart, loglik_chart, probability_plot, surface_chart
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -37,10 +37,17 @@ def _charts():
         "coverage": coverage_chart(table),
         "cross_entropy": cross_entropy_chart(ce, q=0.4, entropy=float(mle.cross_entropy(0.4, 0.4))),
         "surface": surface_chart(surface, fit=(4.0, 2.0), truth=(4.0, 2.0)),
+        "qq": probability_plot(
+            mle.probability_plot_points(trials, mle.fit_families(trials)[0]),
+            x="fitted quantile",
+            y="sample quantile",
+            x_title="fitted quantile",
+            y_title="sample quantile",
+        ),
     }
 
 
-@pytest.mark.parametrize("name", ["loglik", "coverage", "cross_entropy", "surface"])
+@pytest.mark.parametrize("name", ["loglik", "coverage", "cross_entropy", "surface", "qq"])
 def test_builders_give_valid_specs_with_tooltips(name) -> None:
     chart = _charts()[name]
     spec = chart.to_dict(validate=True)  # JSON-schema validation against Vega-Lite

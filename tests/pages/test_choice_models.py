@@ -28,7 +28,7 @@ def test_page_shows_the_red_bus_numbers() -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "1/(1 + 2^λ) = 0.414214" in captions
     assert "P(car) = 0.414214" in captions
-    assert len(at.get("vega_lite_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 6  # the mixed logit adds its estimates chart
 
 
 def test_nested_logit_at_lambda_one_is_the_logit_on_screen() -> None:
@@ -43,6 +43,7 @@ def test_nested_logit_at_lambda_one_is_the_logit_on_screen() -> None:
 def test_widgets_at_their_extremes() -> None:
     keys = {"ch_v_car", "ch_v_bus", "ch_lambda", "ch_rho", "ch_b_price", "ch_b_time", "ch_b_comfort"}
     keys |= {"ch_price_change", "ch_n", "ch_true_lambda", "ch_b1", "ch_b2", "ch_draws", "seed"}
+    keys |= {"ch_mx_people", "ch_mx_choices", "ch_mx_sd", "ch_mx_draws"}
     assert_extremes_are_clean(PAGE, keys)
 
 
@@ -98,7 +99,7 @@ def test_a_good_upload_is_fitted_with_a_nest() -> None:
     assert_clean(at)
     labels = [m.label for m in at.metric]
     assert "IIA test: likelihood ratio, nested vs MNL" in labels
-    estimates = at.dataframe[-2].value
+    (estimates,) = [d.value for d in at.dataframe if {"model", "parameter"} <= set(d.value.columns)]
     assert set(estimates["model"]) == {"conditional logit", "nested logit"}
     assert "λ nest 1" in set(estimates["parameter"])
     assert any("times each alternative was chosen" in c.value for c in at.caption)
@@ -154,16 +155,18 @@ def run_snippets(codes: list[str], folder) -> list[str]:
 
 
 def test_snippets_run_as_is(tmp_path) -> None:
-    # One snippet per section, each with the current values: red bus, market, sandbox, probit.
+    # One snippet per section, each with the current values: red bus, market, sandbox, probit, mixed logit.
     at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
     codes = [c.value for c in at.code]
-    assert len(codes) == 4
-    red_bus, _, sandbox, _ = run_snippets(codes, tmp_path)
+    assert len(codes) == 5
+    red_bus, _, sandbox, _, mixed = run_snippets(codes, tmp_path)
     assert "[1.0, 0.3]" in codes[0]
     numbers = [float(x) for x in re.findall(r"\d\.\d+", red_bus.splitlines()[3])]
     assert numbers[0] == pytest.approx(1 / (1 + 2**0.3), abs=1e-6)
     assert np.isfinite(numbers[0])
     assert "likelihood ratio" in sandbox
+    assert "sd(time)" in mixed
+    assert "LL gain over the MNL" in mixed
 
 
 def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
@@ -171,7 +174,7 @@ def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
     content = as_csv(simulated_frame())
     at = upload(at, content)
     codes = [c.value for c in at.code]
-    assert len(codes) == 5  # the upload section adds its own
+    assert len(codes) == 6  # the upload section adds its own
     (code,) = [c for c in codes if "fit_choice_csv" in c]
     assert "('bus', ' rail')" in code
     (tmp_path / "choices.csv").write_bytes(content)
@@ -182,7 +185,8 @@ def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
 def test_the_entry_lists_its_sections() -> None:
     entry = (ROOT / PAGE).read_text()
     calls = re.findall(r"^(\w+_section)\(", entry, re.MULTILINE)
-    assert calls == ["red_bus_section", "market_section", "recovery_section", "upload_section", "probit_section"]
+    sections = ["red_bus_section", "market_section", "recovery_section", "upload_section", "probit_section"]
+    assert calls == [*sections, "mixed_section"]
     assert len(entry.splitlines()) <= 150
 
 
@@ -194,3 +198,43 @@ def test_price_change_target_survives_a_new_market() -> None:
     assert_clean(at)
     assert at.selectbox(key="ch_change_alt").value == "car"
     assert_clean(run_page(PAGE, {**SMALL, "ch_change_alt": "no such mode"}))
+
+
+# --- 5 · Mixed logit ---------------------------------------------------------------------------------------------
+
+MIXED_SMALL = {**SMALL, "ch_mx_people": "100", "ch_mx_draws": "100"}
+
+
+def test_mixed_logit_on_screen_is_libs_fit() -> None:
+    at = run_page(PAGE, MIXED_SMALL)
+    assert_clean(at)
+    X, y, panel = ch.simulate_mixed_panel(100, 5, [-1.0, -0.5, 0.8], [1.0], [0], seed=0)
+    mnl = ch.fit_conditional_logit(X, y)
+    mixed = ch.fit_mixed_logit(X, y, [0], n_draws=100, seed=0, panel=panel)
+    metrics = metric_values(at)
+    assert metrics["Log-likelihood: mixed logit"] == f"{mixed.loglik:.2f}"
+    assert metrics["Gain over the MNL"] == f"{mixed.loglik - mnl.loglik:.2f}"
+    table = at.dataframe[-1].value
+    assert list(table["parameter"]) == ["time", "cost", "comfort", "sd(time)"]
+    np.testing.assert_allclose(table["mixed logit"], mixed.params)
+    np.testing.assert_allclose(table["ML std. error"], mixed.std_errors)
+
+
+def test_mixed_logit_with_no_heterogeneity_gains_little() -> None:
+    at = run_page(PAGE, {**MIXED_SMALL, "ch_mx_sd": "0", "ch_mx_choices": "1"})
+    assert_clean(at)
+    assert float(metric_values(at)["Gain over the MNL"]) < 3
+
+
+def test_mixed_logit_bounds_its_work_and_says_so() -> None:
+    at = run_page(PAGE, {**SMALL, "ch_mx_people": "1000", "ch_mx_choices": "20", "ch_mx_draws": "1000"})
+    assert_clean(at)
+    assert any("100 draws per person were used for 20,000 choices" in c.value for c in at.caption)
+
+
+def test_mixed_logit_view_comes_from_the_url() -> None:
+    at = run_page(PAGE, {**MIXED_SMALL, "ch_mx_sd": "2.5", "ch_mx_choices": "8"})
+    assert at.slider(key="ch_mx_sd").value == 2.5
+    assert at.slider(key="ch_mx_choices").value == 8
+    assert_clean(at)
+    assert "[2.5]" in at.code[-1].value

@@ -132,6 +132,8 @@ WIDGETS: dict[str, Widget] = {
         MLE, "text_input", {**MLE_ENTER, "mle_model": "negative binomial: trials until the k-th success"}
     ),
     "mle_C": Widget(MLE, "number_input"),
+    "mle_fit_text": Widget(MLE, "text_input"),
+    "mle_fit_csv": Widget(MLE, "file_uploader", {"mle_fit_source": "upload a CSV"}),
     "tl_text": Widget(TRANSFORMER, "text_input", OWN_TEXT),
     "ii_p": Widget(INFO, "text_input"),
     "ii_q": Widget(INFO, "text_input"),

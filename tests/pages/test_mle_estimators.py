@@ -35,7 +35,7 @@ def test_mle_page_defaults_show_closed_form_and_numeric_agreeing() -> None:
     assert metrics["p̂ = Σk / (m·n)"] == f"{est.value:.6f}"
     assert metrics["Profile 95%"] == f"{est.profile_ci[0]:.4f} – {est.profile_ci[1]:.4f}"
     assert metrics["Relative error"].endswith(("e-16", "e-15", "e-14"))
-    assert len(at.get("vega_lite_chart")) == 9
+    assert len(at.get("vega_lite_chart")) == 12  # 9 in sections 1–5, then histogram, QQ and PP in section 6
     assert at.header[0].value.startswith("1 · Binomial")
 
 
@@ -57,6 +57,7 @@ def test_mle_widgets_at_their_extremes() -> None:
             "mle_threshold",
             "mle_budget",
             "mle_decimals",
+            "mle_fit_mc",
         },
     )
 
@@ -97,7 +98,7 @@ def test_typed_counts_are_used(tmp_path) -> None:
     assert_clean(at)
     assert metric_values(at)["p̂ = Σk / (m·n)"] == "0.400000"
     codes, outputs = run_snippets(at, tmp_path)
-    assert len(codes) == 5  # one per section
+    assert len(codes) == 6  # one per section
     for section in (0, 3):  # the likelihood and the cross-entropy sections both start from the typed counts
         assert "data = [3, 5, 4]  # your counts" in codes[section]
     assert outputs[0].startswith("0.4 ")  # p̂ = 6/15, as on the page
@@ -149,23 +150,136 @@ def test_mle_snippets_run_as_is(tmp_path) -> None:
     # One snippet per section, each with the current values.
     at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_reveal": "labels only", "mle_decimals": "4"})
     codes, outputs = run_snippets(at, tmp_path)
-    assert len(codes) == 5
+    assert len(codes) == 6
     assert "mode='label'" in codes[4]  # the black box's snippet
     assert "ExactProperties(" in outputs[1]  # the sampling distribution's snippet
 
 
-def test_the_page_is_its_five_sections_in_order() -> None:
+def test_the_page_is_its_six_sections_in_order() -> None:
     at = run_page(PAGE)
     headers = [h.value for h in at.header]
-    assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5"], headers
+    assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5", "6"], headers
 
 
 def test_bad_counts_leave_no_snippet_for_their_sections() -> None:
-    # Sections 1 and 4 have nothing to reproduce without valid counts; the other three keep theirs.
+    # Sections 1 and 4 have nothing to reproduce without valid counts; the other four keep theirs.
     at = run_page(PAGE, ENTER)
     at = set_widget(at, "mle_counts_binomial", "3, five")
     codes = [c.value for c in at.code]
-    assert len(codes) == 3
-    for code, call in zip(codes, ("simulate_estimates", "fit_beta_negative_binomial", "unbox_logistic"), strict=True):
+    assert len(codes) == 4
+    calls = ("simulate_estimates", "fit_beta_negative_binomial", "unbox_logistic", "fit_families")
+    for code, call in zip(codes, calls, strict=True):
         assert call in code
     assert any("Enter valid counts in panel 1" in i.value for i in at.info)
+
+
+# --- 6 · Fit your own data -----------------------------------------------------------------------------------------
+
+UPLOAD = {"mle_fit_source": "upload a CSV"}
+
+
+def test_fit_section_defaults_are_libs_numbers() -> None:
+    at = run_page(PAGE)
+    from pages.mle.fit_data import DEFAULT_DATA
+
+    data = [float(v) for v in DEFAULT_DATA.split(",")]
+    fits, _ = mle.fit_families(data)
+    table = at.dataframe[-1].value
+    assert list(table["family"]) == [f.family for f in fits]
+    assert table["AIC"].iloc[0] == pytest.approx(fits[0].aic)
+    metrics = metric_values(at)
+    assert metrics["Family tested"] == fits[0].family
+    test = mle.goodness_of_fit(data, fits[0].family, "ad", 99, 0)
+    assert metrics["Goodness-of-fit p-value"] == f"{test.pvalue:.3f}"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "at least two numbers"),
+        ("1, 2, abc", "'abc' is not"),
+        ("3", "at least two values"),
+        ("4, 4, 4", "two distinct values"),
+    ],
+)
+def test_bad_pasted_data_gives_one_error(text, fragment) -> None:
+    at = set_widget(run_page(PAGE), "mle_fit_text", text)
+    assert not at.exception
+    assert len(at.error) == 1
+    assert fragment in at.error[0].value.replace("\\", ""), at.error[0].value
+    assert_clean(at, allow_errors=True)
+    assert len(at.get("vega_lite_chart")) == 9  # sections 1–5 still draw
+
+
+def test_negative_values_fit_only_the_normal_and_say_why() -> None:
+    at = set_widget(run_page(PAGE), "mle_fit_text", "-1.5, 0.2, 2.5, 3.1, -0.4")
+    assert_clean(at)
+    assert list(at.dataframe[-1].value["family"]) == ["normal"]
+    assert any("positive values" in c.value for c in at.caption)
+    assert metric_values(at)["Family tested"] == "normal"
+    # Asking to test a positive family on such data is one sentence, not a traceback.
+    at = set_widget(at, "mle_fit_family", "gamma")
+    assert len(at.error) == 1
+    assert "positive values" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        (b"x\n1\nfoo\n", "numbers only"),
+        (b'x\n"1,2\n', "could not be read"),
+    ],
+)
+def test_malformed_csv_gives_one_error(content, fragment) -> None:
+    at = run_page(PAGE, UPLOAD)
+    at.file_uploader(key="mle_fit_csv").set_value(("bad.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert fragment in at.error[0].value, at.error[0].value
+    assert_clean(at, allow_errors=True)
+
+
+def test_uploaded_csv_is_fitted_and_its_snippet_runs(tmp_path) -> None:
+    values = mle.sample_family("lognormal", {"s": 0.5, "scale": 2.0}, 300, seed=1)
+    content = ("time\n" + "\n".join(f"{v:.6f}" for v in values)).encode()
+    at = run_page(PAGE, {**UPLOAD, "mle_fit_mc": "19"})
+    at.file_uploader(key="mle_fit_csv").set_value(("times.csv", content, "text/csv"))
+    at.run()
+    assert_clean(at)
+    assert at.dataframe[-1].value["family"].iloc[0] == "lognormal"
+    (tmp_path / "times.csv").write_bytes(content)
+    code = at.code[-1].value
+    assert "Path('times.csv')" in code
+    script = tmp_path / "fit.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "lognormal" in result.stdout
+    assert "GoodnessOfFit(family='lognormal'" in result.stdout
+
+
+def test_fit_section_view_comes_from_the_url(tmp_path) -> None:
+    at = run_page(PAGE, {"mle_fit_family": "exponential", "mle_fit_mc": "39", "mle_fit_text": "0.5 1.5 2 7 0.1"})
+    assert at.selectbox(key="mle_fit_family").value == "exponential"
+    assert at.slider(key="mle_fit_mc").value == 39
+    assert_clean(at)
+    assert metric_values(at)["Family tested"] == "exponential"
+    codes, outputs = run_snippets(at, tmp_path)
+    assert "data = [0.5, 1.5, 2.0, 7.0, 0.1]  # your numbers" in codes[5]
+    assert "n_mc_samples=39" in codes[5]
+    assert "GoodnessOfFit(family='exponential'" in outputs[5]
+
+
+def test_negative_binomial_with_k_unknown_is_shown() -> None:
+    at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_k": "4", "mle_m": "300"})
+    assert_clean(at)
+    metrics = metric_values(at)
+    fit = mle.negative_binomial_unknown_k(mle.simulate_counts("negative_binomial", 0.3, 4, 300, 0))
+    assert metrics["k̂ (k unknown)"] == str(fit.k)
+    low, high = (int(v) for v in metrics["Profile 95% set for k"].split(" – "))
+    assert low <= 4 <= high
+    # The binomial has no such panel.
+    assert "k̂ (k unknown)" not in metric_values(run_page(PAGE))
