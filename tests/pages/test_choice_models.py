@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from lib import choice as ch
-from tests.apptest_helpers import ROOT, assert_clean, assert_extremes_are_clean, metric_values, run_page, set_widget
+from tests.apptest_helpers import (
+    ROOT,
+    assert_clean,
+    assert_extremes_are_clean,
+    metric_values,
+    run_page,
+    run_snippet,
+    set_widget,
+)
 
 PAGE = "pages/choice_models.py"
 SMALL = {"ch_n": "300", "ch_draws": "200"}  # keep the simulations small where the test is about something else
@@ -141,25 +146,12 @@ def test_a_long_file_read_as_wide_is_refused_clearly() -> None:
     assert "choice column" in at.error[0].value.replace("\\", "")
 
 
-def run_snippets(codes: list[str], folder) -> list[str]:
-    """Run each snippet as a script in ``folder``; every one must succeed. Returns their outputs."""
-    outputs = []
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for i, code in enumerate(codes):
-        script = folder / f"snippet_{i}.py"
-        script.write_text(code)
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=folder)
-        assert result.returncode == 0, (code, result.stderr)
-        outputs.append(result.stdout)
-    return outputs
-
-
 def test_snippets_run_as_is(tmp_path) -> None:
     # One snippet per section, each with the current values: red bus, market, sandbox, probit, mixed logit.
     at = run_page(PAGE, {**SMALL, "ch_lambda": "0.3", "ch_n": "500"})
     codes = [c.value for c in at.code]
     assert len(codes) == 5
-    red_bus, _, sandbox, _, mixed = run_snippets(codes, tmp_path)
+    red_bus, _, sandbox, _, mixed = [run_snippet(c, tmp_path, f"snippet_{i}.py") for i, c in enumerate(codes)]
     assert "[1.0, 0.3]" in codes[0]
     numbers = [float(x) for x in re.findall(r"\d\.\d+", red_bus.splitlines()[3])]
     assert numbers[0] == pytest.approx(1 / (1 + 2**0.3), abs=1e-6)
@@ -178,7 +170,7 @@ def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
     (code,) = [c for c in codes if "fit_choice_csv" in c]
     assert "('bus', ' rail')" in code
     (tmp_path / "choices.csv").write_bytes(content)
-    (output,) = run_snippets([code], tmp_path)  # the others are run by test_snippets_run_as_is
+    output = run_snippet(code, tmp_path)  # the others are run by test_snippets_run_as_is
     assert "likelihood ratio" in output
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from lib import mle
 from tests.apptest_helpers import (
-    ROOT,
     assert_clean,
     assert_extremes_are_clean,
     metric_values,
     run_page,
+    run_snippet,
+    run_snippets,
     set_widget,
     url_value,
 )
@@ -78,18 +76,9 @@ def test_label_mode_with_hard_settings() -> None:
     assert any("raised to" in c.value for c in at.caption)
 
 
-def run_snippets(at, tmp_path) -> tuple[list[str], list[str]]:
-    """Every section's snippet, run as a script from an empty folder: (codes, outputs), in page order."""
-    codes = [c.value for c in at.code]
-    outputs = []
-    for i, code in enumerate(codes):
-        script = tmp_path / f"snippet_{i}.py"
-        script.write_text(code)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert result.returncode == 0, (code, result.stderr)
-        outputs.append(result.stdout)
-    return codes, outputs
+def page_snippets(at, tmp_path) -> tuple[list[str], list[str]]:
+    """Every section's snippet and what it printed, run as a script from an empty folder, in page order."""
+    return [c.value for c in at.code], run_snippets(at, tmp_path)
 
 
 def test_typed_counts_are_used(tmp_path) -> None:
@@ -97,7 +86,7 @@ def test_typed_counts_are_used(tmp_path) -> None:
     at = set_widget(at, "mle_counts_binomial", "3, 5, 4")
     assert_clean(at)
     assert metric_values(at)["p̂ = Σk / (m·n)"] == "0.400000"
-    codes, outputs = run_snippets(at, tmp_path)
+    codes, outputs = page_snippets(at, tmp_path)
     assert len(codes) == 6  # one per section
     for section in (0, 3):  # the likelihood and the cross-entropy sections both start from the typed counts
         assert "data = [3, 5, 4]  # your counts" in codes[section]
@@ -149,7 +138,7 @@ def test_view_comes_from_the_url() -> None:
 def test_mle_snippets_run_as_is(tmp_path) -> None:
     # One snippet per section, each with the current values.
     at = run_page(PAGE, {"mle_model": NEGATIVE, "mle_reveal": "labels only", "mle_decimals": "4"})
-    codes, outputs = run_snippets(at, tmp_path)
+    codes, outputs = page_snippets(at, tmp_path)
     assert len(codes) == 6
     assert "mode='label'" in codes[4]  # the black box's snippet
     assert "ExactProperties(" in outputs[1]  # the sampling distribution's snippet
@@ -252,13 +241,9 @@ def test_uploaded_csv_is_fitted_and_its_snippet_runs(tmp_path) -> None:
     (tmp_path / "times.csv").write_bytes(content)
     code = at.code[-1].value
     assert "Path('times.csv')" in code
-    script = tmp_path / "fit.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "lognormal" in result.stdout
-    assert "GoodnessOfFit(family='lognormal'" in result.stdout
+    printed = run_snippet(code, tmp_path, "fit.py")
+    assert "lognormal" in printed
+    assert "GoodnessOfFit(family='lognormal'" in printed
 
 
 def test_fit_section_view_comes_from_the_url(tmp_path) -> None:
@@ -267,7 +252,7 @@ def test_fit_section_view_comes_from_the_url(tmp_path) -> None:
     assert at.slider(key="mle_fit_mc").value == 39
     assert_clean(at)
     assert metric_values(at)["Family tested"] == "exponential"
-    codes, outputs = run_snippets(at, tmp_path)
+    codes, outputs = page_snippets(at, tmp_path)
     assert "data = [0.5, 1.5, 2.0, 7.0, 0.1]  # your numbers" in codes[5]
     assert "n_mc_samples=39" in codes[5]
     assert "GoodnessOfFit(family='exponential'" in outputs[5]
