@@ -61,9 +61,16 @@ def moe_view(
     text: str, *, d_model: int, n_layers: int, n_experts: int, experts_per_token: int, n_shared_experts: int, seed: int
 ) -> MoEView:
     """Route the characters of ``text`` (its last 128) through a seeded MoE TinyGPT."""
-    config = ModelConfig(vocab_size=TOKENIZER.vocab_size, d_model=d_model, n_heads=4, n_layers=n_layers,
-                         ffn="moe", n_experts=n_experts, experts_per_token=experts_per_token,
-                         n_shared_experts=n_shared_experts)  # fmt: skip
+    config = ModelConfig(
+        vocab_size=TOKENIZER.vocab_size,
+        d_model=d_model,
+        n_heads=4,
+        n_layers=n_layers,
+        ffn="moe",
+        n_experts=n_experts,
+        experts_per_token=experts_per_token,
+        n_shared_experts=n_shared_experts,
+    )
     model = _seeded(config, seed)
     ids = context_window(encode_prompt(TOKENIZER, text), config.max_seq_len)
     model(torch.tensor([ids]))
@@ -99,9 +106,16 @@ def mla_cache_table(
     """Cache bytes after a prefill of ``seq_len`` tokens: measured on built MHA and MLA models (float32),
     beside the calculator's formula for MHA, GQA (n_heads / 2 groups), MQA and MLA."""
     mha, mla = (_seeded(c, seed) for c in _attention_configs(d_model, n_heads, n_layers, kv_latent_dim, rope_head_dim))
-    sizes = kv_cache_sizes(n_layers=n_layers, n_heads=n_heads, d_head=d_model // n_heads,
-                           n_kv_groups=max(1, n_heads // 2), d_latent=kv_latent_dim, d_rope=rope_head_dim,
-                           seq_len=seq_len, bytes_per_value=4)  # fmt: skip
+    sizes = kv_cache_sizes(
+        n_layers=n_layers,
+        n_heads=n_heads,
+        d_head=d_model // n_heads,
+        n_kv_groups=max(1, n_heads // 2),
+        d_latent=kv_latent_dim,
+        d_rope=rope_head_dim,
+        seq_len=seq_len,
+        bytes_per_value=4,
+    )
     measured = {"MHA": kv_cache_bytes(mha, seq_len), "MLA": kv_cache_bytes(mla, seq_len)}
     return pd.DataFrame(
         {
@@ -140,14 +154,28 @@ def absorbed_vs_naive(*, d_model: int, n_heads: int, kv_latent_dim: int, rope_he
 
 @torch.no_grad()
 def decoding_speed(
-    *, d_model: int, n_heads: int, n_layers: int, kv_latent_dim: int, rope_head_dim: int, n_tokens: int,
-    device: str, seed: int, absorbed: bool = True,
-) -> pd.DataFrame:  # fmt: skip
-    """Greedy decoding of ``n_tokens`` with the KV cache on ``device``: tokens/s for MHA and MLA (the best of 3)."""
+    *,
+    d_model: int,
+    n_heads: int,
+    n_layers: int,
+    kv_latent_dim: int,
+    rope_head_dim: int,
+    n_tokens: int,
+    device: str,
+    seed: int,
+    absorbed: bool = True,
+    callback: Callable[[str], object] | None = None,
+) -> pd.DataFrame:
+    """Greedy decoding of ``n_tokens`` with the KV cache on ``device``: tokens/s for MHA and MLA (the best of 3).
+
+    ``callback`` hears the name of each variant as its timing starts.
+    """
     rows = []
     for name, config in zip(
         ("MHA", "MLA"), _attention_configs(d_model, n_heads, n_layers, kv_latent_dim, rope_head_dim), strict=True
     ):
+        if callback is not None:
+            callback(name)
         model = _seeded(config, seed, device)
         for block in model.blocks:
             block.attn.absorbed = absorbed if name == "MLA" else False
@@ -189,9 +217,15 @@ def quantization_errors(*, rows: int, cols: int, outlier: float, tile: int, seed
         for scaling in ("tensor", "tile") if fmt in ("e4m3", "e5m2") else ("tensor",):
             q = quantize(a, fmt, scaling, tile)
             matmul = quantized_matmul(a, b, fmt, scaling, tile)
-            out.append((fmt, "cast" if fmt in ("fp16", "bf16") else f"per {scaling}",
-                        float(((q - a).abs() / a.abs().clamp_min(1e-30)).mean()), float((q - a).abs().max()),
-                        float((matmul - exact).norm() / exact.norm())))  # fmt: skip
+            out.append(
+                (
+                    fmt,
+                    "cast" if fmt in ("fp16", "bf16") else f"per {scaling}",
+                    float(((q - a).abs() / a.abs().clamp_min(1e-30)).mean()),
+                    float((q - a).abs().max()),
+                    float((matmul - exact).norm() / exact.norm()),
+                )
+            )
     return pd.DataFrame(out, columns=["format", "scaling", "mean relative error", "max abs error", "matmul error"])
 
 
@@ -245,8 +279,9 @@ def compare_training(
     val_ids = torch.tensor(TOKENIZER.encode(_ascii(corpus.validation)))
     results, stopped = [], False
     for index, (name, overrides) in enumerate(variants):
-        config = ModelConfig(vocab_size=TOKENIZER.vocab_size, d_model=64, n_heads=4, n_layers=2, max_seq_len=64,
-                             **overrides)  # fmt: skip
+        config = ModelConfig(
+            vocab_size=TOKENIZER.vocab_size, d_model=64, n_heads=4, n_layers=2, max_seq_len=64, **overrides
+        )
         model = _seeded(config, seed)
         rows, loads = [], []
 
@@ -267,14 +302,16 @@ def compare_training(
             return keep
 
         train(model, train_ids, steps, batch_size=16, seq_len=64, lr=3e-3, warmup_steps=20, seed=seed, callback=on_step)
-        results.append(VariantResult(
-            name=name,
-            curves=pd.DataFrame(rows, columns=["step", "curve", "loss"]).assign(variant=name),
-            total=model.n_parameters(),
-            active=active_parameters(model),
-            load=pd.DataFrame(loads, columns=["step", "expert", "share"]) if loads else None,
-            speculative=_speculative_stats(model, val_ids) if config.mtp_depth else None,
-        ))  # fmt: skip
+        results.append(
+            VariantResult(
+                name=name,
+                curves=pd.DataFrame(rows, columns=["step", "curve", "loss"]).assign(variant=name),
+                total=model.n_parameters(),
+                active=active_parameters(model),
+                load=pd.DataFrame(loads, columns=["step", "expert", "share"]) if loads else None,
+                speculative=_speculative_stats(model, val_ids) if config.mtp_depth else None,
+            )
+        )
         if stopped:
             break
     return results
