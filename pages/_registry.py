@@ -47,6 +47,18 @@ PAGES = (
         uses_torch=True,
     ),
     PageInfo(
+        path="pages/efficient_transformers.py",
+        title="Efficient transformers",
+        icon=":material/bolt:",
+        section="Deep learning",
+        summary=(
+            "DeepSeek's ideas working in a tiny GPT: mixture-of-experts routing and load balancing, multi-head "
+            "latent attention's measured KV cache, multi-token prediction as a self-speculative draft, and FP8 "
+            "with per-tensor vs per-tile scales."
+        ),
+        uses_torch=True,
+    ),
+    PageInfo(
         path="pages/linear_algebra.py",
         title="Linear algebra lens",
         icon=":material/grid_on:",

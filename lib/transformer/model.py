@@ -16,34 +16,48 @@ from torch import nn
 from lib.sampling import TRUNCATION_RULES, check_truncation
 from lib.transformer.attention import causal_mask, feature_map, scaled_dot_product_attention
 from lib.transformer.ffn import GeluFFN, SwiGLU
+from lib.transformer.latent import MultiHeadLatentAttention
+from lib.transformer.moe import MoEFFN, check_moe
 from lib.transformer.norms import LayerNorm, RMSNorm
 from lib.transformer.positional import apply_rope, rope_frequencies, sinusoidal_encoding
 
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Every switch of the model. ``d_ff=None`` means 4·d_model for GELU and 8/3·d_model for SwiGLU."""
+    """Every switch of the model. ``d_ff=None`` means 4·d_model for GELU and 8/3·d_model for SwiGLU.
+
+    DeepSeek's switches: ``ffn="moe"`` (``n_experts`` SwiGLU experts of size d_ff, ``experts_per_token``
+    routed per token, ``n_shared_experts`` always used), ``attention="mla"`` (a cached latent of
+    ``kv_latent_dim`` values and a shared rotary key of ``rope_head_dim``), ``mtp_depth`` D > 0 extra
+    heads predicting tokens t + 2 … t + 1 + D.
+    """
 
     vocab_size: int
     d_model: int = 64
     n_heads: int = 4
     n_layers: int = 2
     max_seq_len: int = 128
-    ffn: Literal["swiglu", "gelu"] = "swiglu"
+    ffn: Literal["swiglu", "gelu", "moe"] = "swiglu"
     norm: Literal["rms", "layer"] = "rms"
     norm_placement: Literal["pre", "post"] = "pre"
     positional: Literal["rope", "sinusoidal", "learned", "none"] = "rope"
-    attention: Literal["softmax", "linear"] = "softmax"
+    attention: Literal["softmax", "linear", "mla"] = "softmax"
     causal: bool = True
     d_ff: int | None = None
+    n_experts: int = 4
+    experts_per_token: int = 2
+    n_shared_experts: int = 0
+    kv_latent_dim: int = 16
+    rope_head_dim: int = 8
+    mtp_depth: int = 0
 
     def __post_init__(self) -> None:
         choices = {
-            "ffn": ("swiglu", "gelu"),
+            "ffn": ("swiglu", "gelu", "moe"),
             "norm": ("rms", "layer"),
             "norm_placement": ("pre", "post"),
             "positional": ("rope", "sinusoidal", "learned", "none"),
-            "attention": ("softmax", "linear"),
+            "attention": ("softmax", "linear", "mla"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -55,6 +69,15 @@ class ModelConfig:
             raise ValueError(f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads}).")
         if (self.positional == "rope" and self.head_size % 2) or (self.positional == "sinusoidal" and self.d_model % 2):
             raise ValueError("RoPE needs an even head size and the sinusoidal encoding an even d_model.")
+        if self.ffn == "moe":
+            check_moe(self.n_experts, self.experts_per_token, self.n_shared_experts)
+        if self.attention == "mla":
+            if int(self.kv_latent_dim) < 1:
+                raise ValueError(f"kv_latent_dim must be at least 1, got {self.kv_latent_dim}.")
+            if int(self.rope_head_dim) < 0 or self.rope_head_dim % 2:
+                raise ValueError(f"rope_head_dim must be an even number ≥ 0, got {self.rope_head_dim}.")
+        if int(self.mtp_depth) < 0:
+            raise ValueError(f"mtp_depth must be at least 0, got {self.mtp_depth}.")
 
     @property
     def head_size(self) -> int:
@@ -67,13 +90,29 @@ class LayerCache:
 
     Softmax attention keeps every key and value (B, H, T_past, D). Linear attention keeps
     only its running sums: S = Σ φ(k) vᵀ (B, H, D, D) and z = Σ φ(k) (B, H, D) — the
-    RNN form whose cost per token does not grow with T.
+    RNN form whose cost per token does not grow with T. Latent attention keeps the latent
+    (B, T_past, d_c) and the shared rotary key (B, T_past, d_r).
     """
 
     k: torch.Tensor | None = None
     v: torch.Tensor | None = None
     s: torch.Tensor | None = None
     z: torch.Tensor | None = None
+    latent: torch.Tensor | None = None
+    k_rope: torch.Tensor | None = None
+
+    def tensors(self) -> list[torch.Tensor]:
+        """Every tensor this layer holds."""
+        return [t for t in (self.k, self.v, self.s, self.z, self.latent, self.k_rope) if t is not None]
+
+    def truncate(self, length: int) -> None:
+        """Forget every position from ``length`` on (speculative decoding rejects a draft)."""
+        if self.s is not None:
+            raise ValueError("Linear attention's running sums cannot be rolled back: use softmax or mla attention.")
+        self.k = None if self.k is None else self.k[:, :, :length]
+        self.v = None if self.v is None else self.v[:, :, :length]
+        self.latent = None if self.latent is None else self.latent[:, :length]
+        self.k_rope = None if self.k_rope is None else self.k_rope[:, :length]
 
 
 @dataclass
@@ -86,6 +125,15 @@ class KVCache:
     @classmethod
     def empty(cls, n_layers: int) -> KVCache:
         return cls([LayerCache() for _ in range(n_layers)])
+
+    def nbytes(self) -> int:
+        """The bytes every cached tensor holds."""
+        return sum(t.numel() * t.element_size() for layer in self.layers for t in layer.tensors())
+
+    def truncate(self, length: int) -> None:
+        for layer in self.layers:
+            layer.truncate(length)
+        self.length = min(self.length, length)
 
 
 @dataclass
@@ -168,8 +216,8 @@ class TransformerBlock(nn.Module):
         self.config = config
         norm = RMSNorm if config.norm == "rms" else LayerNorm
         self.norm1, self.norm2 = norm(config.d_model), norm(config.d_model)
-        self.attn = MultiHeadAttention(config)
-        self.ffn = (SwiGLU if config.ffn == "swiglu" else GeluFFN)(config.d_model, config.d_ff)
+        self.attn = MultiHeadLatentAttention(config) if config.attention == "mla" else MultiHeadAttention(config)
+        self.ffn = make_ffn(config)
 
     def forward(
         self,
@@ -180,10 +228,38 @@ class TransformerBlock(nn.Module):
         trace: list[AttentionTrace] | None = None,
     ) -> torch.Tensor:  # (B, T, C) -> (B, T, C)
         if self.config.norm_placement == "pre":
-            x = x + self.attn(self.norm1(x), rope, cache, offset, trace)
+            x = x + self._attend(self.norm1(x), rope, cache, offset, trace)
             return x + self.ffn(self.norm2(x))
-        x = self.norm1(x + self.attn(x, rope, cache, offset, trace))
+        x = self.norm1(x + self._attend(x, rope, cache, offset, trace))
         return self.norm2(x + self.ffn(x))
+
+    def _attend(self, x, rope, cache, offset, trace):
+        if self.config.attention == "mla":  # its rotary part has a size of its own: it keeps its own table
+            return self.attn(x, cache, offset)
+        return self.attn(x, rope, cache, offset, trace)
+
+
+def make_ffn(config: ModelConfig) -> nn.Module:
+    """The FFN sublayer the config names: SwiGLU, GELU or a mixture of SwiGLU experts."""
+    if config.ffn == "moe":
+        return MoEFFN(config.d_model, config.d_ff, config.n_experts, config.experts_per_token, config.n_shared_experts)
+    return (SwiGLU if config.ffn == "swiglu" else GeluFFN)(config.d_model, config.d_ff)
+
+
+class MTPHead(nn.Module):
+    """One depth of multi-token prediction: h ← h + SwiGLU(Norm(h)), read out by the shared output layer.
+
+    DeepSeek-V3's MTP module also feeds in the embedding of the token in between (and has an attention
+    layer); this position-wise head drafts from position t alone, so it can propose tokens before they exist.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.norm = (RMSNorm if config.norm == "rms" else LayerNorm)(config.d_model)
+        self.ffn = SwiGLU(config.d_model)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:  # (B, T, C) -> (B, T, C)
+        return h + self.ffn(self.norm(h))
 
 
 class TinyGPT(nn.Module):
@@ -205,6 +281,7 @@ class TinyGPT(nn.Module):
         self.final_norm = norm(config.d_model) if config.norm_placement == "pre" else nn.Identity()
         self.lm_head = nn.Linear(config.d_model, config.vocab_size, bias=False)
         self.lm_head.weight = self.embed.weight  # weight tying (Press & Wolf, 2017)
+        self.mtp_heads = nn.ModuleList(MTPHead(config) for _ in range(config.mtp_depth))
         self.apply(self._init_weights)
 
     @staticmethod
@@ -228,6 +305,26 @@ class TinyGPT(nn.Module):
         trace: list[AttentionTrace] | None = None,
     ) -> torch.Tensor:
         """ids (B, T) -> logits (B, T, V). With ``cache``, ids are the next positions after it."""
+        return self.lm_head(self.final_norm(self.hidden(ids, cache, trace)))  # (B, T, V)
+
+    def mtp_logits(self, ids: torch.Tensor, cache: KVCache | None = None, hidden: torch.Tensor | None = None):
+        """ids (B, T) -> (B, T, D, V): entry [:, t, d − 1] predicts token t + 1 + d, for depths d = 1 … D.
+
+        Pass ``hidden`` (from :meth:`hidden`) to reuse a forward pass already made.
+        """
+        if not self.mtp_heads:
+            raise ValueError("This model has no multi-token prediction head: build it with mtp_depth ≥ 1.")
+        h = self.hidden(ids, cache) if hidden is None else hidden
+        out = []
+        for head in self.mtp_heads:  # depth d reads depth d − 1's state: a chain, as in DeepSeek-V3
+            h = head(h)
+            out.append(self.lm_head(self.final_norm(h)))
+        return torch.stack(out, dim=2)
+
+    def hidden(
+        self, ids: torch.Tensor, cache: KVCache | None = None, trace: list[AttentionTrace] | None = None
+    ) -> torch.Tensor:
+        """ids (B, T) -> the last block's output (B, T, C), before the final norm and the output layer."""
         T = ids.size(1)
         offset = cache.length if cache is not None else 0
         if offset + T > self.config.max_seq_len:
@@ -242,7 +339,7 @@ class TinyGPT(nn.Module):
             x = block(x, rope, cache.layers[i] if cache is not None else None, offset, trace)
         if cache is not None:
             cache.length += T
-        return self.lm_head(self.final_norm(x))  # (B, T, V)
+        return x
 
 
 def next_token_probabilities(
@@ -325,6 +422,7 @@ __all__ = [
     "AttentionTrace",
     "KVCache",
     "LayerCache",
+    "MTPHead",
     "ModelConfig",
     "MultiHeadAttention",
     "TinyGPT",

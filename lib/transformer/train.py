@@ -10,14 +10,18 @@ import torch
 import torch.nn.functional as F
 
 from lib.transformer.model import TinyGPT
+from lib.transformer.moe import MoEFFN, load_balancing_loss
 
 
 @dataclass(frozen=True)
 class TrainStep:
-    """Reported to the callback after every step: the mean training loss in nats per token."""
+    """Reported to the callback after every step: the mean next-token loss in nats per token, and (when the
+    model has them) the MTP heads' mean loss and the load-balancing loss averaged over MoE layers."""
 
     step: int
     loss: float
+    mtp_loss: float | None = None
+    balance_loss: float | None = None
 
 
 def random_batch(
@@ -34,6 +38,30 @@ def cross_entropy(model: TinyGPT, inputs: torch.Tensor, targets: torch.Tensor) -
     """Mean −log p(next token) over every position, in nats."""
     logits = model(inputs)  # (B, T, V)
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
+
+
+def training_losses(
+    model: TinyGPT, inputs: torch.Tensor, targets: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+    """Next-token cross-entropy, the MTP heads' mean cross-entropy (depth d at position t predicts
+    targets[t + d], i.e. token t + 1 + d) and the MoE layers' mean load-balancing loss (None without them)."""
+    hidden = model.hidden(inputs)  # (B, T, C)
+    logits = model.lm_head(model.final_norm(hidden))  # (B, T, V)
+    main = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
+    mtp = None
+    if model.config.mtp_depth:
+        T = inputs.size(1)
+        extra = model.mtp_logits(inputs, hidden=hidden)  # (B, T, D, V)
+        depths = [d for d in range(1, model.config.mtp_depth + 1) if d < T]
+        mtp = torch.stack(
+            [
+                F.cross_entropy(extra[:, : T - d, d - 1].reshape(-1, extra.size(-1)), targets[:, d:].reshape(-1))
+                for d in depths
+            ]
+        ).mean()
+    routings = [m.last_routing for m in model.modules() if isinstance(m, MoEFFN) and m.last_routing is not None]
+    balance = torch.stack([load_balancing_loss(r) for r in routings]).mean() if routings else None
+    return main, mtp, balance
 
 
 def learning_rate(step: int, steps: int, lr: float, warmup_steps: int = 0, final_fraction: float = 0.1) -> float:
@@ -61,10 +89,15 @@ def train(
     warmup_steps: int = 0,
     seed: int | None = 0,
     callback: Callable[[TrainStep], bool | None] | None = None,
+    mtp_weight: float = 0.3,
+    balance_weight: float = 0.01,
 ) -> list[float]:
-    """Train with AdamW on random windows of ``token_ids``; return the loss of every step.
+    """Train with AdamW on random windows of ``token_ids``; return the next-token loss of every step.
 
-    The learning rate follows :func:`learning_rate` (warm-up, then cosine decay to lr / 10).
+    The loss minimised is CE(next token) + ``mtp_weight`` · CE(MTP heads) + ``balance_weight`` ·
+    load-balancing loss, the last two only when the model has MTP heads or MoE layers (DeepSeek-V3
+    uses λ = 0.3 for MTP). The learning rate follows :func:`learning_rate` (warm-up, then cosine decay
+    to lr / 10).
     ``callback(TrainStep)`` runs after each step; returning ``False`` stops training early
     (the page's stop button).
     """
@@ -82,13 +115,23 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, steps, lr, warmup_steps)
         inputs, targets = random_batch(data, batch_size, seq_len, generator)
-        loss = cross_entropy(model, inputs.to(model.device), targets.to(model.device))
+        loss, mtp, balance = training_losses(model, inputs.to(model.device), targets.to(model.device))
+        total = loss
+        if mtp is not None:
+            total = total + mtp_weight * mtp
+        if balance is not None:
+            total = total + balance_weight * balance
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         losses.append(float(loss.detach()))
-        if callback is not None and callback(TrainStep(step, losses[-1])) is False:
+        report = TrainStep(step, losses[-1], _item(mtp), _item(balance))
+        if callback is not None and callback(report) is False:
             break
     model.eval()
     return losses
+
+
+def _item(value: torch.Tensor | None) -> float | None:
+    return None if value is None else float(value.detach())

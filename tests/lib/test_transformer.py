@@ -43,6 +43,18 @@ VARIANTS = [
         ("softmax", "linear"),
     )
 ]
+# DeepSeek's switches: a mixture of experts and latent attention, beside every other attention and ffn.
+VARIANTS += [
+    dict(zip(("ffn", "norm", "norm_placement", "positional", "attention"), combo, strict=True))
+    for combo in itertools.product(
+        ("swiglu", "gelu", "moe"),
+        ("rms",),
+        ("pre", "post"),
+        ("rope", "sinusoidal", "learned", "none"),
+        ("softmax", "linear", "mla"),
+    )
+    if "moe" in combo or "mla" in combo
+]
 
 
 def _variant_id(variant: dict) -> str:

@@ -78,6 +78,7 @@ TRANSFORMER = "pages/transformer_lab.py"
 SAMPLING = "pages/sampling_temperature.py"
 INFO = "pages/information_and_inference.py"
 LINALG = "pages/linear_algebra.py"
+EFFICIENT = "pages/efficient_transformers.py"
 Q_FAST = {"q_customers": "5000"}
 CH_SMALL = {"ch_n": "300", "ch_draws": "200"}
 COUNT = {"ht_source": "a count: k heads in n flips"}
@@ -138,6 +139,9 @@ WIDGETS: dict[str, Widget] = {
     "ii_p": Widget(INFO, "text_input"),
     "ii_q": Widget(INFO, "text_input"),
     "la_typed": Widget(LINALG, "text_input", {"la_matrix": "type your own"}),
+    "ef_text": Widget(EFFICIENT, "text_input"),
+    "ef_latent": Widget(EFFICIENT, "number_input"),
+    "ef_tile": Widget(EFFICIENT, "number_input"),
     "sp_prompt": Widget(SAMPLING, "text_area", {"sp_n_samples": "1", "sp_n_new": "10"}),
     "sp_upload": Widget(
         SAMPLING,

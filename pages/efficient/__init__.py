@@ -1,0 +1,1 @@
+"""Sections of the Efficient transformers page (``pages/efficient_transformers.py``), one module each."""
