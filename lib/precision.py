@@ -9,6 +9,8 @@ the outlier's own tile. fp16 and bf16 are cast without a scale.
 
 from __future__ import annotations
 
+import copy
+
 import torch
 
 from lib.validation import one_of, whole
@@ -80,4 +82,35 @@ def quantized_matmul(
     return qa @ qb  # float32 accumulation
 
 
-__all__ = ["FORMATS", "MAX_FINITE", "SCALINGS", "quantize", "quantized_matmul"]
+def quantize_padded(x: torch.Tensor, fmt: str = "e4m3", scaling: str = "tensor", tile: int = 128) -> torch.Tensor:
+    """:func:`quantize` of a matrix whose last dimension ``tile`` need not divide: the last tile of a row is
+    padded with zeros (which change no block's largest |x|) and cropped again, so it gets its own scale.
+
+    >>> quantize_padded(torch.tensor([[448.0, 1.0, 0.3]]), scaling="tile", tile=2).tolist()
+    [[448.0, 1.0, 0.30000001192092896]]
+    """
+    x = torch.as_tensor(x).float()
+    if scaling != "tile" or x.dim() == 0:
+        return quantize(x, fmt, scaling, tile)
+    tile = whole("tile", tile, 1)
+    padding = -x.size(-1) % tile
+    padded = torch.nn.functional.pad(x, (0, padding))
+    return quantize(padded, fmt, scaling, tile)[..., : x.size(-1)]
+
+
+def quantize_weights(
+    model: torch.nn.Module, fmt: str = "e4m3", scaling: str = "tensor", tile: int = 128
+) -> torch.nn.Module:
+    """A copy of ``model`` with every linear layer's weight (d_out, d_in) quantised and dequantised by
+    :func:`quantize_padded`, tiles along d_in, as DeepSeek-V3 stores its GEMM weights. A weight shared with
+    an embedding (a tied output layer) is left in float32, as embeddings are kept in higher precision."""
+    quantized = copy.deepcopy(model)
+    embedded = {id(m.weight) for m in quantized.modules() if isinstance(m, torch.nn.Embedding)}
+    with torch.no_grad():
+        for module in quantized.modules():
+            if isinstance(module, torch.nn.Linear) and id(module.weight) not in embedded:
+                module.weight.copy_(quantize_padded(module.weight, fmt, scaling, tile))
+    return quantized
+
+
+__all__ = ["FORMATS", "MAX_FINITE", "SCALINGS", "quantize", "quantize_padded", "quantize_weights", "quantized_matmul"]

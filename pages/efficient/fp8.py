@@ -6,6 +6,7 @@ import streamlit as st
 from lib.viz import pmf_bars
 from pages._common import bound, chart, csv_download, global_seed, lib_call, prose, snippet
 from pages.efficient import worker_calls
+from runtime.model_cache import trained_checkpoint
 
 FORMATS = ["e4m3", "e5m2", "fp16", "bf16"]
 SNIPPET = """
@@ -106,3 +107,29 @@ def fp8_section() -> None:
         scaling=scaling,
         tile=int(tile),
     )
+    trained_model_losses(int(tile))
+
+
+def trained_model_losses(tile: int) -> None:
+    """The Sampling temperature page's trained model with its linear weights in each format: the loss it costs."""
+    st.subheader("The trained tiny GPT with its weights in each format")
+    path = trained_checkpoint()
+    if path is None:
+        st.caption(
+            "No trained tiny GPT is saved on this machine yet (train it on the Sampling temperature page); "
+            "its validation loss with its weights in each format shows here then."
+        )
+        return
+    with st.spinner("Quantising the trained model's weights and evaluating on the validation text…"):
+        table = lib_call(worker_calls.trained_quantized_losses, str(path), path.stat().st_mtime, tile)
+    if table is None:
+        return
+    st.dataframe(table, hide_index=True)
+    worst = table.loc[table["increase"].idxmax()]
+    st.caption(
+        f"Every linear weight rounded to the format (tiles of {tile} along each row; the last one padded), the "
+        f"tied embedding kept in float32, the same validation windows as the float32 model's "
+        f"{worst['float32_val_loss']:.4f} nats/char. The worst is {worst['format']} per {worst['scaling']}: "
+        f"{worst['increase']:+.4f} nats."
+    )
+    csv_download(table, "fp8_trained_model.csv", "Download the trained model's losses (CSV)", key="ef_dl_fp8_trained")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.transformer.inspect import efficient as te
 from pages._common import torch_worker
+from runtime.worker import ModelSource, on_stdlib_validation
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -31,6 +32,13 @@ def absorbed_vs_naive(**sizes: int) -> float:
 @st.cache_data(max_entries=64, show_spinner=False)
 def quantization_errors(**sizes: float) -> pd.DataFrame:
     return torch_worker().call(te.quantization_errors, **sizes)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def trained_quantized_losses(path: str, modified: float, tile: int) -> pd.DataFrame:
+    """The trained tiny GPT's validation loss with its weights in each format (a retrained file is a new key)."""
+    source = ModelSource(path=path, modified=modified)
+    return torch_worker("long").call(on_stdlib_validation, source, te.quantized_weight_losses, tile=tile)
 
 
 def routing_frame(view: te.MoEView, layer: int) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from lib.precision import MAX_FINITE, quantize, quantized_matmul
+from lib.precision import MAX_FINITE, quantize, quantize_padded, quantize_weights, quantized_matmul
 
 
 def test_e4m3_at_scale_one_is_torchs_float8_cast() -> None:
@@ -66,3 +66,43 @@ def test_bad_arguments_are_one_sentence() -> None:
         quantize(torch.tensor([float("nan")]))
     with pytest.raises(ValueError, match="matrices"):
         quantized_matmul(torch.ones(2, 3), torch.ones(2, 3))
+
+
+def test_padded_quantize_is_quantize_where_the_tile_divides_and_gives_the_last_tile_its_own_scale() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(3, 8)
+    assert torch.equal(quantize_padded(x, "e4m3", "tile", 4), quantize(x, "e4m3", "tile", 4))
+    y = torch.cat([torch.randn(2, 4), torch.full((2, 2), 1e-3)], dim=1)  # last tile 2 wide, tiny values
+    q = quantize_padded(y, "e4m3", "tile", 4)
+    assert q.shape == y.shape
+    assert torch.allclose(q[:, 4:], y[:, 4:], rtol=0.07)  # its own scale: not flushed by the big first tile
+
+
+def test_quantize_weights_rounds_the_linear_weights_and_keeps_the_tied_embedding() -> None:
+    from lib.transformer import ModelConfig, TinyGPT
+
+    torch.manual_seed(0)
+    model = TinyGPT(ModelConfig(vocab_size=7, d_model=16, n_heads=2, n_layers=1, max_seq_len=16))
+    quantized = quantize_weights(model, "e4m3", "tile", 128)
+    assert torch.equal(quantized.embed.weight, model.embed.weight)
+    assert quantized.lm_head.weight is quantized.embed.weight  # still tied
+    before, after = model.blocks[0].attn.qkv.weight, quantized.blocks[0].attn.qkv.weight
+    assert torch.equal(after, quantize_padded(before, "e4m3", "tile", 128))
+    assert not torch.equal(after, before)
+    assert torch.equal(model.blocks[0].attn.qkv.weight, before)  # the original is untouched
+
+
+def test_the_trained_models_loss_in_each_format() -> None:
+    from lib.transformer import ModelConfig, TinyGPT
+    from lib.transformer.inspect.efficient import quantized_weight_losses
+
+    torch.manual_seed(0)
+    model = TinyGPT(ModelConfig(vocab_size=7, d_model=16, n_heads=2, n_layers=1, max_seq_len=16)).eval()
+    ids = torch.randint(0, 7, (400,), generator=torch.Generator().manual_seed(1))
+    table = quantized_weight_losses(model, ids, tile=8, batches=2)
+    assert list(zip(table["format"], table["scaling"], strict=True)) == [
+        ("e4m3", "tensor"), ("e4m3", "tile"), ("e5m2", "tensor"), ("e5m2", "tile"), ("fp16", "cast"), ("bf16", "cast")
+    ]  # fmt: skip
+    fp16 = table[table["format"] == "fp16"].iloc[0]
+    assert abs(fp16["increase"]) < 1e-3  # fp16 keeps ~3 significant digits: the loss barely moves
+    assert (table["float32_val_loss"] == table["float32_val_loss"].iloc[0]).all()

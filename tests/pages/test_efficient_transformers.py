@@ -160,3 +160,13 @@ def test_training_runs_in_the_background_to_completion(button: str, steps_key: s
         assert metrics["Same tokens as greedy"] == "yes"
     else:
         assert len(at.get("vega_lite_chart")) == before + 2  # the curves and the expert load
+
+
+def test_the_trained_models_weights_in_each_format(trained_cache, monkeypatch) -> None:
+    no_model_in_this_process(monkeypatch, pages.efficient.worker_calls)
+    at = run_page(PAGE, {"ef_tile": "32"})  # d_model 32: every weight row is whole tiles
+    assert_clean(at)
+    assert "The trained tiny GPT with its weights in each format" in [h.value for h in at.subheader]
+    table = at.dataframe[-1].value
+    assert set(table["format"]) == {"e4m3", "e5m2", "fp16", "bf16"}
+    assert any("nats/char" in c.value and "tied embedding kept in float32" in c.value for c in at.caption)

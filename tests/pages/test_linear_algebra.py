@@ -3,10 +3,7 @@ the URL, the snippets, and the trained model's weights read without building the
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,9 +11,6 @@ import pytest
 import pages.linalg.lora
 import pages.linalg.weights
 from lib import linalg as la
-from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.pretrained import TrainingSettings, train_model
-from runtime.model_cache import checkpoint_path
 from tests.apptest_helpers import (
     assert_clean,
     assert_extremes_are_clean,
@@ -143,28 +137,7 @@ def test_snippets_run_as_is(tmp_path) -> None:
 
 # --- The trained tiny GPT's weights -----------------------------------------------------------------
 
-TINY = TrainingSettings(
-    d_model=32, n_heads=2, n_layers=1, max_seq_len=32, batch_size=4, steps=2, warmup_steps=1, eval_every=1,
-    eval_batches=1,
-)  # fmt: skip
 TRAINED = {"la_source": "a weight of the trained tiny GPT"}
-
-
-@pytest.fixture(scope="module")
-def trained_cache(tmp_path_factory) -> Iterator[Path]:
-    """A 2-step tiny model saved where the page looks for the default run's checkpoint."""
-    cache = tmp_path_factory.mktemp("garden-lab-cache")
-    before = os.environ.get("GARDEN_LAB_CACHE")
-    os.environ["GARDEN_LAB_CACHE"] = str(cache)
-    try:
-        corpus = stdlib_corpus(max_chars=20_000)
-        train_model(corpus.train, corpus.validation, TINY, device="cpu", save_to=checkpoint_path())
-        yield cache
-    finally:
-        if before is None:
-            del os.environ["GARDEN_LAB_CACHE"]
-        else:
-            os.environ["GARDEN_LAB_CACHE"] = before
 
 
 def test_trained_weights_without_a_model_in_the_server(trained_cache, monkeypatch, tmp_path) -> None:

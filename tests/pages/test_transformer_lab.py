@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,8 @@ import pytest
 import pages.transformer.model
 from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
 from lib.transformer.checkpoint import load_checkpoint
-from lib.transformer.corpus import stdlib_corpus
-from lib.transformer.pretrained import TrainingSettings, train_model
 from pages._registry import PAGES
-from runtime.model_cache import checkpoint_path, trained_checkpoint
+from runtime.model_cache import trained_checkpoint
 from tests.apptest_helpers import (
     ROOT,
     assert_clean,
@@ -224,28 +221,6 @@ def test_lab_entry_lists_its_tabs_in_order() -> None:
 # --- Weights: the trained tiny GPT ------------------------------------------------------------------
 
 TRAINED = {"tl_weights": "trained tiny GPT"}
-TINY = TrainingSettings(
-    d_model=32, n_heads=2, n_layers=1, max_seq_len=32, batch_size=4, steps=2, warmup_steps=1, eval_every=1,
-    eval_batches=1,
-)  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def trained_cache(tmp_path_factory) -> Iterator[Path]:
-    """A 2-step tiny model saved where the page looks for the default run's checkpoint."""
-    cache = tmp_path_factory.mktemp("garden-lab-cache")
-    before = os.environ.get("GARDEN_LAB_CACHE")
-    os.environ["GARDEN_LAB_CACHE"] = str(cache)
-    try:
-        corpus = stdlib_corpus(max_chars=20_000)
-        train_model(corpus.train, corpus.validation, TINY, device="cpu", save_to=checkpoint_path())
-        assert trained_checkpoint() is not None
-        yield cache
-    finally:
-        if before is None:
-            del os.environ["GARDEN_LAB_CACHE"]
-        else:
-            os.environ["GARDEN_LAB_CACHE"] = before
 
 
 def test_lab_with_trained_weights(trained_cache) -> None:

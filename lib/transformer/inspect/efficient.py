@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lib.precision import FORMATS, quantize, quantized_matmul
+from lib.precision import FORMATS, quantize, quantize_weights, quantized_matmul
 from lib.transformer.corpus import stdlib_corpus
 from lib.transformer.efficient import active_parameters, kv_cache_bytes, speculative_generate
+from lib.transformer.evaluation import evaluate
 from lib.transformer.ffn import swiglu_hidden_size
 from lib.transformer.generation import context_window, encode_prompt
 from lib.transformer.inspect.memory import kv_cache_sizes
@@ -365,3 +366,21 @@ __all__ = [
     "moe_view",
     "quantization_errors",
 ]
+
+
+def quantized_weight_losses(
+    model: TinyGPT, token_ids: torch.Tensor, *, tile: int = 128, batches: int = 2, seed: int = 0
+) -> pd.DataFrame:
+    """Validation loss (nats/token) of ``model`` with its linear weights in each format and scaling
+    (:func:`lib.precision.quantize_weights`), on the same windows as the float32 model's loss beside it."""
+
+    def loss(m: TinyGPT) -> float:
+        return evaluate(m, token_ids, batches=batches, seed=seed)
+
+    full = loss(model)
+    rows = []
+    for fmt in FORMATS:
+        for scaling in ("tensor", "tile") if fmt in ("e4m3", "e5m2") else ("cast",):
+            quantized = quantize_weights(model, fmt, "tensor" if scaling == "cast" else scaling, tile)
+            rows.append({"format": fmt, "scaling": scaling, "val_loss": loss(quantized), "float32_val_loss": full})
+    return pd.DataFrame(rows).assign(increase=lambda d: d["val_loss"] - d["float32_val_loss"])
