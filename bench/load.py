@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         return run([args.url], [])
     if args.proxy == "nginx":
-        with deployment(args.replicas) as proxied:
+        with deployment(args.replicas, warm=False) as proxied:  # warmed below, every page timed
             return run([proxied.url], [r.process.pid for r in proxied.replicas], proxied)
     with contextlib.ExitStack() as stack:
         servers = [stack.enter_context(streamlit_server()) for _ in range(args.replicas)]

@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,7 +110,10 @@ class Deployment:
         async def every_replica() -> list[dict[str, float]]:
             return await asyncio.gather(*(open_every_page(r.url, pages, timeout) for r in self.replicas))
 
-        self.warm_s = dict(zip([r.address for r in self.replicas], asyncio.run(every_replica()), strict=True))
+        # In a thread of its own: the caller may have an event loop running (Playwright's sync API does).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            times = pool.submit(asyncio.run, every_replica()).result()
+        self.warm_s = dict(zip([r.address for r in self.replicas], times, strict=True))
 
     def processes(self) -> list[int]:
         """Every live process of this deployment: in one of its groups, or carrying its marker."""

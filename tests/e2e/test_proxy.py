@@ -95,6 +95,13 @@ def _access_log(path: Path) -> list[AccessLine]:
     return [logged for line in path.read_text().splitlines() if (logged := parse_access_line(line))]
 
 
+def test_every_replica_opened_every_page_before_taking_users(proxy: Deployment) -> None:
+    # Deployment.warm: the first colleague on a just-started server pays for no import or first cache entry.
+    assert set(proxy.warm_s) == {r.address for r in proxy.replicas}
+    for opened in proxy.warm_s.values():
+        assert list(opened) == PAGE_NAMES
+
+
 def test_health_through_nginx_and_metrics_refused(proxy: Deployment) -> None:
     assert _status(f"{proxy.url}/_stcore/health") == 200
     for path in ("/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics", "/_stcore/%6Detrics"):
@@ -169,7 +176,7 @@ def test_a_csv_upload_works_through_nginx(proxy: Deployment, page) -> None:
 
 def test_the_command_serves_survives_a_dead_replica_and_stops_on_sigterm(tmp_path: Path) -> None:
     first = free_ports(3)  # nginx, then two replicas
-    command = [sys.executable, "-m", "deploy", "--replicas", "2", "--port", str(first)]
+    command = [sys.executable, "-m", "deploy", "--replicas", "2", "--port", str(first), "--no-warm"]
     command += ["--replica-port", str(first + 1), "--run-dir", str(tmp_path)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     printed: queue.Queue[str] = queue.Queue()
