@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib import hypothesis as ht
 from pages._common import bound, cached, csv_download, global_seed, lib_call, note, plain, prose, snippet
+from pages.hypothesis.counts import two_group_counts
 from pages.hypothesis.formatting import TWO_GROUP_SIDES, fmt_p, verdict
 
 simulate_samples = cached(ht.simulate_two_samples)
@@ -107,33 +108,15 @@ def t_table(x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternati
 
 def proportions_part(alternative: str, alpha: float) -> tuple[int, int, int, int]:
     st.subheader("A/B test of two proportions")
-    c = st.columns(4)
-    n_box = {"min_value": 1, "max_value": 10_000_000, "value": 1000, "step": 1}
-    n1 = int(bound(c[1].number_input, "Visitors n1 (A)", key="ht_ab_n1", **n_box, help="Trials in group A."))
-    n2 = int(bound(c[3].number_input, "Visitors n2 (B)", key="ht_ab_n2", **n_box, help="Trials in group B."))
-    k1 = int(
-        bound(
-            c[0].number_input,
-            "Conversions k1 (A)",
-            key="ht_ab_k1",
-            min_value=0,
-            max_value=n1,
-            value=min(120, n1),
-            step=1,
-            help="Successes in group A, at most its visitors.",
-        )
-    )
-    k2 = int(
-        bound(
-            c[2].number_input,
-            "Conversions k2 (B)",
-            key="ht_ab_k2",
-            min_value=0,
-            max_value=n2,
-            value=min(90, n2),
-            step=1,
-            help="Successes in group B, at most its visitors.",
-        )
+    k1, n1, k2, n2 = two_group_counts(
+        "ht_ab",
+        n_label="Visitors n{i} ({g})",
+        k_label="Conversions k{i} ({g})",
+        groups=("A", "B"),
+        n_value=1000,
+        n_max=10_000_000,
+        k_values=(120, 90),
+        size_word="visitors",
     )
     table = lib_call(ab_table, k1, n1, k2, n2, alternative, alpha)
     if table is not None:

@@ -8,6 +8,7 @@ from lib import hypothesis as ht
 from lib.viz.hypothesis import null_distribution_chart
 from pages._common import bound, chart, csv_download, global_seed, lib_call, note, prose, snippet
 from pages.hypothesis.ab_test import SLEEP_X, SLEEP_Y
+from pages.hypothesis.counts import two_group_counts
 from pages.hypothesis.formatting import fmt_p
 
 MEANS = "difference in means"
@@ -56,36 +57,19 @@ def randomise(x: np.ndarray, y: np.ndarray, n_resamples: int, seed: int, what: s
 
 
 def data(what: str) -> tuple[np.ndarray, np.ndarray] | None:
-    c = st.columns(4)
     if what == PROPORTIONS:
-        n_box = {"min_value": 1, "max_value": MAX_GROUP, "value": 40, "step": 1}
-        n1 = int(bound(c[1].number_input, "Group 1 size n1", key="ht_rt_n1", **n_box, help="Trials in group 1."))
-        n2 = int(bound(c[3].number_input, "Group 2 size n2", key="ht_rt_n2", **n_box, help="Trials in group 2."))
-        k1 = int(
-            bound(
-                c[0].number_input,
-                "Successes k1",
-                key="ht_rt_k1",
-                min_value=0,
-                max_value=n1,
-                value=min(14, n1),
-                step=1,
-                help="Successes in group 1, at most its size.",
-            )
+        k1, n1, k2, n2 = two_group_counts(
+            "ht_rt",
+            n_label="Group {i} size n{i}",
+            k_label="Successes k{i}",
+            groups=("1", "2"),
+            n_value=40,
+            n_max=MAX_GROUP,
+            k_values=(14, 6),
+            size_word="size",
         )
-        k2 = int(
-            bound(
-                c[2].number_input,
-                "Successes k2",
-                key="ht_rt_k2",
-                min_value=0,
-                max_value=n2,
-                value=min(6, n2),
-                step=1,
-                help="Successes in group 2, at most its size.",
-            )
-        )
-        return lib_call(ht.two_group_flips, int(k1), int(n1), int(k2), int(n2))
+        return lib_call(ht.two_group_flips, k1, n1, k2, n2)
+    c = st.columns(4)
     x_text = bound(
         c[0].text_input, "Group x", key="ht_rt_x", value=SLEEP_X, max_chars=100_000, help="Numbers, comma separated."
     )

@@ -155,7 +155,12 @@ WIDGETS: dict[str, Widget] = {
     },
 }
 # Keys built at run time in the source (f-strings) -> the keys they take.
-KEY_TEMPLATES = {"f'mle_counts_{kind}'": ("mle_counts_binomial", "mle_counts_negative_binomial")}
+KEY_TEMPLATES = {
+    "f'mle_counts_{kind}'": ("mle_counts_binomial", "mle_counts_negative_binomial"),
+    # pages.hypothesis.counts.two_group_counts, called by the A/B test ("ht_ab") and the randomisation test ("ht_rt")
+    "f'{key}_n{i + 1}'": ("ht_ab_n1", "ht_ab_n2", "ht_rt_n1", "ht_rt_n2"),
+    "f'{key}_k{i + 1}'": ("ht_ab_k1", "ht_ab_k2", "ht_rt_k1", "ht_rt_k2"),
+}
 
 
 def _is_input_call(node: ast.AST) -> str | None:
