@@ -9,11 +9,10 @@ the outlier's own tile. fp16 and bf16 are cast without a scale.
 
 from __future__ import annotations
 
-import copy
-
 import torch
 
 from lib.validation import one_of, whole
+from lib.weights import map_linear_weights
 
 FORMATS = ("e4m3", "e5m2", "fp16", "bf16")
 SCALINGS = ("tensor", "tile")
@@ -104,13 +103,7 @@ def quantize_weights(
     """A copy of ``model`` with every linear layer's weight (d_out, d_in) quantised and dequantised by
     :func:`quantize_padded`, tiles along d_in, as DeepSeek-V3 stores its GEMM weights. A weight shared with
     an embedding (a tied output layer) is left in float32, as embeddings are kept in higher precision."""
-    quantized = copy.deepcopy(model)
-    embedded = {id(m.weight) for m in quantized.modules() if isinstance(m, torch.nn.Embedding)}
-    with torch.no_grad():
-        for module in quantized.modules():
-            if isinstance(module, torch.nn.Linear) and id(module.weight) not in embedded:
-                module.weight.copy_(quantize_padded(module.weight, fmt, scaling, tile))
-    return quantized
+    return map_linear_weights(model, lambda w: quantize_padded(w, fmt, scaling, tile))
 
 
 __all__ = ["FORMATS", "MAX_FINITE", "SCALINGS", "quantize", "quantize_padded", "quantize_weights", "quantized_matmul"]

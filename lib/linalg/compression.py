@@ -21,44 +21,36 @@ True
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import torch
-from torch import nn
 
 from lib.transformer.evaluation import evaluate
 from lib.transformer.model import TinyGPT
 from lib.validation import whole
-
-
-def _cut_layers(model: TinyGPT) -> Iterator[nn.Linear]:
-    """The linear layers a rank cut applies to: all but the output layer (tied to the embedding)."""
-    for module in model.modules():
-        if isinstance(module, nn.Linear) and module.weight is not model.embed.weight:
-            yield module
+from lib.weights import linear_layers, map_linear_weights
 
 
 def low_rank_model(model: TinyGPT, rank: int) -> TinyGPT:
     """A copy of ``model`` whose every linear weight W (d_out, d_in) is its best rank-``rank`` approximation
     U_r Σ_r V_rᵀ (truncated SVD); a layer with min(d_out, d_in) ≤ rank stays as it is."""
     whole("rank", rank, 1)
-    cut = copy.deepcopy(model)
-    with torch.no_grad():
-        for layer in _cut_layers(cut):
-            W = layer.weight  # (d_out, d_in)
-            if rank < min(W.shape):
-                U, S, Vh = torch.linalg.svd(W, full_matrices=False)
-                W.copy_((U[:, :rank] * S[:rank]) @ Vh[:rank])
-    return cut
+    return map_linear_weights(model, lambda W: _best_rank(W, rank))
+
+
+def _best_rank(W: torch.Tensor, rank: int) -> torch.Tensor:
+    if rank >= min(W.shape):
+        return W
+    U, S, Vh = torch.linalg.svd(W, full_matrices=False)
+    return (U[:, :rank] * S[:rank]) @ Vh[:rank]
 
 
 def factored_parameters(model: TinyGPT, rank: int) -> int:
     """Numbers the cut layers need as rank-``rank`` factors: Σ min(r (d_out + d_in), d_out · d_in)."""
     whole("rank", rank, 1)
     total = 0
-    for layer in _cut_layers(model):
+    for layer in linear_layers(model):
         d_out, d_in = layer.weight.shape
         total += min(rank * (d_out + d_in), d_out * d_in)
     return total
@@ -80,7 +72,7 @@ def low_rank_losses(
     full_val_loss (the model itself, the same windows).
     """
     full = evaluate(model, token_ids, batches=batches, batch_size=batch_size, seed=seed)
-    dense = sum(layer.weight.numel() for layer in _cut_layers(model))
+    dense = sum(layer.weight.numel() for layer in linear_layers(model))
     rows = [
         {
             "rank": r,
