@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.validation import non_negative, positive, whole
+
 ArrayLike = np.ndarray | Sequence[float]
 
 
@@ -179,6 +181,10 @@ def min_p_kept(sorted_probs, min_p: float):
 
 #: Each truncation stage's rule, by the name :func:`sampling_pipeline` and the decoder use.
 TRUNCATION_RULES = {"top_k": top_k_kept, "top_p": top_p_kept, "min_p": min_p_kept}
+#: The filters on probabilities, the order-free logit processors, and Hugging Face's fixed order of them all.
+FILTER_STAGES = ("top_k", "top_p", "min_p", "typical_p")
+LOGIT_STAGES = ("repetition_penalty", "no_repeat_ngram")
+HF_ORDER = ("repetition_penalty", "no_repeat_ngram", "temperature", "top_k", "top_p", "min_p", "typical_p")
 
 
 def check_truncation(name: str, value: float) -> None:
@@ -186,14 +192,14 @@ def check_truncation(name: str, value: float) -> None:
     if name == "top_k":
         if int(value) != value or value < 1:
             raise ValueError(f"top_k must be a whole number >= 1, got {value}.")
-    elif name == "top_p":
+    elif name in ("top_p", "typical_p"):
         if not 0 < value <= 1:
-            raise ValueError(f"top_p must lie in (0, 1], got {value}.")
+            raise ValueError(f"{name} must lie in (0, 1], got {value}.")
     elif name == "min_p":
         if not 0 <= value <= 1:
             raise ValueError(f"min_p must lie in [0, 1], got {value}.")
     else:
-        raise ValueError(f"Unknown sampling stage {name!r}; use top_k, top_p or min_p.")
+        raise ValueError(f"Unknown sampling stage {name!r}; use {', '.join(FILTER_STAGES)}.")
 
 
 def _truncate(probs: ArrayLike, name: str, value: float) -> np.ndarray:
@@ -222,14 +228,104 @@ def min_p_filter(probs: ArrayLike, min_p: float) -> np.ndarray:
     return _truncate(probs, "min_p", min_p)
 
 
-_FILTERS = {"top_k": top_k_filter, "top_p": top_p_filter, "min_p": min_p_filter}
+def typical_filter(probs: ArrayLike, mass: float) -> np.ndarray:
+    """Locally typical sampling (Meister et al., 2022), as Hugging Face's ``TypicalLogitsWarper``.
+
+    Each token's surprise −log p_i is compared with the entropy H = −Σ p log p; tokens are sorted
+    by |−log p_i − H| (most typical first) and the smallest such prefix whose mass is ≥ ``mass``
+    is kept (at least one token, and any token as typical as the last one kept), renormalised.
+    ``mass`` lies in (0, 1]; 1 keeps every token.
+
+    Example
+    -------
+    >>> typical_filter([0.5, 0.3, 0.2], 0.3)  # H = 1.03; |surprise − H| = 0.34, 0.17, 0.58
+    array([0., 1., 0.])
+    """
+    p = _as_probs(probs)
+    check_truncation("typical_p", mass)
+    with np.errstate(divide="ignore"):
+        surprise = -np.log(p)  # ∞ where p = 0: those sort last
+    distance = np.abs(surprise - np.asarray(entropy(p))[..., None])
+    order = np.argsort(distance, axis=-1, kind="stable")
+    cumulative = np.take_along_axis(p, order, axis=-1).cumsum(-1)
+    last = np.minimum((cumulative < mass).sum(-1, keepdims=True), p.shape[-1] - 1)  # first to reach the mass
+    threshold = np.take_along_axis(np.take_along_axis(distance, order, axis=-1), last, axis=-1)
+    return _renormalise(p, distance <= threshold)
+
+
+def repetition_penalty(logits: ArrayLike, previous_ids: ArrayLike, penalty: float) -> np.ndarray:
+    """The CTRL repetition penalty (Keskar et al., 2019), as Hugging Face's ``RepetitionPenaltyLogitsProcessor``.
+
+    For every token id in ``previous_ids`` (once, however often it occurred): z → z / θ when
+    z > 0, z → z · θ when z ≤ 0, with θ = ``penalty`` > 0; θ > 1 makes seen tokens less likely,
+    θ = 1 changes nothing. ``previous_ids`` has the logits' leading shape: (T,) for (V,) logits,
+    (B, T) for (B, V). The rule depends on each logit's sign, so it acts on raw logits.
+
+    Example
+    -------
+    >>> repetition_penalty([2.0, -1.0, 0.5], [0, 1, 0], 2.0)
+    array([ 1. , -2. ,  0.5])
+    """
+    x = _as_logits(logits).copy()
+    penalty = positive("penalty", penalty)
+    ids = _as_ids(previous_ids, x.shape[-1], x.shape[:-1])
+    seen = np.take_along_axis(x, ids, axis=-1)  # the gather of HF's processor
+    np.put_along_axis(x, ids, np.where(seen < 0, seen * penalty, seen / penalty), axis=-1)  # and its scatter
+    return x
+
+
+def _as_ids(previous_ids: ArrayLike, vocab_size: int, batch_shape: tuple[int, ...] = ()) -> np.ndarray:
+    """``previous_ids`` as whole token ids, shaped (*batch_shape, T)."""
+    ids = np.asarray(previous_ids, dtype=float).reshape((*batch_shape, -1))
+    if ids.size and (np.any(ids != np.round(ids)) or ids.min() < 0 or ids.max() >= vocab_size):
+        raise ValueError(f"previous_ids must be whole numbers in 0..{vocab_size - 1}.")
+    return ids.astype(np.int64)
+
+
+def no_repeat_ngram_mask(previous_ids: ArrayLike, n: int, vocab_size: int) -> np.ndarray:
+    """Which tokens would complete an n-gram already in ``previous_ids`` (T,) or (B, T): (V,) or (B, V) bool.
+
+    As Hugging Face's ``NoRepeatNGramLogitsProcessor``: the last n − 1 ids are a prefix; every
+    n-gram of the sequence that starts with that prefix bans its last token (n = 1 bans every
+    token seen). A sequence shorter than n bans nothing.
+
+    Example
+    -------
+    >>> no_repeat_ngram_mask([0, 1, 2, 0], 2, 4)  # "0 1" occurred, so 1 may not follow 0 again
+    array([False,  True, False, False])
+    """
+    n = whole("no_repeat_ngram_size", n, 1)
+    ids = _as_ids(previous_ids, vocab_size, np.shape(previous_ids)[:-1])
+    banned = np.zeros((*ids.shape[:-1], vocab_size), dtype=bool)
+    if ids.shape[-1] < n:
+        return banned
+    grams = np.lib.stride_tricks.sliding_window_view(ids, n, axis=-1)  # (..., T - n + 1, n)
+    prefix = ids[..., ids.shape[-1] - n + 1 :]  # (..., n - 1): what the next token would extend
+    match = (grams[..., :-1] == prefix[..., None, :]).all(-1)  # (..., T - n + 1)
+    return ((grams[..., -1, None] == np.arange(vocab_size)) & match[..., None]).any(-2)
+
+
+def no_repeat_ngram(logits: ArrayLike, previous_ids: ArrayLike, n: int) -> np.ndarray:
+    """``logits`` with −∞ for every token that would repeat an n-gram of ``previous_ids`` (as Hugging Face).
+
+    Example
+    -------
+    >>> no_repeat_ngram([1.0, 2.0, 3.0], [0, 1, 0], 2)
+    array([  1., -inf,   3.])
+    """
+    x = _as_logits(logits)
+    return np.where(no_repeat_ngram_mask(previous_ids, n, x.shape[-1]), -np.inf, x)
+
+
+_FILTERS = {"top_k": top_k_filter, "top_p": top_p_filter, "min_p": min_p_filter, "typical_p": typical_filter}
 
 
 @dataclass(frozen=True)
 class Stage:
     """One step of the sampling pipeline, as the page shows it.
 
-    name : "temperature", "top_k", "top_p" or "min_p"; value : its parameter;
+    name : "repetition_penalty", "no_repeat_ngram", "temperature", "softmax" (τ = 1, when the
+    temperature comes last), "top_k", "top_p", "min_p" or "typical_p"; value : its parameter;
     probs : the distribution after this stage; kept : how many tokens have mass;
     mass_removed : probability mass this stage removed (before renormalising); entropy : in nats.
     """
@@ -242,21 +338,81 @@ class Stage:
     entropy: float
 
 
-def sampling_pipeline(logits: ArrayLike, temperature: float, stages: Sequence[tuple[str, float]] = ()) -> list[Stage]:
-    """Temperature first, then the truncation ``stages`` in the order given.
+def _stage(name: str, value: float, probs: np.ndarray, before: np.ndarray | None) -> Stage:
+    removed = 0.0 if before is None else float(before[probs == 0].sum())
+    return Stage(name, float(value), probs, int((probs > 0).sum()), removed, entropy(probs))
+
+
+def _softmax_allowed(x: np.ndarray, allowed: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(x / τ) over the ``allowed`` tokens only (the others get 0): softmax of x with −∞ for the rest."""
+    probs = np.zeros_like(x)
+    probs[allowed] = softmax(x[allowed], temperature)
+    return probs
+
+
+def _reshape(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature applied to a distribution: p_i^(1/τ) renormalised over its support (τ = 0: its argmax)."""
+    return _softmax_allowed(np.log(np.where(probs > 0, probs, 1.0)), probs > 0, temperature)
+
+
+def check_stage_order(stages: Sequence[tuple[str, float]]) -> None:
+    """Raise ``ValueError`` for an unknown stage, or a logit processor after a filter."""
+    names = [name for name, _ in stages]
+    for name in names:
+        if name not in LOGIT_STAGES + FILTER_STAGES:
+            raise ValueError(f"Unknown sampling stage {name!r}; use {', '.join(LOGIT_STAGES + FILTER_STAGES)}.")
+    first_filter = next((i for i, name in enumerate(names) if name in FILTER_STAGES), len(names))
+    if any(name in LOGIT_STAGES for name in names[first_filter:]):
+        raise ValueError("repetition_penalty and no_repeat_ngram act on logits: put them before the filters.")
+
+
+def sampling_pipeline(
+    logits: ArrayLike,
+    temperature: float,
+    stages: Sequence[tuple[str, float]] = (),
+    *,
+    previous_ids: ArrayLike = (),
+    temperature_last: bool = False,
+) -> list[Stage]:
+    """The logit processors, temperature, then the truncation ``stages`` in the order given.
 
     ``stages`` is a sequence like ``[("top_k", 40), ("top_p", 0.9), ("min_p", 0.05)]``; the
-    order matters (top-p after top-k sees a renormalised, smaller set).
+    order matters (top-p after top-k sees a renormalised, smaller set). It may start with
+    ``("repetition_penalty", θ)`` and ``("no_repeat_ngram", n)``, which read ``previous_ids``
+    and act on the 1-D logits before any softmax, as in Hugging Face (their stages show the
+    distribution at τ = 1). ``temperature_last`` moves the temperature after the filters (the
+    filters then judge the τ = 1 distribution, a "softmax" stage; llama.cpp's default order):
+    p_i → p_i^(1/τ) over what they kept. With no filters both orders give the same distribution.
+
+    Example
+    -------
+    >>> [s.kept for s in sampling_pipeline([2.0, 1.0, 0.0], 1.0, [("top_k", 2)])]
+    [3, 2]
     """
-    probs = softmax(logits, temperature)
-    result = [Stage("temperature", float(temperature), probs, int((probs > 0).sum()), 0.0, entropy(probs))]
-    for name, value in stages:
-        if name not in _FILTERS:
-            raise ValueError(f"Unknown sampling stage {name!r}; use top_k, top_p or min_p.")
-        filtered = _FILTERS[name](probs, value)
-        removed = float(probs[filtered == 0].sum())
-        probs = filtered
-        result.append(Stage(name, float(value), probs, int((probs > 0).sum()), removed, entropy(probs)))
+    x = _as_logits(logits)
+    non_negative("temperature", temperature)
+    check_stage_order(stages)
+    result: list[Stage] = []
+    allowed = np.ones(x.shape, dtype=bool)
+    for name, value in (s for s in stages if s[0] in LOGIT_STAGES):
+        if x.ndim != 1:
+            raise ValueError(f"{name} takes one vector of logits, got shape {x.shape}.")
+        before = _softmax_allowed(x, allowed, 1.0)
+        if name == "repetition_penalty":
+            x = repetition_penalty(x, previous_ids, value)
+        else:  # a ban that would leave no token is lifted (Hugging Face would sample from NaN)
+            ban = no_repeat_ngram_mask(previous_ids, value, x.size)
+            allowed = allowed & ~ban if (allowed & ~ban).any() else allowed
+        result.append(_stage(name, value, _softmax_allowed(x, allowed, 1.0), before))
+    if temperature_last:
+        result.append(_stage("softmax", 1.0, _softmax_allowed(x, allowed, 1.0), None))
+    else:
+        probs = softmax(x, temperature) if allowed.all() else _softmax_allowed(x, allowed, temperature)
+        result.append(_stage("temperature", temperature, probs, None))
+    for name, value in (s for s in stages if s[0] in FILTER_STAGES):
+        result.append(_stage(name, value, _FILTERS[name](result[-1].probs, value), result[-1].probs))
+    if temperature_last:
+        result.append(_stage("temperature", temperature, _reshape(result[-1].probs, temperature), result[-1].probs))
     return result
 
 
@@ -267,18 +423,38 @@ def sample(
     top_p: float | None = None,
     min_p: float | None = None,
     seed: int | np.random.Generator | None = None,
+    *,
+    typical_p: float | None = None,
+    repetition_penalty: float = 1.0,
+    no_repeat_ngram_size: int = 0,
+    previous_ids: ArrayLike = (),
+    temperature_last: bool = False,
 ) -> int:
-    """Draw one token index from 1-D ``logits`` (temperature → top-k → top-p → min-p).
+    """Draw one token index from 1-D ``logits`` through the stages in Hugging Face's order.
 
-    Temperature 0 is argmax (the first of tied maxima).
+    repetition penalty → no-repeat n-gram → temperature → top-k → top-p → min-p → typical-p
+    (each when set; ``temperature_last`` moves the temperature after the filters). Temperature 0
+    is argmax of what the stages leave (the first of tied maxima).
+
+    Example
+    -------
+    >>> sample([1.0, 3.0, 2.0], temperature=0.0), sample([1.0, 3.0, 2.0], 0.0, previous_ids=[1], repetition_penalty=2.0)
+    (1, 2)
     """
     x = _as_logits(logits)
     if x.ndim != 1:
         raise ValueError(f"sample takes one vector of logits, got shape {x.shape}.")
+    chosen = {
+        "repetition_penalty": None if repetition_penalty == 1 else repetition_penalty,
+        "no_repeat_ngram": no_repeat_ngram_size or None,
+        **{"top_k": top_k, "top_p": top_p, "min_p": min_p, "typical_p": typical_p},
+    }
+    stages = [(name, value) for name, value in chosen.items() if value is not None]
+    probs = sampling_pipeline(x, temperature, stages, previous_ids=previous_ids, temperature_last=temperature_last)[
+        -1
+    ].probs
     if temperature == 0:
-        return int(np.argmax(x))
-    stages = [(n, v) for n, v in (("top_k", top_k), ("top_p", top_p), ("min_p", min_p)) if v is not None]
-    probs = sampling_pipeline(x, temperature, stages)[-1].probs
+        return int(np.argmax(probs))
     return int(np.random.default_rng(seed).choice(probs.size, p=probs))
 
 

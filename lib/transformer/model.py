@@ -6,15 +6,15 @@ Shapes: B batch, T sequence length, C = d_model, H heads, D = d_k = C / H, V voc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from lib.sampling import TRUNCATION_RULES, check_truncation
 from lib.transformer.attention import causal_mask, feature_map, scaled_dot_product_attention
+from lib.transformer.decoding import pipeline_probabilities
 from lib.transformer.ffn import GeluFFN, SwiGLU
 from lib.transformer.latent import MultiHeadLatentAttention
 from lib.transformer.moe import MoEFFN, check_moe
@@ -354,23 +354,8 @@ def next_token_probabilities(
     Temperature first, then top-k, top-p (the smallest set with mass ≥ p) and min-p
     (keep tokens with probability ≥ min_p · max), each renormalising what is kept.
     """
-    probs = F.softmax(logits / temperature, dim=-1)
-    stages = [
-        (name, value) for name, value in (("top_k", top_k), ("top_p", top_p), ("min_p", min_p)) if value is not None
-    ]
-    if stages:
-        # One sort, on the model's device. Each rule keeps a prefix of this order and renormalising
-        # scales what is kept, so the order stays descending for the stages after the first.
-        order = torch.sort(probs, dim=-1, descending=True, stable=True).indices
-        rank = torch.empty_like(order).scatter_(
-            -1, order, torch.arange(order.size(-1), device=order.device).expand_as(order)
-        )
-        for name, value in stages:  # the rules of lib.sampling (TRUNCATION_RULES), shared with numpy
-            check_truncation(name, value)
-            keep = TRUNCATION_RULES[name](probs.gather(-1, order), value).gather(-1, rank)  # back to vocabulary order
-            probs = probs * keep  # probabilities are >= 0: the same as zeroing the dropped ones
-            probs = probs / probs.sum(dim=-1, keepdim=True)
-    return probs
+    stages = [(name, v) for name, v in (("top_k", top_k), ("top_p", top_p), ("min_p", min_p)) if v is not None]
+    return pipeline_probabilities(logits, None, temperature, stages)
 
 
 @torch.no_grad()
@@ -384,12 +369,18 @@ def generate(
     min_p: float | None = None,
     use_kv_cache: bool = True,
     seed: int | None = None,
+    *,
+    stages: Sequence[tuple[str, float]] | None = None,
+    temperature_last: bool = False,
+    on_logits: Callable[[torch.Tensor], None] | None = None,
 ) -> torch.Tensor:
     """Append ``max_new_tokens`` sampled tokens to ``ids`` (B, T) and return (B, T + max_new_tokens).
 
-    temperature 0 is greedy decoding (argmax). With ``use_kv_cache`` the prompt is processed
-    once and each new token costs one position; without it the whole sequence is run again
-    for every token. Both give the same tokens.
+    temperature 0 is greedy decoding (argmax of what the stages leave). With ``use_kv_cache`` the
+    prompt is processed once and each new token costs one position; without it the whole sequence
+    is run again for every token. Both give the same tokens. ``stages`` (instead of top_k, top_p,
+    min_p) are those of :func:`lib.sampling.sampling_pipeline`, in their order, reading the ids so
+    far; ``on_logits`` sees each step's raw logits (B, V).
     """
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0, got {temperature}.")
@@ -400,6 +391,10 @@ def generate(
             f"The prompt ({ids.size(1)} tokens) plus {max_new_tokens} new tokens exceeds "
             f"max_seq_len = {model.config.max_seq_len}."
         )
+    truncation = [(name, v) for name, v in (("top_k", top_k), ("top_p", top_p), ("min_p", min_p)) if v is not None]
+    if stages is not None and truncation:
+        raise ValueError("Pass the truncation either as top_k, top_p and min_p or in stages, not both.")
+    stages = truncation if stages is None else list(stages)
     model.eval()
     generator = torch.Generator(device=model.device)
     if seed is not None:
@@ -408,11 +403,16 @@ def generate(
     step_input = ids
     for _ in range(max_new_tokens):
         logits = model(step_input if use_kv_cache else ids, cache)[:, -1, :]  # (B, V)
-        if temperature == 0:
+        if on_logits is not None:
+            on_logits(logits)
+        if temperature == 0 and not stages:
             next_id = logits.argmax(dim=-1, keepdim=True)  # (B, 1)
         else:
-            probs = next_token_probabilities(logits, temperature, top_k, top_p, min_p)
-            next_id = torch.multinomial(probs, num_samples=1, generator=generator)
+            probs = pipeline_probabilities(logits, ids, temperature, stages, temperature_last)
+            if temperature == 0:
+                next_id = probs.argmax(dim=-1, keepdim=True)
+            else:
+                next_id = torch.multinomial(probs, num_samples=1, generator=generator)
         ids = torch.cat([ids, next_id], dim=1)
         step_input = next_id
     return ids
