@@ -458,6 +458,106 @@ def sample(
     return int(np.random.default_rng(seed).choice(probs.size, p=probs))
 
 
+@dataclass(frozen=True)
+class Draw:
+    """One generated token and how the pipeline treated it.
+
+    token : its id; probability, rank : under the final distribution it was drawn from (rank 1 =
+    most likely; tied tokens share a rank); model_probability, model_rank : under the model's own
+    distribution (τ = 1, no stage); changed_by : the first stage after which the model's top token
+    was no longer the top one (removed or outranked) when another token was drawn, "the draw"
+    when every stage left it on top and chance picked another, "" when the top token was drawn.
+    """
+
+    token: int
+    probability: float
+    rank: int
+    model_probability: float
+    model_rank: int
+    changed_by: str
+
+
+def _rank(probs: np.ndarray, token: int) -> int:
+    return int((probs > probs[token]).sum()) + 1
+
+
+def trace_draws(
+    step_logits: ArrayLike,
+    ids: Sequence[int],
+    temperature: float,
+    stages: Sequence[tuple[str, float]] = (),
+    *,
+    temperature_last: bool = False,
+) -> list[Draw]:
+    """Each of the last ``len(step_logits)`` tokens of ``ids`` under :func:`sampling_pipeline` of its step.
+
+    ``step_logits`` (n, V) are the model's logits before each of those tokens; the stages that
+    read earlier tokens see ``ids`` up to that step.
+
+    Example
+    -------
+    >>> [d.changed_by for d in trace_draws([[1.0, 2.0], [1.0, 2.0]], [1, 1, 0], 1.0, [("repetition_penalty", 9.0)])]
+    ['', 'repetition_penalty']
+    """
+    steps = _as_logits(step_logits)
+    ids = list(ids)
+    if steps.ndim != 2 or not 0 < len(steps) <= len(ids):
+        raise ValueError("step_logits must be (n, V) with n at most the number of ids.")
+    draws = []
+    for t, logits in enumerate(steps):
+        at = len(ids) - len(steps) + t  # the position of the token drawn at this step
+        seen = ids[:at]
+        pipeline = sampling_pipeline(logits, temperature, stages, previous_ids=seen, temperature_last=temperature_last)
+        token, model, final = ids[at], softmax(logits), pipeline[-1].probs
+        top = int(np.argmax(logits))
+        moved = next((s.name for s in pipeline if s.probs[top] < s.probs.max()), "the draw")
+        draws.append(
+            Draw(
+                token,
+                float(final[token]),
+                _rank(final, token),
+                float(model[token]),
+                _rank(model, token),
+                "" if token == top else moved,
+            )
+        )
+    return draws
+
+
+def in_hf_order(stages: Sequence[tuple[str, float]], temperature_last: bool = False) -> bool:
+    """Whether Hugging Face's fixed order (:data:`HF_ORDER`) runs these stages as given (temperature first)."""
+    names = [name for name, _ in stages]
+    filters = [name for name in names if name in FILTER_STAGES]
+    return not temperature_last and filters == [name for name in HF_ORDER if name in filters]
+
+
+def generation_config(
+    temperature: float, stages: Sequence[tuple[str, float]] = (), max_new_tokens: int = 20
+) -> dict[str, object]:
+    """Hugging Face ``GenerationConfig`` keys for these settings; a stage not chosen gets its "off" value.
+
+    τ = 0 is greedy (``do_sample`` false, temperature left at 1.0); the stage order is not a key.
+
+    Example
+    -------
+    >>> generation_config(0.7, [("top_k", 20)], 50)["top_k"], generation_config(0.7)["top_k"]
+    (20, 0)
+    """
+    chosen = dict(stages)
+    check_stage_order(stages)
+    return {
+        "do_sample": temperature > 0,
+        "temperature": float(temperature) if temperature > 0 else 1.0,
+        "top_k": int(chosen.get("top_k", 0)),  # 0: off (GenerationConfig's default is 50)
+        "top_p": float(chosen.get("top_p", 1.0)),
+        "min_p": None if "min_p" not in chosen else float(chosen["min_p"]),
+        "typical_p": float(chosen.get("typical_p", 1.0)),
+        "repetition_penalty": float(chosen.get("repetition_penalty", 1.0)),
+        "no_repeat_ngram_size": int(chosen.get("no_repeat_ngram", 0)),
+        "max_new_tokens": int(max_new_tokens),
+    }
+
+
 def _ngrams(text: str, n: int) -> list[str]:
     return [text[i : i + n] for i in range(len(text) - n + 1)]
 

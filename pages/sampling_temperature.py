@@ -43,8 +43,8 @@ if logits is None:
     st.stop()
 temperature_section(choice, prompt, context, logits, tau)
 
-# Section 3 shows the truncation stages; section 4 may sample with them.
-st.header("3 · Truncation: temperature → top-k → top-p → min-p")
+# Section 3 shows the pipeline's stages; section 4 may sample with them, in the same order.
+st.header("3 · The sampling pipeline: penalties, temperature, truncation")
 cuts = inputs.truncation_inputs(len(choice.tokenizer.vocabulary))
 truncation_section(choice, prompt, context, logits, tau, cuts)
 

@@ -40,7 +40,7 @@ def typical_kept(probs: torch.Tensor, mass: float) -> torch.Tensor:
     log_p = probs.log()  # −∞ where p = 0: their distance is ∞, they sort last
     entropy = -(probs * log_p).nansum(-1, keepdim=True)  # 0 · −∞ = NaN is left out: 0 log 0 = 0
     distance = (-log_p - entropy).abs()
-    sorted_distance, order = distance.sort(-1, stable=True)
+    sorted_distance, order = torch.sort(distance, dim=-1, stable=True)
     cumulative = probs.gather(-1, order).cumsum(-1)
     last = (cumulative < mass).sum(-1, keepdim=True).clamp(max=probs.size(-1) - 1)  # first to reach the mass
     return distance <= sorted_distance.gather(-1, last)

@@ -66,7 +66,9 @@ class SampleSet:
     texts : the generated characters only (no prompt); mean_log_prob : mean log p(char) of the
     generated characters under the model at τ = 1 (nats); distinct_1 / distinct_2 : distinct
     characters / character pairs over all samples; repetition_rate : mean fraction of each
-    sample's 4-grams that already occurred earlier in it.
+    sample's 4-grams that already occurred earlier in it; first_ids : the first sample's whole
+    sequence (the context it saw, then its characters); first_logits : (n_new, V) the raw logits
+    the model gave at each of its steps (what :func:`lib.sampling.trace_draws` reads).
     """
 
     temperature: float
@@ -75,6 +77,8 @@ class SampleSet:
     distinct_1: float
     distinct_2: float
     repetition_rate: float
+    first_ids: tuple[int, ...] = ()
+    first_logits: np.ndarray | None = None
 
 
 def sample_texts(
@@ -89,10 +93,13 @@ def sample_texts(
     top_k: int | None = None,
     top_p: float | None = None,
     min_p: float | None = None,
+    stages: Sequence[tuple[str, float]] | None = None,
+    temperature_last: bool = False,
 ) -> SampleSet:
     """Draw ``n_samples`` continuations of ``prompt`` of ``n_new`` characters each, in one batch.
 
     The same ``seed`` at every temperature gives comparable samples (the same random numbers).
+    ``stages`` (instead of top_k, top_p, min_p) run in their order, as in :func:`lib.sampling.sampling_pipeline`.
     """
     if not 4 <= n_new < model.config.max_seq_len:
         raise ValueError(f"n_new must lie in 4..{model.config.max_seq_len - 1}, got {n_new}.")
@@ -100,7 +107,20 @@ def sample_texts(
         raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
     window = context_window(encode_prompt(tokenizer, prompt), model.config.max_seq_len - n_new)
     ids = torch.tensor([window] * n_samples, device=model.device)
-    out = generate(model, ids, n_new, temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, seed=seed)
+    steps: list[np.ndarray] = []  # the first sample's logits at every step
+    out = generate(
+        model,
+        ids,
+        n_new,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        min_p=min_p,
+        seed=seed,
+        stages=stages,
+        temperature_last=temperature_last,
+        on_logits=lambda logits: steps.append(logits[0].double().cpu().numpy()),
+    )
     log_probs = token_log_probs(model, out)[:, -n_new:]
     texts = tuple(tokenizer.decode(row[-n_new:].tolist()) for row in out.cpu())
     return SampleSet(
@@ -110,4 +130,6 @@ def sample_texts(
         distinct_1=distinct_n(texts, 1),
         distinct_2=distinct_n(texts, 2),
         repetition_rate=float(np.mean([repetition_rate(t, 4) for t in texts])),
+        first_ids=tuple(out[0].tolist()),
+        first_logits=np.stack(steps),
     )

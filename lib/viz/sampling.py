@@ -130,3 +130,38 @@ def quality_diversity_chart(frame: pd.DataFrame, *, title: str | None = None) ->
     points = base.mark_point(size=90, filled=True, color=PALETTE[0])
     labels = base.mark_text(dx=8, dy=-8, align="left").encode(text=alt.Text("τ:N"))
     return finish(alt.layer(line, points, labels), title=title)
+
+
+def trace_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Each generated character's probability under the final distribution and under the model (τ = 1).
+
+    ``frame`` has ``position``, ``label`` (readable character), ``probability``, ``rank``,
+    ``model probability``, ``model rank`` and ``changed by``.
+    """
+    long = frame.melt(
+        id_vars=["position", "label", "rank", "model rank", "changed by"],
+        value_vars=["probability", "model probability"],
+        var_name="distribution",
+        value_name="p",
+    ).replace({"distribution": {"probability": "drawn from (after every stage)", "model probability": "model, τ = 1"}})
+    domain = ["drawn from (after every stage)", "model, τ = 1"]
+    base = alt.Chart(long).encode(
+        x=alt.X("position:Q", title="generated character (position)", axis=alt.Axis(format="d")),
+        y=alt.Y("p:Q", title="probability of the character drawn", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("distribution:N", scale=categorical_scale(domain), title=None),
+        tooltip=[
+            alt.Tooltip("position:Q"),
+            alt.Tooltip("label:N", title="character"),
+            alt.Tooltip("distribution:N"),
+            alt.Tooltip("p:Q", title="probability", format=".4f"),
+            alt.Tooltip("rank:Q", title="rank drawn from"),
+            alt.Tooltip("model rank:Q"),
+            alt.Tooltip("changed by:N"),
+        ],
+    )
+    text = (
+        alt.Chart(frame)
+        .mark_text(dy=-10, fontSize=13)
+        .encode(x="position:Q", y="probability:Q", text="label:N", tooltip=[alt.Tooltip("label:N", title="character")])
+    )
+    return finish(alt.layer(base.mark_line(strokeWidth=1), base.mark_point(filled=True, size=40), text), title=title)

@@ -8,6 +8,7 @@ from lib.viz.sampling import quality_diversity_chart
 from pages._common import bound, chart, csv_download, global_seed, lib_call, torch_worker
 from pages.sampling.inputs import Truncation
 from pages.sampling.model import ModelChoice, model_snippet
+from pages.sampling.trace import export_part, trace_part
 from runtime.worker import ModelSource, samples_from
 
 TEMPERATURES = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0]
@@ -21,9 +22,9 @@ def samples_for(
     n: int,
     n_new: int,
     seed: int,
-    truncation: tuple,
+    stages: tuple[tuple[str, float], ...],
+    temperature_last: bool = False,
 ):
-    top_k, top_p, min_p = truncation
     return torch_worker().call(
         samples_from,
         source,
@@ -32,9 +33,8 @@ def samples_for(
         n_samples=n,
         n_new=n_new,
         seed=seed,
-        top_k=top_k,
-        top_p=top_p,
-        min_p=min_p,
+        stages=list(stages),
+        temperature_last=temperature_last,
     )
 
 
@@ -73,43 +73,49 @@ def generation_section(choice: ModelChoice, prompt: str, cuts: Truncation) -> No
         )
     truncate = bound(
         st.toggle,
-        "Also truncate with the stages chosen in section 3",
+        "Also use the stages of section 3",
         key="sp_gen_truncate",
         value=False,
         help=(
-            "Off: temperature only. On: the top-k, top-p and min-p selected above are applied too, in the order "
-            "temperature → top-k → top-p → min-p (how lib.transformer.generate applies them, whatever the order "
-            "above)."
+            "Off: temperature only. On: the repetition penalty, n-gram ban and filters chosen above run too, in the "
+            "order section 3 shows (filters in the order picked, the temperature first or last as set there)."
         ),
     )
-    truncation = cuts.for_generation() if truncate else (None, None, None)
+    stages = tuple(cuts.stages()) if truncate else ()
+    last = truncate and cuts.temperature_last
     seed = global_seed()
     temperatures = sorted(temperatures)
+    sets = None
     if not temperatures:
         st.info("Choose at least one temperature to sample at.")
     else:
-        show_samples(choice, prompt, temperatures, n_samples, n_new, seed, truncation)
-    top_k, top_p, min_p = truncation
+        sets = show_samples(choice, prompt, temperatures, n_samples, n_new, seed, stages, last)
+    traced = trace_part(choice, sets, stages, last) if sets else None
+    tau = 1.0 if traced is None else traced
     model_snippet(
         choice,
-        "from lib.transformer.generation import sample_texts",
+        "from lib.sampling import trace_draws\nfrom lib.transformer.generation import sample_texts",
         """
 for tau in $temperatures:
     s = sample_texts(
         model, tokenizer, prompt, temperature=tau, n_samples=$n_samples, n_new=$n_new, seed=$seed,
-        top_k=$top_k, top_p=$top_p, min_p=$min_p,
+        stages=$stages, temperature_last=$last,
     )
     print(f"τ = {tau}: mean log-prob {s.mean_log_prob:.3f}, distinct-2 {s.distinct_2:.3f}", repr(s.texts[0]))
+    if tau == $tau:  # the traced sample: each character's probability, rank and the stage that changed the draw
+        for d in trace_draws(s.first_logits, s.first_ids, tau, $stages, temperature_last=$last):
+            print(repr(tokenizer.vocabulary[d.token]), round(d.probability, 4), d.rank, d.model_rank, d.changed_by)
 """,
         prompt=prompt,
         temperatures=temperatures,
         n_samples=n_samples,
         n_new=n_new,
         seed=seed,
-        top_k=top_k,
-        top_p=top_p,
-        min_p=min_p,
+        stages=list(stages),
+        last=last,
+        tau=tau,
     )
+    export_part(tau, list(stages), last, n_new, seed)
 
 
 def show_samples(
@@ -119,15 +125,16 @@ def show_samples(
     n_samples: int,
     n_new: int,
     seed: int,
-    truncation: tuple,
-) -> None:
-    """Two samples per temperature, the quality and diversity table (and its CSV) and chart."""
+    stages: tuple[tuple[str, float], ...],
+    last: bool,
+) -> list[SampleSet] | None:
+    """Two samples per temperature, the quality and diversity table (and its CSV) and chart; the sets drawn."""
     progress = st.progress(0.0, text="Sampling…") if len(temperatures) * n_samples * n_new > 2_000 else None
     sets: list[SampleSet] = []
     for i, t in enumerate(temperatures):
-        samples = lib_call(samples_for, choice.source, prompt, t, n_samples, n_new, seed, truncation)
+        samples = lib_call(samples_for, choice.source, prompt, t, n_samples, n_new, seed, stages, last)
         if samples is None:
-            return
+            return None
         sets.append(samples)
         if progress is not None:
             progress.progress((i + 1) / len(temperatures), text=f"Sampled τ = {t:g}")
@@ -168,6 +175,7 @@ def show_samples(
         chart(
             quality_diversity_chart,
             summary,
-            cache_key=(choice.source, prompt, tuple(temperatures), n_samples, n_new, seed, truncation),
+            cache_key=(choice.source, prompt, tuple(temperatures), n_samples, n_new, seed, stages, last),
             title="Quality vs diversity: higher τ writes more varied, less likely text",
         )
+    return sets

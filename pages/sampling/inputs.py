@@ -14,7 +14,7 @@ from pages.sampling.model import SIZES, TrainingText, stdlib_texts
 
 MAX_UPLOAD_BYTES = 2_000_000
 SOURCES = ("stdlib", "upload")
-STAGE_NAMES = {"top-k": "top_k", "top-p": "top_p", "min-p": "min_p"}  # as shown (and in the URL) -> lib
+STAGE_NAMES = {"top-k": "top_k", "top-p": "top_p", "min-p": "min_p", "typical-p": "typical_p"}  # shown (URL) -> lib
 
 
 def model_inputs() -> tuple[str, TrainingText]:
@@ -98,37 +98,47 @@ def prompt_inputs() -> tuple[str, float]:
 
 @dataclass(frozen=True)
 class Truncation:
-    """The stages after temperature, in the order chosen (names as shown), and their parameters."""
+    """The pipeline's settings: the logit processors, the filters in the order chosen (names as shown),
+    their parameters, and whether the temperature comes first or last."""
 
     order: tuple[str, ...]
     top_k: int
     top_p: float
     min_p: float
+    typical_p: float = 0.9
+    repetition_penalty: float = 1.0
+    no_repeat_ngram: int = 0
+    temperature_last: bool = False
 
     def value(self, name: str) -> float:
         return getattr(self, STAGE_NAMES[name])
 
-    def stages(self, order: tuple[str, ...] | None = None) -> list[tuple[str, float]]:
-        """``[(lib name, value), ...]`` for :func:`lib.sampling.sampling_pipeline`, in ``order`` (default: chosen)."""
-        return [(STAGE_NAMES[name], self.value(name)) for name in (self.order if order is None else order)]
+    def processors(self) -> list[tuple[str, float]]:
+        """The logit processors that are on (penalty ≠ 1, n-gram size > 0), in Hugging Face's order."""
+        chosen = (("repetition_penalty", self.repetition_penalty, 1.0), ("no_repeat_ngram", self.no_repeat_ngram, 0))
+        return [(name, value) for name, value, off in chosen if value != off]
 
-    def for_generation(self) -> tuple:
-        """(top_k, top_p, min_p) as generation takes them: None for a stage not chosen."""
-        return tuple(self.value(name) if name in self.order else None for name in STAGE_NAMES)
+    def stages(self, order: tuple[str, ...] | None = None) -> list[tuple[str, float]]:
+        """``[(lib name, value), ...]`` for :func:`lib.sampling.sampling_pipeline`: the processors, then the
+        filters in ``order`` (default: chosen)."""
+        filters = [(STAGE_NAMES[name], self.value(name)) for name in (self.order if order is None else order)]
+        return self.processors() + filters
 
 
 def truncation_inputs(vocabulary_size: int) -> Truncation:
-    """The truncation stages in their order, and top-k (up to the whole vocabulary), top-p and min-p."""
-    stage_col, k_col, p_col, m_col = st.columns([2, 1, 1, 1])
+    """The filters in their order, top-k (up to the whole vocabulary), top-p, min-p and typical-p; the
+    repetition penalty, the no-repeat n-gram size, and temperature first or last."""
+    stage_col, k_col, p_col, m_col, t_col = st.columns([2, 1, 1, 1, 1])
     with stage_col:
         order = bound(
             st.multiselect,
-            "Stages after temperature, in order",
+            "Filters, in the order they run",
             key="sp_stages",
             options=list(STAGE_NAMES),
-            default=list(STAGE_NAMES),
+            default=["top-k", "top-p", "min-p"],
             help=(
-                "The order you pick them in is the order they run. Remove one to skip it; add it back to move it last."
+                "The order you pick them in is the order they run, after the temperature (or before it, with "
+                "temperature last). Remove one to skip it; add it back to move it last."
             ),
         )
     with k_col:
@@ -163,4 +173,46 @@ def truncation_inputs(vocabulary_size: int) -> Truncation:
             step=0.01,
             help="Keep characters with probability ≥ min-p × the top probability.",
         )
-    return Truncation(tuple(order), top_k, top_p, min_p)
+    with t_col:
+        typical_p = bound(
+            st.slider,
+            "typical-p",
+            key="sp_typical_p",
+            min_value=0.01,
+            max_value=1.0,
+            value=0.9,
+            step=0.01,
+            help="Keep the characters whose surprise −log p is closest to the entropy, until their mass reaches this.",
+        )
+    penalty_col, ngram_col, last_col = st.columns([1, 1, 1])
+    with penalty_col:
+        penalty = bound(
+            st.slider,
+            "Repetition penalty θ",
+            key="sp_penalty",
+            min_value=1.0,
+            max_value=3.0,
+            value=1.0,
+            step=0.05,
+            help="Each character already in the context: a positive logit ÷ θ, a negative one × θ. 1 = off.",
+        )
+    with ngram_col:
+        ngram = bound(
+            st.slider,
+            "No-repeat n-gram size",
+            key="sp_ngram",
+            min_value=0,
+            max_value=8,
+            value=0,
+            help="Ban every character that would repeat an n-character sequence already in the context. 0 = off.",
+        )
+    with last_col:
+        last = bound(
+            st.toggle,
+            "Temperature last",
+            key="sp_temperature_last",
+            value=False,
+            help="Off: τ reshapes the distribution before the filters. On: the filters judge the model's own (τ = 1) "
+            "distribution and τ reshapes what they keep (llama.cpp's default order).",
+        )
+    return Truncation(tuple(order), top_k, top_p, min_p, typical_p, penalty, ngram, last)

@@ -1,4 +1,4 @@
-"""Section 3 · Truncation: temperature, then top-k, top-p and min-p in the order chosen, stage by stage."""
+"""Section 3 · The sampling pipeline: the logit processors, temperature and the filters in the order chosen."""
 
 import itertools
 
@@ -9,7 +9,7 @@ import streamlit as st
 from lib import sampling
 from lib.viz.sampling import pipeline_chart
 from lib.viz.transformer import show_token
-from pages._common import chart
+from pages._common import chart, prose
 from pages.sampling.inputs import Truncation
 from pages.sampling.model import ModelChoice, model_snippet, most_likely_first
 
@@ -21,8 +21,8 @@ def truncation_section(
     choice: ModelChoice, prompt: str, context: tuple[int, ...], logits: np.ndarray, tau: float, cuts: Truncation
 ) -> None:
     stages = cuts.stages()
-    pipeline = sampling.sampling_pipeline(logits, tau, stages)
-    described = [f"τ = {tau:g}"] + [f"{s.name.replace('_', '-')} {s.value:g}" for s in pipeline[1:]]
+    pipeline = final_pipeline(logits, tau, cuts, context)
+    described = [describe(s) for s in pipeline]
     stage_table = pd.DataFrame(
         {
             "after": described,
@@ -36,7 +36,13 @@ def truncation_section(
     table_col, chart_col = st.columns([1, 1])
     with table_col:
         st.dataframe(stage_table, hide_index=True)
-        st.caption(order_caption(logits, tau, cuts, pipeline[-1].kept))
+        st.caption(order_caption(logits, tau, cuts, context, pipeline[-1].kept))
+        st.caption(
+            "The repetition penalty and the n-gram ban run first, whatever the order of the filters: they act on "
+            "logits, before any probability exists, as in Hugging Face. The penalty divides a positive logit and "
+            "multiplies a negative one, and softmax forgets the logits' sign, so it cannot act on probabilities; "
+            "it scales logits as τ does, so the two commute. Their rows show the distribution at τ = 1."
+        )
     with chart_col:
         vocabulary = choice.tokenizer.vocabulary
         shown = most_likely_first(logits, tau)[:SHOWN]
@@ -50,28 +56,52 @@ def truncation_section(
         chart(
             pipeline_chart,
             long,
-            cache_key=(choice.source, context, tau, tuple(stages)),
+            cache_key=(choice.source, context, tau, tuple(stages), cuts.temperature_last),
             title=f"The top {SHOWN} characters after each stage (renormalised)",
         )
+    with st.expander("The stages, defined"):
+        prose(__file__, "stages.md")
     model_snippet(
         choice,
         "from lib.sampling import sampling_pipeline\nfrom lib.transformer.generation import next_token_logits",
         """
-logits = next_token_logits(model, tokenizer.encode(prompt))  # the last max_seq_len characters
-for stage in sampling_pipeline(logits, temperature=$tau, stages=$stages):
+ids = tokenizer.encode(prompt)[-model.config.max_seq_len :]  # what the model sees
+logits = next_token_logits(model, ids)
+for stage in sampling_pipeline(logits, $tau, $stages, previous_ids=ids, temperature_last=$last):
     print(stage.name, stage.value, "kept", stage.kept, "mass removed", stage.mass_removed, "entropy", stage.entropy)
 """,
         prompt=prompt,
         tau=tau,
         stages=stages,
+        last=cuts.temperature_last,
     )
 
 
-def order_caption(logits: np.ndarray, tau: float, cuts: Truncation, kept_now: int) -> str:
-    """Whether another order of the chosen stages keeps a different number of characters, and which."""
+def final_pipeline(
+    logits: np.ndarray, tau: float, cuts: Truncation, context: tuple[int, ...], order: tuple[str, ...] | None = None
+) -> list[sampling.Stage]:
+    """The pipeline of these settings for the next character after ``context`` (filters in ``order``)."""
+    return sampling.sampling_pipeline(
+        logits, tau, cuts.stages(order), previous_ids=context, temperature_last=cuts.temperature_last
+    )
+
+
+def describe(stage: sampling.Stage) -> str:
+    """A stage as the table's "after" column names it."""
+    if stage.name == "temperature":
+        return f"τ = {stage.value:g}"
+    if stage.name == "softmax":
+        return "softmax at τ = 1"
+    if stage.name == "no_repeat_ngram":
+        return f"no-repeat {stage.value:g}-gram"
+    return f"{stage.name.replace('_', '-').replace('repetition-', 'repetition ')} {stage.value:g}"
+
+
+def order_caption(logits: np.ndarray, tau: float, cuts: Truncation, context: tuple[int, ...], kept_now: int) -> str:
+    """Whether another order of the chosen filters keeps a different number of characters, and which."""
     by_order = {}
     for perm in itertools.permutations(cuts.order):
-        final = sampling.sampling_pipeline(logits, tau, cuts.stages(perm))[-1]
+        final = final_pipeline(logits, tau, cuts, context, perm)[-1]
         by_order[" → ".join(perm) or "temperature only"] = final.kept
     if len(set(by_order.values())) > 1:
         groups = {}
