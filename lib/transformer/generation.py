@@ -8,7 +8,7 @@ at τ = 1, diversity is distinct-n over the samples (:mod:`lib.sampling`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -78,7 +78,7 @@ class SampleSet:
     distinct_2: float
     repetition_rate: float
     first_ids: tuple[int, ...] = ()
-    first_logits: np.ndarray | None = None
+    first_logits: np.ndarray | None = field(default=None, compare=False, repr=False)  # arrays do not compare
 
 
 def sample_texts(

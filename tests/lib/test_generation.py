@@ -61,6 +61,16 @@ def test_samples_are_seeded_and_measured(model: TinyGPT) -> None:
     assert one.mean_log_prob < 0
 
 
+def test_the_first_sample_keeps_its_logits_and_the_stages_apply(model: TinyGPT) -> None:
+    s = sample_texts(model, TOKENIZER, "abab", temperature=0.0, n_samples=2, n_new=8, stages=[("no_repeat_ngram", 2)])
+    assert TOKENIZER.decode(list(s.first_ids)) == "abab" + s.texts[0]
+    assert s.first_logits.shape == (8, TOKENIZER.vocab_size)
+    np.testing.assert_allclose(s.first_logits[0], next_token_logits(model, encode_prompt(TOKENIZER, "abab")), atol=1e-5)
+    text = "abab" + s.texts[0]
+    for i in range(4, len(text)):  # no generated character repeats a pair seen before it
+        assert text[i - 1 : i + 1] not in {text[j : j + 2] for j in range(i - 1)}, (i, text)
+
+
 def test_temperature_zero_is_greedy_and_identical_across_samples(model: TinyGPT) -> None:
     greedy = sample_texts(model, TOKENIZER, "ab", temperature=0.0, n_samples=4, n_new=6)
     assert len(set(greedy.texts)) == 1
