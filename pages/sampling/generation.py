@@ -1,4 +1,5 @@
-"""Section 4 · Generation: seeded samples at several temperatures, their quality and their diversity."""
+"""Section 4 · Generation: seeded samples at several temperatures through section 3's pipeline, in its order,
+their quality and diversity; one sample traced character by character and its settings exported."""
 
 import pandas as pd
 import streamlit as st
@@ -115,7 +116,8 @@ for tau in $temperatures:
         last=last,
         tau=tau,
     )
-    export_part(tau, list(stages), last, n_new, seed)
+    if traced is not None:
+        export_part(traced, list(stages), last, n_new, seed)
 
 
 def show_samples(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.viz.sampling import loss_curve_chart, pipeline_chart, quality_diversity_chart, token_bars
+from lib.viz.sampling import loss_curve_chart, pipeline_chart, quality_diversity_chart, token_bars, trace_chart
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -60,3 +60,24 @@ def test_pipeline_and_quality_charts_validate() -> None:
     _, points, labels = _layers(quality_diversity_chart(summary).to_dict())
     assert points["encoding"]["x"]["title"].startswith("diversity")
     assert labels["encoding"]["text"]["field"] == "τ"
+
+
+def test_trace_chart_shows_both_distributions_and_the_characters() -> None:
+    frame = pd.DataFrame(
+        {
+            "position": [1, 2],
+            "label": ["a", "␣"],
+            "probability": [0.7, 0.2],
+            "rank": [1, 3],
+            "model probability": [0.5, 0.1],
+            "model rank": [1, 4],
+            "changed by": ["", "the draw"],
+        }
+    )
+    spec = trace_chart(frame, title="trace").to_dict()
+    line, points, text = _layers(spec)
+    assert line["encoding"]["x"]["title"] == "generated character (position)"
+    assert {t["field"] for t in points["encoding"]["tooltip"]} >= {"label", "p", "rank", "model rank", "changed by"}
+    assert text["mark"]["type"] == "text"
+    (data,) = [d for d in spec["datasets"].values() if len(d) == 4]  # melted: two distributions per character
+    assert {row["distribution"] for row in data} == {"drawn from (after every stage)", "model, τ = 1"}
