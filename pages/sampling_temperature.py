@@ -15,8 +15,8 @@ page_header(
     "Sampling temperature",
     "A language model ends in **logits**, one score per character; **softmax with temperature τ** turns them "
     "into the probabilities the next character is drawn from. Train a tiny character-level GPT here (on Python's "
-    "own standard library, or your text), then watch what τ, top-k, top-p and min-p do to its next-character "
-    "distribution and to the text it writes.",
+    "own standard library, or your text), then watch what τ, top-k, top-p, min-p, typical-p and the repetition "
+    "penalties do to its next-character distribution and to the text it writes.",
 )
 with note():
     prose(inputs.__file__, "note.md")
