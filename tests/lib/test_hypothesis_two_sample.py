@@ -240,6 +240,58 @@ def test_power_bad_input_is_one_sentence(call, fragment: str) -> None:
         call()
 
 
+# Unequal groups: G*Power's allocation ratio N2/N1, statsmodels' ratio = nobs2 / nobs1
+TWO_GROUP_SOLVERS = {"two-sample": TTestIndPower(), "two-proportions": NormalIndPower()}
+
+
+@pytest.mark.parametrize("kind", ht.TWO_GROUP_KINDS)
+@pytest.mark.parametrize("alternative", ALTS)
+@pytest.mark.parametrize("ratio", [0.25, 0.5, 2.0, 3.0])
+@pytest.mark.parametrize("n", [5, 40])
+def test_post_hoc_power_with_unequal_groups_matches_statsmodels(kind, alternative, ratio, n) -> None:
+    es = -0.5 if alternative == "less" else 0.5
+    ref = TWO_GROUP_SOLVERS[kind].power(es, n, 0.05, ratio=ratio, alternative=SM_ALTERNATIVE[alternative])
+    assert ht.power_of_test(es, n, 0.05, alternative, kind, ratio=ratio) == pytest.approx(ref, rel=1e-8)
+    curve = ht.power_against_effect(np.array([es]), n, 0.05, alternative, kind, ratio=ratio)
+    assert curve[0] == pytest.approx(ref, rel=1e-8)
+
+
+@pytest.mark.parametrize("kind", ht.TWO_GROUP_KINDS)
+@pytest.mark.parametrize("ratio", [0.5, 2.0, 3.0])
+def test_a_priori_and_sensitivity_with_unequal_groups_match_solve_power(kind, ratio) -> None:
+    solver = TWO_GROUP_SOLVERS[kind]
+    n_real = solver.solve_power(0.4, nobs1=None, alpha=0.05, power=0.8, ratio=ratio)
+    n1 = ht.sample_size_for_power(0.4, 0.05, 0.8, kind=kind, ratio=ratio)
+    assert n1 == math.ceil(n_real - 1e-6)
+    assert ht.power_of_test(0.4, n1 - 1, 0.05, kind=kind, ratio=ratio) < 0.8
+    n1_, n2 = ht.group_sizes(n1, ratio)  # whole groups: group 2 rounded up, the power only rises
+    assert (n1_, n2) == (n1, math.ceil(ratio * n1 - 1e-9))
+    assert ht.power_of_test(0.4, n1, 0.05, kind=kind, ratio=n2 / n1) >= 0.8
+    ref = solver.solve_power(effect_size=None, nobs1=50, alpha=0.05, power=0.8, ratio=ratio)
+    assert ht.minimum_detectable_effect(50, 0.05, 0.8, kind=kind, ratio=ratio) == pytest.approx(ref, rel=1e-4)
+    alpha, beta = ht.compromise_alpha(0.4, 50, 1.0, kind=kind, group_ratio=ratio)
+    assert solver.power(0.4, 50, alpha, ratio=ratio) == pytest.approx(1 - beta, rel=1e-8)
+
+
+def test_unequal_groups_power_is_the_simulated_rejection_rate() -> None:
+    # Student's t-test on 20 against 60 normal values, d = 0.5: 4,000 simulated studies reject at the power.
+    rng_ = np.random.default_rng(7)
+    x, y = rng_.normal(0.5, 1.0, (4000, 20)), rng_.normal(0.0, 1.0, (4000, 60))
+    rate = (stats.ttest_ind(x, y, axis=1).pvalue <= 0.05).mean()
+    power = ht.power_of_test(0.5, 20, 0.05, ratio=3.0)
+    assert abs(rate - power) < 4 * math.sqrt(power * (1 - power) / 4000)
+    assert power > ht.power_of_test(0.5, 20, 0.05)  # 40 more in group 2 help
+
+
+def test_ratio_is_a_two_group_setting() -> None:
+    assert ht.power_of_test(0.5, 64, ratio=1.0) == ht.power_of_test(0.5, 64)  # the default is equal groups
+    with pytest.raises(ValueError, match="applies to the two-group tests only"):
+        ht.power_of_test(0.5, 30, kind="paired", ratio=2.0)
+    for bad in (0.0, -1.0, 1e3, float("nan")):
+        with pytest.raises(ValueError, match="allocation ratio N2/N1"):
+            ht.sample_size_for_power(0.5, ratio=bad)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     es=st.floats(0.05, 2.0),

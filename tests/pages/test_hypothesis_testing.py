@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from tests.apptest_helpers import (
     chart_frames,
     metric_values,
     run_page,
+    run_snippet,
     run_snippets,
     set_widget,
 )
@@ -84,7 +86,7 @@ def test_widgets_at_their_extremes() -> None:
         | {"ht_map_n", "ht_pow_nmax", "ht_target", "ht_sims", "ht_boot_n", "ht_boot_q", "ht_boot_level"}
         | {"ht_boot_B", "ht_cov_runs", "ht_cov_resamples", "seed"}
         | {"ht_ab_k1", "ht_ab_n1", "ht_ab_k2", "ht_ab_n2", "ht_t_mu", "ht_gp_d", "ht_gp_n", "ht_gp_alpha"}
-        | {"ht_gp_power", "ht_gp_q", "ht_rt_B"},
+        | {"ht_gp_power", "ht_gp_q", "ht_gp_ratio", "ht_rt_B"},
     )
 
 
@@ -415,6 +417,30 @@ def test_gpower_proportion_sliders_and_impossible_analyses() -> None:
     assert metric_values(at)["Post hoc: power 1 − β"] == "0.05"
     at = run_page(PAGE, {"ht_gp_d": "-0.5", "ht_gp_alt": "greater (first > second)"})
     one_error(at, "must be positive")
+
+
+def test_gpower_unequal_groups_match_statsmodels_and_their_snippet_runs(tmp_path) -> None:
+    from statsmodels.stats.power import NormalIndPower, TTestIndPower
+
+    at = run_page(PAGE, {"ht_gp_ratio": "2.0"})
+    assert_clean(at)
+    shown = metric_values(at)
+    n1 = math.ceil(TTestIndPower().solve_power(0.5, None, 0.05, 0.8, ratio=2.0))
+    assert (shown["A priori: n1 (group 1)"], shown["A priori: n2 (group 2)"]) == (str(n1), str(2 * n1))
+    assert float(shown["A priori: actual power at that n"]) >= 0.8
+    gpower = next(c.value for c in at.code if "sample_size_for_power" in c.value)
+    assert "= 0.5, 64, 0.05, 0.8, 2.0  # ratio = N2/N1" in gpower
+    assert f"a priori n: {n1}" in run_snippet(gpower, tmp_path)
+    query = {"ht_gp_family": "z-test: two proportions (Cohen's h)", "ht_gp_ratio": "0.5"}
+    at = run_page(PAGE, {**query, "ht_gp_analysis": "Sensitivity: the smallest effect"})
+    assert_clean(at)
+    mde = NormalIndPower().solve_power(None, nobs1=64, alpha=0.05, power=0.8, ratio=0.5)
+    assert float(metric_values(at)["Sensitivity: smallest effect"]) == pytest.approx(mde, rel=1e-4)
+    # One group: the ratio widget is not offered (a ratio in the URL is ignored), the answer is n.
+    at = run_page(PAGE, {"ht_gp_family": "t-test: paired differences (d_z)", "ht_gp_ratio": "3.0"})
+    assert_clean(at)
+    assert not [b for b in at.number_input if b.key == "ht_gp_ratio"]
+    assert "A priori: n per group" in metric_values(at)
 
 
 def test_randomisation_test_defaults_and_proportions() -> None:
