@@ -13,6 +13,7 @@ from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
 
 from lib import hypothesis as ht
+from lib.hypothesis.pictures import MAX_DOTS
 
 SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
 ALTS = list(ht.ALTERNATIVES)
@@ -391,3 +392,70 @@ def test_prior_and_posterior_densities_integrate_to_one() -> None:
         assert np.trapezoid(grid[:, 2], grid[:, 0]) == pytest.approx(1.0, abs=0.01)
     grid = ht.beta_prior_posterior(30, 50, 2.0, 2.0, points=4001)
     assert grid[np.argmax(grid[:, 2]), 0] == pytest.approx(31 / 52, abs=0.001)  # the mode of Beta(32, 22)
+
+
+# ---------------------------------------------------------------------------
+# The t-tests drawn: the null curve's shaded area is the p-value; the intervals are scipy's
+# ---------------------------------------------------------------------------
+
+T_CASES = {
+    "Welch": ({"y": Y}, lambda level: stats.ttest_ind(X, Y, equal_var=False).confidence_interval(level)),
+    "Student": ({"y": Y, "equal_var": True}, lambda level: stats.ttest_ind(X, Y).confidence_interval(level)),
+    "paired": ({"y": Z, "paired": True}, lambda level: stats.ttest_rel(X, Z).confidence_interval(level)),
+    "one-sample": ({}, lambda level: stats.ttest_1samp(X, 0.0).confidence_interval(level)),
+}
+
+
+@pytest.mark.parametrize("case", list(T_CASES))
+@pytest.mark.parametrize("alternative", ALTS)
+def test_t_null_curve_shades_the_p_value(case: str, alternative: str) -> None:
+    kwargs, _ = T_CASES[case]
+    result = ht.t_test(X, alternative=alternative, **kwargs)
+    curve = ht.t_null_curve(result.statistic, result.df, alternative)
+    np.testing.assert_allclose(curve["density"], stats.t.pdf(curve["t"], result.df), rtol=1e-12)
+    shaded = curve[curve["area"] == "p-value area"]
+    edge = curve["t"].max()  # the grid is symmetric: add t's mass beyond it to the shaded area
+    area = sum(np.trapezoid(g["density"], g["t"]) for _, g in shaded.groupby("segment"))
+    beyond = {"two-sided": 2, "greater": 1, "less": 1}[alternative] * stats.t.sf(edge, result.df)
+    assert abs(result.statistic) < edge
+    assert area + beyond == pytest.approx(result.pvalue, abs=2e-4)
+    if len(shaded):  # the shading starts at the observed t itself
+        inner = {"two-sided": shaded["t"].abs().min(), "greater": shaded["t"].min(), "less": shaded["t"].max()}
+        observed = abs(result.statistic) if alternative == "two-sided" else result.statistic
+        assert inner[alternative] == pytest.approx(observed)
+
+
+@pytest.mark.parametrize("case", list(T_CASES))
+@pytest.mark.parametrize("level", [0.95, 0.9])
+def test_mean_intervals_are_scipys_confidence_intervals(case: str, level: float) -> None:
+    kwargs, reference = T_CASES[case]
+    flags = {k: v for k, v in kwargs.items() if k != "y"}
+    intervals, dots = ht.mean_intervals(X, kwargs.get("y"), level=level, **flags)
+    tested = intervals[intervals["tested"]].iloc[0]
+    ci = reference(level)
+    assert (tested["low"], tested["high"]) == pytest.approx((ci.low, ci.high), rel=1e-10)
+    assert tested["estimate"] == pytest.approx(ht.t_test(X, **kwargs).estimate)
+    x_row = intervals.set_index("what").loc["mean of x"]
+    ci_x = stats.ttest_1samp(X, 0.0).confidence_interval(level)
+    assert (x_row["low"], x_row["high"]) == pytest.approx((ci_x.low, ci_x.high), rel=1e-10)
+    assert set(dots["what"]) <= set(intervals["what"])
+    assert (dots["what"] == "mean of x").sum() == X.size
+
+
+@settings(max_examples=30, deadline=None)
+@given(shift=st.floats(-1.5, 1.5), level=st.floats(0.8, 0.99), equal_var=st.booleans())
+def test_the_tested_interval_excludes_mu_exactly_when_the_test_rejects(shift, level, equal_var) -> None:
+    y = Y[:12] + shift
+    intervals, _ = ht.mean_intervals(X, y, equal_var=equal_var, level=level)
+    tested = intervals[intervals["tested"]].iloc[0]
+    p = ht.t_test(X, y, equal_var=equal_var).pvalue
+    if abs(p - (1 - level)) > 1e-9:
+        assert (not tested["low"] <= 0 <= tested["high"]) == (p < 1 - level)
+
+
+def test_large_samples_are_drawn_as_500_quantiles() -> None:
+    big = np.random.default_rng(0).normal(size=5000)
+    intervals, dots = ht.mean_intervals(big, big[::-1] + 1)
+    assert (dots.groupby("what").size() == MAX_DOTS).all()
+    assert dots["value"].min() == big.min()
+    assert intervals.loc[0, "n"] == 5000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from lib import hypothesis as ht
@@ -33,8 +34,8 @@ def test_page_shows_the_test_picture_numbers() -> None:
     assert shown["Exact test: power"] == f"{ht.power_proportion(0.5, 0.6, 100, 0.05, 'two-sided', 'exact'):.4f}"
     assert shown["p-value of p̂"] == f"{ht.proportion_ztest(58, 100).pvalue:.4g}"
     assert shown["n for target power, z formula"] == "194"
-    # Sections 1-4: 8 charts; section 2's JASP views 3; G*Power 2; the randomisation test 1.
-    assert len(at.get("vega_lite_chart")) == 14
+    # Sections 1-4: 8 charts; section 2's JASP views 3; the t-tests 2; G*Power 2; the randomisation test 1.
+    assert len(at.get("vega_lite_chart")) == 16
 
 
 def test_coin_count_from_the_url_gives_every_verdict() -> None:
@@ -315,6 +316,44 @@ def test_ab_and_t_defaults_match_statsmodels_and_r() -> None:
     assert t_table.loc["paired", "p-value"] == "0.002833"  # R: t.test(..., paired = TRUE)
 
 
+def t_chart_frames(at) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The t picture's rules (observed t, critical values) and the means chart's intervals."""
+    frames = list(chart_frames(at))
+    rules = next(f for f in frames if "observed t" in set(f.get("what", [])))
+    intervals = next(f for f in frames if "tested" in f.columns)
+    return rules, intervals
+
+
+@pytest.mark.parametrize(
+    ("query", "test"),
+    [
+        ({}, "Welch two-sample"),
+        ({"ht_t_test": "paired", "ht_alpha": "0.01", "ht_ab_alt": "less (first < second)"}, "paired"),
+    ],
+)
+def test_t_charts_show_the_tests_numbers(query: dict, test: str) -> None:
+    from scipy import stats
+
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    x = ht.parse_numbers("0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0")
+    y = ht.parse_numbers("1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4")
+    alpha = float(query.get("ht_alpha", 0.05))
+    rules, intervals = t_chart_frames(at)
+    t_table = next(d.value for d in at.dataframe if "Cohen's d" in d.value.columns).set_index("test")
+    observed = rules.set_index("what").loc["observed t", "t"]
+    assert observed == pytest.approx(t_table.loc[test, "t"], abs=1e-4)
+    tested = intervals[intervals["tested"]].iloc[0]
+    if test == "paired":  # R: t.test(x, y, paired = TRUE, conf.level = 0.99)
+        ci = stats.ttest_rel(x, y).confidence_interval(1 - alpha)
+        assert len(rules) == 2  # one-sided: the observed t and one critical value
+        assert rules.set_index("what").loc["critical value at α", "t"] == pytest.approx(stats.t.ppf(alpha, 9))
+    else:  # R: t.test(extra ~ group, data = sleep): 95 percent CI -3.3654832 0.2054832
+        ci = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
+        assert (tested["low"], tested["high"]) == pytest.approx((-3.3654832, 0.2054832), abs=1e-7)
+    assert (tested["low"], tested["high"]) == pytest.approx((ci.low, ci.high))
+
+
 def test_paired_t_from_the_url_and_one_sample() -> None:
     at = run_page(PAGE, {"ht_t_test": "paired"})
     assert_clean(at)
@@ -502,6 +541,7 @@ def test_new_sections_from_the_url_and_their_snippets_run(tmp_path) -> None:
     outputs = run_snippets(at, tmp_path)
     shown = metric_values(at)
     assert f"a priori n: {shown['A priori: n per group']}" in outputs[5]
+    assert "x̄ − ȳ" in outputs[4]  # the t-test chart's intervals, printed by the A/B snippet
     ours = float(outputs[6].splitlines()[0].split()[1])
     assert f"{ours:.4g}" == shown["randomisation p-value"]
 
