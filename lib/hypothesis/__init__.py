@@ -19,7 +19,8 @@ regions, confidence intervals), ``power`` (power, size and sample size), ``bayes
 ``two_sample`` (the A/B z-test, Fisher's exact test, t-tests, Cohen's h and d, the
 randomisation test), ``power_analysis`` (G*Power's a priori, post hoc, sensitivity and compromise analyses),
 ``bootstrap`` (resampling intervals), ``coverage`` (the bootstrap coverage lab), ``pictures`` (what the
-page draws: sampling distributions, verdict maps, power tables), ``inputs`` (typed flips, numbers, CSV).
+page draws: sampling distributions, verdict maps, power tables, a t-test's null curve and intervals),
+``inputs`` (typed flips, numbers, CSV).
 """
 
 from lib.hypothesis._shared import (
@@ -61,9 +62,11 @@ from lib.hypothesis.pictures import (
     VERDICTS,
     SamplingPicture,
     exact_picture,
+    mean_intervals,
     power_table,
     sampling_picture,
     simulated_rates,
+    t_null_curve,
     verdict_map,
 )
 from lib.hypothesis.power import (
@@ -76,7 +79,9 @@ from lib.hypothesis.power import (
 from lib.hypothesis.power_analysis import (
     POWER_KINDS,
     T_KINDS,
+    TWO_GROUP_KINDS,
     compromise_alpha,
+    group_sizes,
     minimum_detectable_effect,
     power_against_effect,
     power_of_test,
@@ -112,6 +117,7 @@ __all__ = [
     "POWER_KINDS",
     "SKEWED_DISTRIBUTIONS",
     "STATISTICS",
+    "TWO_GROUP_KINDS",
     "TWO_SIDED_RULES",
     "T_KINDS",
     "VERDICTS",
@@ -134,8 +140,10 @@ __all__ = [
     "compromise_alpha",
     "exact_picture",
     "fisher_exact_test",
+    "group_sizes",
     "make_statistic",
     "mean_difference",
+    "mean_intervals",
     "minimum_detectable_effect",
     "parse_flips",
     "parse_numbers",
@@ -162,6 +170,7 @@ __all__ = [
     "simulate_rejection_rate",
     "simulate_two_samples",
     "simulated_rates",
+    "t_null_curve",
     "t_test",
     "true_statistic",
     "two_group_flips",

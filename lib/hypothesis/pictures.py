@@ -294,3 +294,120 @@ def simulated_rates(
             half = z * np.sqrt(rate * (1 - rate) / n_sims + z**2 / (4 * n_sims**2)) / (1 + z**2 / n_sims)
             rows.append((int(n), name, rate, max(0.0, centre - half), min(1.0, centre + half)))
     return pd.DataFrame(rows, columns=["n", "curve", "rate", "low", "high"])
+
+
+# ---------------------------------------------------------------------------
+# The t-tests drawn: the statistic's null distribution, and the means with their intervals
+# ---------------------------------------------------------------------------
+
+T_NULL = "t under H0"
+P_AREA = "p-value area"
+MAX_DOTS = 500  # values drawn per group; larger samples are drawn as this many evenly spaced quantiles
+
+
+def t_null_curve(statistic: float, df: float, alternative: Alternative = "two-sided", points: int = 401) -> object:
+    """The t(df) density under H0 with the p-value region: a long table with columns ``t``, ``density``,
+    ``area`` (``"t under H0"`` or ``"p-value area"``) and ``segment`` (the two tails of a two-sided region).
+
+    The grid spans ±max(4, 1.15·|t|) (at most ±60) and holds ±t itself, so the shaded region starts exactly
+    at the observed statistic: beyond |t| two-sided, beyond t for ``"greater"``, below it for ``"less"``. Its
+    area plus t's tail mass beyond the grid is the p-value.
+
+    >>> curve = t_null_curve(2.0, 10, "greater")
+    >>> float(curve[curve["area"] == "p-value area"]["t"].min())
+    2.0
+    """
+    import pandas as pd
+
+    t = float(np.clip(_finite_t(statistic), -1e6, 1e6))
+    df = float(df)
+    if not np.isfinite(df) or df <= 0:
+        raise ValueError(f"df (the degrees of freedom) must be a positive number, got {df!r}.")
+    alternative = one_of("alternative", alternative, ALTERNATIVES)
+    points = whole("points", points, 11, 10_001)
+    span = min(max(4.0, 1.15 * abs(t)), 60.0)
+    grid = np.unique(np.concatenate([np.linspace(-span, span, points), np.clip([t, -t], -span, span)]))
+    density = stats.t.pdf(grid, df)
+    frames = [pd.DataFrame({"t": grid, "density": density, "area": T_NULL, "segment": "curve"})]
+    tails = {
+        "two-sided": [("left", grid <= -abs(t)), ("right", grid >= abs(t))],
+        "greater": [("right", grid >= t)],
+        "less": [("left", grid <= t)],
+    }[alternative]
+    for segment, inside in tails:
+        if inside.sum() >= 2:
+            frames.append(
+                pd.DataFrame({"t": grid[inside], "density": density[inside], "area": P_AREA, "segment": segment})
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _finite_t(statistic: object) -> float:
+    """The observed t as a float (the test has already checked it)."""
+    value = float(statistic)
+    if not np.isfinite(value):
+        raise ValueError(f"statistic must be a finite number, got {statistic!r}.")
+    return value
+
+
+def _mean_interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
+    """x̄ and its t interval x̄ ± t_{(1+level)/2, n−1} · s/√n."""
+    half = stats.t.ppf((1 + level) / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
+def mean_intervals(
+    x: object, y: object | None = None, paired: bool = False, equal_var: bool = False, level: float = 0.95
+) -> tuple[object, object]:
+    """What a t-test compares, with two-sided ``level`` t intervals, and the values behind it.
+
+    Returns ``(intervals, dots)``. ``intervals`` has one row per mean (columns ``what``, ``estimate``, ``low``,
+    ``high``, ``n``, ``tested``): each group's mean with its one-sample interval, then the tested quantity with
+    the test's own interval (Welch's or Student's for x̄ − ȳ, the paired differences' mean), marked ``tested``;
+    it excludes the null value exactly when the two-sided test rejects at 1 − level. ``dots`` (``what``,
+    ``value``) holds each group's values (the differences too when paired), at most 500 per group.
+
+    >>> intervals, _ = mean_intervals([1.0, 2.0, 3.0])
+    >>> intervals[["what", "estimate", "tested"]].values.tolist()
+    [['mean of x', 2.0, True]]
+    """
+    import pandas as pd
+
+    from lib.hypothesis.two_sample import _samples
+
+    level = probability("level", level)
+    a, b = _samples(x, y, paired=False)
+    rows = [("mean of x", *_mean_interval(a, level), a.size)]
+    dots = {"mean of x": a}
+    if b is not None:
+        rows.append(("mean of y", *_mean_interval(b, level), b.size))
+        dots["mean of y"] = b
+        if paired:
+            d, _ = _samples(a, b, paired=True)
+            rows.append(("mean of x − y (pairs)", *_mean_interval(d, level), d.size))
+            dots["mean of x − y (pairs)"] = d
+        else:
+            rows.append(("x̄ − ȳ", *_difference_interval(a, b, equal_var, level), a.size + b.size))
+    intervals = pd.DataFrame(rows, columns=["what", "estimate", "low", "high", "n"])
+    intervals["tested"] = np.arange(len(intervals)) == len(intervals) - 1
+    shown = {
+        what: values if values.size <= MAX_DOTS else np.quantile(values, np.linspace(0, 1, MAX_DOTS))
+        for what, values in dots.items()
+    }
+    dots = pd.concat([pd.DataFrame({"what": what, "value": v}) for what, v in shown.items()], ignore_index=True)
+    return intervals, dots
+
+
+def _difference_interval(a: np.ndarray, b: np.ndarray, equal_var: bool, level: float) -> tuple[float, float, float]:
+    """x̄ − ȳ with Student's (pooled) or Welch's interval, the same standard error and df as the test."""
+    va, vb = a.var(ddof=1), b.var(ddof=1)
+    if equal_var:
+        df = a.size + b.size - 2
+        se = np.sqrt(((a.size - 1) * va + (b.size - 1) * vb) / df * (1 / a.size + 1 / b.size))
+    else:
+        ua, ub = va / a.size, vb / b.size
+        se = np.sqrt(ua + ub)
+        df = (ua + ub) ** 2 / (ua**2 / (a.size - 1) + ub**2 / (b.size - 1)) if se > 0 else 1.0
+    estimate = float(a.mean() - b.mean())
+    half = float(stats.t.ppf((1 + level) / 2, df) * se)
+    return estimate, estimate - half, estimate + half

@@ -1,10 +1,12 @@
 """G*Power's analyses for the t-tests (Cohen's d) and the two-proportion z-test (Cohen's h).
 
-Each test is a (non)central distribution of its statistic: under an effect size ``es`` with n per group,
+Each test is a (non)central distribution of its statistic: under an effect size ``es`` with n1 = n in group 1
+and n2 = ``ratio`` · n in group 2 (G*Power's allocation ratio N2/N1, statsmodels' ``ratio``; 1 = equal groups),
+and the effective size n_eff = 1 / (1/n1 + 1/n2) = n · ratio / (1 + ratio) (n / 2 for equal groups),
 
-* ``"two-sample"`` t (equal groups): t' ~ noncentral t(df = 2n − 2, λ = es √(n / 2));
-* ``"one-sample"`` and ``"paired"`` t (d_z on the differences): df = n − 1, λ = es √n;
-* ``"two-proportions"`` z on the arcsine scale: z ~ N(es √(n / 2), 1), es = Cohen's h.
+* ``"two-sample"`` t: t' ~ noncentral t(df = n1 + n2 − 2, λ = es √n_eff);
+* ``"one-sample"`` and ``"paired"`` t (d_z on the differences): df = n − 1, λ = es √n (one group: ratio 1);
+* ``"two-proportions"`` z on the arcsine scale: z ~ N(es √n_eff, 1), es = Cohen's h.
 
 The power is the mass of that distribution beyond the critical values under H0 (both tails two-sided,
 as statsmodels and G*Power). From it: a priori (n for a power), post hoc (power for an n), sensitivity
@@ -23,6 +25,8 @@ from lib.validation import finite, one_of, positive, probability
 
 T_KINDS: tuple[str, ...] = ("two-sample", "one-sample", "paired")
 POWER_KINDS: tuple[str, ...] = (*T_KINDS, "two-proportions")
+TWO_GROUP_KINDS: tuple[str, ...] = ("two-sample", "two-proportions")
+MAX_RATIO = 100.0  # N2/N1 between 1/100 and 100
 
 
 def _check_n(n: object) -> float:
@@ -30,6 +34,26 @@ def _check_n(n: object) -> float:
     if not 2 <= n <= MAX_TRIALS:
         raise ValueError(f"n (the sample size per group) must lie between 2 and {MAX_TRIALS:,}, got {n:g}.")
     return n
+
+
+def _check_ratio(ratio: object, kind: str) -> float:
+    ratio = positive("ratio (the allocation ratio N2/N1)", ratio)
+    if not 1 / MAX_RATIO <= ratio <= MAX_RATIO:
+        raise ValueError(f"ratio (the allocation ratio N2/N1) must lie between 0.01 and 100, got {ratio:g}.")
+    if ratio != 1 and kind not in TWO_GROUP_KINDS:
+        raise ValueError(f"ratio (the allocation ratio N2/N1) applies to the two-group tests only, not {kind!r}.")
+    return ratio
+
+
+def group_sizes(n1: int, ratio: float = 1.0) -> tuple[int, int]:
+    """G*Power's whole group sizes for ``n1`` in group 1: (n1, ⌈ratio · n1⌉), rounded up as G*Power does.
+
+    >>> group_sizes(48, 2.0), group_sizes(64)
+    ((48, 96), (64, 64))
+    """
+    n1 = int(_check_n(n1))
+    ratio = _check_ratio(ratio, "two-sample")
+    return n1, math.ceil(ratio * n1 - 1e-9)
 
 
 def _normal_tails(shift: np.ndarray, alpha: float, alternative: str) -> np.ndarray:
@@ -53,13 +77,16 @@ def _t_tails(shift: np.ndarray, df: float, alpha: float, alternative: str) -> np
     return np.where(np.isnan(power), _normal_tails(shift, alpha, alternative), power)
 
 
-def _power(es: np.ndarray | float, n: float, alpha: float, alternative: str, kind: str) -> np.ndarray:
-    """Power for effect sizes ``es`` (any shape; arguments already checked)."""
+def _power(
+    es: np.ndarray | float, n: float, alpha: float, alternative: str, kind: str, ratio: float = 1.0
+) -> np.ndarray:
+    """Power for effect sizes ``es`` (any shape; arguments already checked) with n1 = n, n2 = ratio · n."""
     es = np.asarray(es, dtype=float)
+    n_eff = n * ratio / (1 + ratio)  # 1 / (1/n1 + 1/n2)
     if kind == "two-proportions":
-        return _normal_tails(es * math.sqrt(n / 2), alpha, alternative)
+        return _normal_tails(es * math.sqrt(n_eff), alpha, alternative)
     if kind == "two-sample":
-        return _t_tails(es * math.sqrt(n / 2), 2 * n - 2, alpha, alternative)
+        return _t_tails(es * math.sqrt(n_eff), n + ratio * n - 2, alpha, alternative)
     return _t_tails(es * math.sqrt(n), n - 1, alpha, alternative)
 
 
@@ -69,19 +96,24 @@ def power_of_test(
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     kind: str = "two-sample",
+    *,
+    ratio: float = 1.0,
 ) -> float:
-    """Post hoc power 1 − β of the ``kind`` test (see the module) with n per group at this effect size.
+    """Post hoc power 1 − β of the ``kind`` test (see the module) with n in group 1 (n per group when
+    ``ratio`` = N2/N1 is 1) at this effect size.
 
     Example
     -------
     >>> round(power_of_test(0.3, 100, kind="two-proportions"), 4)  # statsmodels' NormalIndPower
     0.5641
+    >>> round(power_of_test(0.5, 48, ratio=2.0), 4)  # 48 and 96: TTestIndPower(ratio=2)
+    0.8021
     """
     es = finite("effect_size", effect_size)
     n, alpha = _check_n(n), _check_alpha(alpha)
     alternative = one_of("alternative", alternative, ALTERNATIVES)
     kind = one_of("kind", kind, POWER_KINDS)
-    return float(_power(es, n, alpha, alternative, kind))
+    return float(_power(es, n, alpha, alternative, kind, _check_ratio(ratio, kind)))
 
 
 def power_t_test(
@@ -90,9 +122,12 @@ def power_t_test(
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     kind: str = "two-sample",
+    *,
+    ratio: float = 1.0,
 ) -> float:
-    """Power of a t-test against Cohen's d = ``effect_size`` with n per group (statsmodels' TTestIndPower
-    for ``"two-sample"``, TTestPower for ``"one-sample"`` and ``"paired"``, G*Power's post hoc t-tests).
+    """Power of a t-test against Cohen's d = ``effect_size`` with n per group, or n1 = n and n2 = ``ratio`` · n
+    (statsmodels' TTestIndPower for ``"two-sample"``, TTestPower for ``"one-sample"`` and ``"paired"``,
+    G*Power's post hoc t-tests).
 
     Two-sided: ``P(t' > t_{1−α/2}) + P(t' < −t_{1−α/2})`` with t' noncentral t (see the module); one-sided,
     the one tail.
@@ -103,7 +138,7 @@ def power_t_test(
     0.8015
     """
     one_of("kind", kind, T_KINDS)
-    return power_of_test(effect_size, n, alpha, alternative, kind)
+    return power_of_test(effect_size, n, alpha, alternative, kind, ratio=ratio)
 
 
 def _check_direction(es: float, alternative: str) -> None:
@@ -118,27 +153,33 @@ def sample_size_for_power(
     power: float = 0.8,
     alternative: Alternative = "two-sided",
     kind: str = "two-sample",
+    *,
+    ratio: float = 1.0,
 ) -> int:
-    """A priori: the smallest whole n per group whose power reaches ``power`` (G*Power's answer; the
-    real-valued n that statsmodels' ``solve_power`` returns, rounded up).
+    """A priori: the smallest whole n per group (n1, with n2 = ``ratio`` · n1) whose power reaches ``power``
+    (G*Power's answer; the real-valued n that statsmodels' ``solve_power`` returns, rounded up; G*Power then
+    takes n2 = ⌈ratio · n1⌉, :func:`group_sizes`).
 
     Example
     -------
     >>> sample_size_for_power(0.5)  # G*Power's textbook case: 64 per group
     64
+    >>> sample_size_for_power(0.5, ratio=2.0)  # 48 in group 1, 96 in group 2
+    48
     """
     es = finite("effect_size", effect_size)
     alpha, power = _check_alpha(alpha), probability("power", power)
     alternative = one_of("alternative", alternative, ALTERNATIVES)
     kind = one_of("kind", kind, POWER_KINDS)
+    ratio = _check_ratio(ratio, kind)
     _check_direction(es, alternative)
     if power <= alpha:
         raise ValueError(f"power must exceed alpha = {alpha}, got {power}.")
-    if _power(es, 2, alpha, alternative, kind) >= power:
+    if _power(es, 2, alpha, alternative, kind, ratio) >= power:
         return 2
-    f = lambda m: float(_power(es, m, alpha, alternative, kind)) - power  # noqa: E731  rises with n
+    f = lambda m: float(_power(es, m, alpha, alternative, kind, ratio)) - power  # noqa: E731  rises with n
     z_sum = stats.norm.isf(alpha / 2 if alternative == "two-sided" else alpha) + stats.norm.ppf(power)
-    guess = (2 if kind in ("two-sample", "two-proportions") else 1) * (z_sum / es) ** 2  # the normal formula
+    guess = (1 + 1 / ratio if kind in TWO_GROUP_KINDS else 1) * (z_sum / es) ** 2  # the normal formula, n_eff
     low, high = max(2.0, 0.8 * guess), min(float(MAX_TRIALS), 1.2 * guess + 4)
     while f(low) > 0:  # widen the bracket around the guess until it holds the root (rarely needed)
         low = max(2.0, low / 2)
@@ -148,7 +189,7 @@ def sample_size_for_power(
         high = min(2 * high, float(MAX_TRIALS))
     n = optimize.brentq(f, low, high, xtol=1e-6)
     whole_n = math.ceil(n - 1e-6)
-    return whole_n if _power(es, whole_n, alpha, alternative, kind) >= power else whole_n + 1
+    return whole_n if _power(es, whole_n, alpha, alternative, kind, ratio) >= power else whole_n + 1
 
 
 def minimum_detectable_effect(
@@ -157,8 +198,11 @@ def minimum_detectable_effect(
     power: float = 0.8,
     alternative: Alternative = "two-sided",
     kind: str = "two-sample",
+    *,
+    ratio: float = 1.0,
 ) -> float:
-    """Sensitivity: the smallest effect size (d, or h for ``"two-proportions"``) detected with ``power``.
+    """Sensitivity: the smallest effect size (d, or h for ``"two-proportions"``) detected with ``power``
+    with n in group 1 and ``ratio`` · n in group 2.
 
     Solves ``power(es) = power`` for es > 0 (es < 0 for ``"less"``), as statsmodels'
     ``solve_power(effect_size=None, ...)``.
@@ -172,13 +216,18 @@ def minimum_detectable_effect(
     power = probability("power", power)
     alternative = one_of("alternative", alternative, ALTERNATIVES)
     kind = one_of("kind", kind, POWER_KINDS)
+    ratio = _check_ratio(ratio, kind)
     if power <= alpha:
         raise ValueError(f"power must exceed alpha = {alpha}, got {power}.")
     sign = -1.0 if alternative == "less" else 1.0
+
+    def gap(e: float) -> float:
+        return float(_power(sign * e, n, alpha, alternative, kind, ratio)) - power
+
     high = 1.0
-    while _power(sign * high, n, alpha, alternative, kind) < power:
+    while gap(high) < 0:
         high *= 2  # power → 1 as the effect grows, so this stops
-    es = optimize.brentq(lambda e: _power(sign * e, n, alpha, alternative, kind) - power, 0.0, high, xtol=1e-10)
+    es = optimize.brentq(gap, 0.0, high, xtol=1e-10)
     return float(sign * es)
 
 
@@ -188,8 +237,11 @@ def compromise_alpha(
     ratio: float = 1.0,
     alternative: Alternative = "two-sided",
     kind: str = "two-sample",
+    *,
+    group_ratio: float = 1.0,
 ) -> tuple[float, float]:
-    """Compromise: the (α, β) with β = ``ratio`` · α for this effect and n (G*Power's q = β / α).
+    """Compromise: the (α, β) with β = ``ratio`` · α for this effect and n (G*Power's q = β / α), with n in
+    group 1 and ``group_ratio`` · n in group 2 (the allocation ratio N2/N1, named apart from q).
 
     β(α) = 1 − power(α) falls as α grows while ratio · α rises, so the root of
     ``β(α) − ratio · α`` lies in (0, 1 / (1 + ratio)] and is unique.
@@ -207,10 +259,11 @@ def compromise_alpha(
         raise ValueError(f"ratio (β / α) must be at most 1,000, got {ratio:g}.")
     alternative = one_of("alternative", alternative, ALTERNATIVES)
     kind = one_of("kind", kind, POWER_KINDS)
+    group_ratio = _check_ratio(group_ratio, kind)
     _check_direction(es, alternative)
 
     def gap(alpha: float) -> float:
-        return float(1 - _power(es, n, alpha, alternative, kind) - ratio * alpha)
+        return float(1 - _power(es, n, alpha, alternative, kind, group_ratio) - ratio * alpha)
 
     top = 1 / (1 + ratio)
     if gap(1e-300) <= 0:  # the effect is so large that β is below ratio · α for any representable α
@@ -225,6 +278,8 @@ def power_against_effect(
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     kind: str = "two-sample",
+    *,
+    ratio: float = 1.0,
 ) -> np.ndarray:
     """The power at each effect size (G*Power's "X-Y plot"): :func:`power_of_test`, vectorised.
 
@@ -238,4 +293,5 @@ def power_against_effect(
         raise ValueError("effect_sizes must be a non-empty list of finite numbers.")
     n, alpha = _check_n(n), _check_alpha(alpha)
     alternative = one_of("alternative", alternative, ALTERNATIVES)
-    return _power(es, n, alpha, alternative, one_of("kind", kind, POWER_KINDS))
+    kind = one_of("kind", kind, POWER_KINDS)
+    return _power(es, n, alpha, alternative, kind, _check_ratio(ratio, kind))

@@ -19,7 +19,8 @@ information at the MLE is ``(a+b)³/(a·b)`` and the profile-likelihood interval
 
 Modules: ``_shared`` (argument checks), ``estimates`` (the binomial and negative-binomial MLE, its
 intervals and log-likelihood curves), ``sampling`` (the estimator's sampling distribution, exact and
-simulated), ``beta_negative_binomial`` (its pmf, likelihood and fit), ``black_box`` (a logistic
+simulated), ``beta_negative_binomial`` (its pmf, likelihood and fit, with standard errors from the observed
+information and profile-likelihood intervals), ``black_box`` (a logistic
 regression behind a query interface, and unboxing it), ``fit`` (five continuous families fitted to
 your own data: estimates with standard errors, AIC/BIC, QQ/PP points, a goodness-of-fit p-value).
 """
@@ -27,10 +28,14 @@ your own data: estimates with standard errors, AIC/BIC, QQ/PP points, a goodness
 from lib.mle._shared import MAX_COUNTS, Kind, Seed
 from lib.mle.beta_negative_binomial import (
     BNB_BOUNDS,
+    BnbInference,
     beta_negative_binomial_loglik,
     beta_negative_binomial_mean,
     beta_negative_binomial_pmf,
+    bnb_inference,
     bnb_loglik_surface,
+    bnb_observed_information,
+    bnb_profile_loglik,
     fit_beta_negative_binomial,
     sample_beta_negative_binomial,
 )
@@ -95,6 +100,7 @@ __all__ = [
     "MIN_STEPS",
     "RADIUS_STEPS",
     "BlackBoxLogistic",
+    "BnbInference",
     "Estimate",
     "ExactProperties",
     "FitResult",
@@ -109,7 +115,10 @@ __all__ = [
     "beta_negative_binomial_pmf",
     "binomial_loglik",
     "binomial_mle",
+    "bnb_inference",
     "bnb_loglik_surface",
+    "bnb_observed_information",
+    "bnb_profile_loglik",
     "cross_entropy",
     "density_curves",
     "direction_cosine",

@@ -264,3 +264,82 @@ def null_distribution_chart(
         ),
     ]
     return finish(alt.layer(*layers), title=title)
+
+
+def t_picture_chart(
+    curve: pd.DataFrame, *, observed: float, critical: list[float], title: str | None = None
+) -> alt.LayerChart:
+    """A t-test's null distribution (data from :func:`lib.hypothesis.t_null_curve`) with the p-value area
+    shaded, the observed t as a solid rule and the critical values at α as dashed ones."""
+    colours = {"t under H0": CURVE_COLOURS["H0: p = p0"], "p-value area": AREA_COLOURS["p-value area"]}
+    scale = alt.Scale(domain=list(colours), range=list(colours.values()))
+    x = alt.X("t:Q", title="t statistic")
+    tooltip = [
+        alt.Tooltip("area:N", title="curve / area"),
+        alt.Tooltip("t:Q", format=".4f"),
+        alt.Tooltip("density:Q", format=".4g"),
+    ]
+    marks = pd.DataFrame({"t": [observed, *critical], "what": ["observed t"] + ["critical value at α"] * len(critical)})
+    layers = [
+        alt.Chart(curve[curve["area"] == "p-value area"])
+        .mark_area(opacity=0.45, interpolate="linear")
+        .encode(
+            x=x,
+            y=alt.Y("density:Q", title="density of t under H0", stack=None),
+            color=alt.Color("area:N", scale=scale, title=None),
+            detail="segment:N",
+            tooltip=tooltip,
+        ),
+        alt.Chart(curve[curve["area"] == "t under H0"])
+        .mark_line(strokeWidth=2.5)
+        .encode(x=x, y="density:Q", color=alt.Color("area:N", scale=scale, title=None), tooltip=tooltip),
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2, color="#333333")
+        .encode(
+            x="t:Q",
+            strokeDash=alt.StrokeDash(
+                "what:N",
+                scale=alt.Scale(domain=["observed t", "critical value at α"], range=[[1, 0], [5, 4]]),
+                title=None,
+            ),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("t:Q", format=".4f")],
+        ),
+    ]
+    return finish(alt.layer(*layers), title=title)
+
+
+def means_chart(
+    intervals: pd.DataFrame, dots: pd.DataFrame, *, null_value: float, x_title: str, title: str | None = None
+) -> alt.LayerChart:
+    """Each group's values as dots with its mean ± confidence interval (data from
+    :func:`lib.hypothesis.mean_intervals`); a red tick marks H0's value on the tested row."""
+    order = list(intervals["what"])
+    y = alt.Y("what:N", title=None, sort=order)
+    tested = intervals[intervals["tested"]]
+    null = pd.DataFrame({"what": list(tested["what"]), "value": null_value, "mark": "H0 value μ0"})
+    interval_tooltip = [
+        alt.Tooltip("what:N", title="mean"),
+        alt.Tooltip("estimate:Q", format=".4g"),
+        alt.Tooltip("low:Q", title="interval low", format=".4g"),
+        alt.Tooltip("high:Q", title="interval high", format=".4g"),
+        alt.Tooltip("n:Q"),
+    ]
+    layers = [
+        alt.Chart(dots)
+        .mark_circle(size=30, opacity=0.35, color="#757575")
+        .encode(
+            x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False)),
+            y=y,
+            tooltip=[alt.Tooltip("what:N", title="group"), alt.Tooltip("value:Q", format=".4g")],
+        ),
+        alt.Chart(intervals)
+        .mark_rule(strokeWidth=3, color=PALETTE[0])
+        .encode(x="low:Q", x2="high:Q", y=y, tooltip=interval_tooltip),
+        alt.Chart(intervals)
+        .mark_point(filled=True, size=110, color=PALETTE[0])
+        .encode(x="estimate:Q", y=y, tooltip=interval_tooltip),
+        alt.Chart(null)
+        .mark_tick(color="#C62828", thickness=3, size=30)
+        .encode(x="value:Q", y=y, tooltip=[alt.Tooltip("mark:N"), alt.Tooltip("value:Q", format=".4g")]),
+    ]
+    return finish(alt.layer(*layers), title=title, height=alt.Step(56))

@@ -21,18 +21,24 @@ def loglik_chart(
     cutoff: float,
     intervals: dict[str, tuple[float, float]],
     truth: float | None = None,
+    parameter: str = "p",
+    y_title: str | None = None,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Relative log-likelihood ``ℓ(p) − ℓ(p̂)`` with its quadratic approximation and 95% intervals.
 
+    ``parameter`` names the x column and axis (``"p"``; ``"α"`` for a profile log-likelihood, whose
+    ``y_title`` then says so).
+
     The first entry of ``intervals`` is drawn wide underneath, the others thin on top. The MLE is a
     dashed dark vertical line, ``truth`` a solid red one.
 
-    ``curve`` has a column ``p`` and one column per curve (``log-likelihood``, ``quadratic``);
+    ``curve`` has a column ``parameter`` and one column per curve (``log-likelihood``, ``quadratic``);
     the intervals are drawn as segments at the cut-off ``−cutoff``, where the profile interval
     meets the log-likelihood and the Wald interval meets the quadratic.
     """
-    long = curve.melt(id_vars="p", var_name="curve", value_name="relative log-likelihood")
+    hat = f"{parameter}\u0302"  # p̂, α̂
+    long = curve.melt(id_vars=parameter, var_name="curve", value_name="relative log-likelihood")
     floor = float(curve["log-likelihood"].min())
     long = long[long["relative log-likelihood"] >= 1.5 * floor]
     names = [*dict.fromkeys(long["curve"]), *intervals]
@@ -41,8 +47,8 @@ def loglik_chart(
         alt.Chart(long)
         .mark_line(strokeWidth=2.5)
         .encode(
-            x=alt.X("p:Q", title="p", scale=alt.Scale(zero=False)),
-            y=alt.Y("relative log-likelihood:Q", title="ℓ(p) − ℓ(p̂)"),
+            x=alt.X(f"{parameter}:Q", title=parameter, scale=alt.Scale(zero=False)),
+            y=alt.Y("relative log-likelihood:Q", title=y_title or f"ℓ({parameter}) − ℓ({hat})"),
             color=alt.Color("curve:N", scale=colour, title=None),
             strokeDash=alt.StrokeDash(
                 "curve:N",
@@ -51,7 +57,7 @@ def loglik_chart(
             ),
             tooltip=[
                 alt.Tooltip("curve:N"),
-                alt.Tooltip("p:Q", format=".4f"),
+                alt.Tooltip(f"{parameter}:Q", format=".4f"),
                 alt.Tooltip("relative log-likelihood:Q", format=".4f"),
             ],
         )
@@ -86,10 +92,16 @@ def loglik_chart(
     # Channels are given as objects (alt.X(...)), never as "field:Q" strings or alt.condition: those make
     # Altair search its schema for a match, about 8 ms each, and these charts are rebuilt on every new input.
     verticals = [
-        alt.Chart(pd.DataFrame({"what": [what], "p": [value]}))
+        alt.Chart(pd.DataFrame({"what": [what], parameter: [value]}))
         .mark_rule(strokeWidth=1.5, color=colour_, strokeDash=dash)
-        .encode(x=alt.X("p:Q"), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("p:Q", format=".6f")])
-        for what, value, colour_, dash in (("MLE p̂", mle, "#333", [4, 3]), ("true p", truth, PALETTE[4], [1, 0]))
+        .encode(
+            x=alt.X(f"{parameter}:Q"),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip(f"{parameter}:Q", format=".6f")],
+        )
+        for what, value, colour_, dash in (
+            (f"MLE {hat}", mle, "#333", [4, 3]),
+            (f"true {parameter}", truth, PALETTE[4], [1, 0]),
+        )
         if value is not None
     ]
     cut = pd.DataFrame({"level": [-cutoff], "what": ["χ²₁(0.95)/2 below the maximum"]})

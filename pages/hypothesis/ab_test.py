@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import streamlit as st
+from scipy import stats
 
 from lib import hypothesis as ht
-from pages._common import bound, cached, csv_download, global_seed, lib_call, note, plain, prose, snippet
+from lib.viz.hypothesis import means_chart, t_picture_chart
+from pages._common import bound, cached, chart, csv_download, global_seed, lib_call, note, plain, prose, snippet
 from pages.hypothesis.counts import two_group_counts
 from pages.hypothesis.formatting import TWO_GROUP_SIDES, fmt_p, verdict
 
@@ -20,18 +22,25 @@ SLEEP_X = "0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0"
 SLEEP_Y = "1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4"
 
 
-# The snippet's t-test and Cohen's d calls for each test (code, not user text); the data while none is valid.
+# Each test's keywords to ht.t_test beside x (and y unless one-sample).
+T_FLAGS = {
+    "Welch two-sample": {},
+    "Student two-sample": {"equal_var": True},
+    "paired": {"paired": True},
+    "one-sample": {},
+}
+# The snippet's t-test, Cohen's d and interval calls for each test (code, not user text); the data while none is valid.
 T_CALLS = {
-    "Welch two-sample": ("x, y, mu=$mu", "x, y, mu=$mu"),
-    "Student two-sample": ("x, y, mu=$mu, equal_var=True", "x, y, mu=$mu"),
-    "paired": ("x, y, mu=$mu, paired=True", "x, y, mu=$mu, paired=True"),
-    "one-sample": ("x, mu=$mu", "x, mu=$mu"),
+    "Welch two-sample": ("x, y, mu=$mu", "x, y, mu=$mu", "x, y"),
+    "Student two-sample": ("x, y, mu=$mu, equal_var=True", "x, y, mu=$mu", "x, y, equal_var=True"),
+    "paired": ("x, y, mu=$mu, paired=True", "x, y, mu=$mu, paired=True", "x, y, paired=True"),
+    "one-sample": ("x, mu=$mu", "x, mu=$mu", "x"),
 }
 FALLBACK_X, FALLBACK_Y = np.array([1.0, 2.0, 4.0]), np.array([0.0, 1.0, 1.5])
 AB_SNIPPET = """
 import numpy as np
 
-from lib.hypothesis import cohens_d, cohens_h, fisher_exact_test, t_test, two_proportion_ztest
+from lib.hypothesis import cohens_d, cohens_h, fisher_exact_test, mean_intervals, t_test, two_proportion_ztest
 
 print(two_proportion_ztest($k1, $n1, $k2, $n2, $alternative))
 print(fisher_exact_test($k1, $n1, $k2, $n2, $alternative))
@@ -40,6 +49,8 @@ x = np.array($x)
 y = np.array($y)
 print(t_test(T_ARGS, alternative=$alternative))
 print("Cohen's d", cohens_d(D_ARGS))
+intervals, _ = mean_intervals(I_ARGS, level=$level)  # the chart's means and their two-sided intervals
+print(intervals)
 """
 
 
@@ -68,12 +79,7 @@ def t_rows(x: np.ndarray, y: np.ndarray | None, mu: float, alternative: str, alp
     """Every t-test the data allow, with Cohen's d, and why each other one has no answer here (by test name)."""
     calls = {"one-sample": {}}
     if y is not None:
-        calls = {
-            "Welch two-sample": {"y": y},
-            "Student two-sample": {"y": y, "equal_var": True},
-            "paired": {"y": y, "paired": True},
-            "one-sample": {},
-        }
+        calls = {name: ({} if name == "one-sample" else {"y": y}) | flags for name, flags in T_FLAGS.items()}
     rows, errors = [], {}
     for name, kwargs in calls.items():
         try:
@@ -104,6 +110,55 @@ def t_table(x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternati
     if errors:
         st.caption(plain("Not shown: " + " ".join(f"{name}: {why}" for name, why in errors.items())))
     return table
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def t_pictures(
+    x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternative: str, alpha: float
+) -> tuple[ht.TestResult, pd.DataFrame, list[float], pd.DataFrame, pd.DataFrame]:
+    """The chosen test, its null curve with the p-value area and critical values, and the means' intervals."""
+    y = None if test == "one-sample" else y
+    result = ht.t_test(x, y, mu=mu, alternative=alternative, **T_FLAGS[test])
+    curve = ht.t_null_curve(result.statistic, result.df, alternative)
+    if alternative == "two-sided":
+        critical = [float(c) for c in stats.t.ppf([alpha / 2, 1 - alpha / 2], result.df)]
+    else:
+        critical = [float(stats.t.ppf(1 - alpha if alternative == "greater" else alpha, result.df))]
+    intervals, dots = ht.mean_intervals(x, y, level=1 - alpha, **T_FLAGS[test])
+    return result, curve, critical, intervals, dots
+
+
+def t_charts(x: np.ndarray, y: np.ndarray | None, test: str, mu: float, alternative: str, alpha: float) -> None:
+    """The t distribution under H0 with the p-value shaded, and the means with their intervals."""
+    result, curve, critical, intervals, dots = t_pictures(x, y, test, mu, alternative, alpha)
+    level = 1 - alpha
+    tested = intervals[intervals["tested"]].iloc[0]
+    t_col, m_col = st.columns(2)
+    with t_col:
+        chart(
+            t_picture_chart,
+            curve,
+            observed=result.statistic,
+            critical=critical,
+            title=f"{test}: t = {result.statistic:.3f} on {result.df:.4g} df, p = {fmt_p(result.pvalue)} (shaded)",
+        )
+    with m_col:
+        chart(
+            means_chart,
+            intervals,
+            dots,
+            null_value=mu,
+            x_title="value",
+            title=f"Means with two-sided {level:.1%} t intervals (red tick: μ0 = {mu:g})",
+        )
+    excludes = not tested["low"] <= mu <= tested["high"]
+    st.caption(
+        f"The shaded area under t({result.df:.4g}) is the p-value, {fmt_p(result.pvalue)}. The {level:.1%} interval "
+        f"of {tested['what']} ({tested['low']:.4g} to {tested['high']:.4g}) {'excludes' if excludes else 'contains'} "
+        f"μ0 = {mu:g}: a two-sided interval excludes μ0 exactly when the two-sided test rejects at α = {alpha:g}"
+        + ("." if alternative == "two-sided" else " (the test here is one-sided; the intervals stay two-sided).")
+    )
+    csv_download(intervals, "t_test_intervals.csv", "Download the means and intervals (CSV)", key="ht_dl_t_ci")
 
 
 def proportions_part(alternative: str, alpha: float) -> tuple[int, int, int, int]:
@@ -223,6 +278,7 @@ def t_part(alternative: str, alpha: float) -> tuple[np.ndarray, np.ndarray | Non
     if table is None:
         return None
     csv_download(table, "t_tests.csv", "Download the t-tests (CSV)", key="ht_dl_t")
+    t_charts(x, y, test, float(mu), alternative, alpha)
     return x, y, test, float(mu)
 
 
@@ -242,9 +298,9 @@ def ab_test_section(alpha: float) -> None:
     k1, n1, k2, n2 = proportions_part(alternative, alpha)
     tested = t_part(alternative, alpha)
     x, y, test, mu = tested or (FALLBACK_X, FALLBACK_Y, "Welch two-sample", 0.0)
-    t_args, d_args = T_CALLS[test]
+    t_args, d_args, i_args = T_CALLS[test]
     snippet(
-        AB_SNIPPET.replace("T_ARGS", t_args).replace("D_ARGS", d_args),
+        AB_SNIPPET.replace("T_ARGS", t_args).replace("D_ARGS", d_args).replace("I_ARGS", i_args),
         k1=k1,
         n1=n1,
         k2=k2,
@@ -253,4 +309,5 @@ def ab_test_section(alpha: float) -> None:
         x=x.round(6).tolist(),
         y=[] if y is None else y.round(6).tolist(),
         mu=mu,
+        level=round(1 - alpha, 6),
     )

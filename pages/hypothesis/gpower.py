@@ -25,32 +25,40 @@ ANALYSES = (
 )
 
 
-def answer(fn, *args) -> object:
-    """A lib answer, or the ValueError that says why there is none (shown as text in the table)."""
+def answer(fn) -> object:
+    """A lib answer (``fn()``), or the ValueError that says why there is none (shown as text in the table)."""
     try:
-        return fn(*args)
+        return fn()
     except ValueError as err:
         return err
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def all_analyses(
-    es: float, n: int, alpha: float, power: float, q: float, alternative: str, kind: str
+    es: float, n: int, alpha: float, power: float, q: float, alternative: str, kind: str, ratio: float = 1.0
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """G*Power's four analyses on the same inputs, each answering with what the others take as given.
 
+    With ``ratio`` = N2/N1 other than 1, n is group 1's size and group 2 has ratio · n (rounded up).
     Returns the table (values as text) and, per analysis that has no answer here, the sentence that says why."""
     args = (alternative, kind)
-    n_needed = answer(ht.sample_size_for_power, es, alpha, power, *args)
-    power_n = answer(ht.power_of_test, es, n, alpha, *args)
-    smallest = answer(ht.minimum_detectable_effect, n, alpha, power, *args)
-    compromise = answer(ht.compromise_alpha, es, n, q, *args)
-    rows = [(ANALYSES[1], f"effect {es:+.4f}, α {alpha:g}, n {n}", "power 1 − β", power_n)]
+    n_needed = answer(lambda: ht.sample_size_for_power(es, alpha, power, *args, ratio=ratio))
+    power_n = answer(lambda: ht.power_of_test(es, n, alpha, *args, ratio=ratio))
+    smallest = answer(lambda: ht.minimum_detectable_effect(n, alpha, power, *args, ratio=ratio))
+    compromise = answer(lambda: ht.compromise_alpha(es, n, q, *args, group_ratio=ratio))
+    sizes = f"n {n}" if ratio == 1 else f"n1 {n}, n2 = {ratio:g} · n1"
+    rows = [(ANALYSES[1], f"effect {es:+.4f}, α {alpha:g}, {sizes}", "power 1 − β", power_n)]
+    n_what = "n per group" if ratio == 1 else "n1 (group 1)"
+    a_priori = [(ANALYSES[0], f"effect {es:+.4f}, α {alpha:g}, power {power:g}", n_what, n_needed)]
     if isinstance(n_needed, int):
-        rows.insert(0, (ANALYSES[0], "", "actual power at that n", ht.power_of_test(es, n_needed, alpha, *args)))
-    rows.insert(0, (ANALYSES[0], f"effect {es:+.4f}, α {alpha:g}, power {power:g}", "n per group", n_needed))
-    rows.append((ANALYSES[2], f"n {n}, α {alpha:g}, power {power:g}", "smallest effect", smallest))
-    given = f"effect {es:+.4f}, n {n}, q = β/α {q:g}"
+        n1, n2 = ht.group_sizes(n_needed, ratio)
+        if ratio != 1:
+            a_priori.append((ANALYSES[0], f"ratio N2/N1 {ratio:g}, rounded up", "n2 (group 2)", n2))
+        actual = ht.power_of_test(es, n1, alpha, *args, ratio=n2 / n1)
+        a_priori.append((ANALYSES[0], "", "actual power at that n", actual))
+    rows = a_priori + rows
+    rows.append((ANALYSES[2], f"{sizes}, α {alpha:g}, power {power:g}", "smallest effect", smallest))
+    given = f"effect {es:+.4f}, {sizes}, q = β/α {q:g}"
     if isinstance(compromise, tuple):
         rows += [(ANALYSES[3], given, "α", compromise[0]), (ANALYSES[3], "", "β", compromise[1])]
     else:
@@ -71,15 +79,18 @@ def all_analyses(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def power_curves(es: float, n: int, alpha: float, alternative: str, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """G*Power's X-Y plots: power against the effect at n/2, n and 2n; power against n at the effect."""
+def power_curves(
+    es: float, n: int, alpha: float, alternative: str, kind: str, ratio: float = 1.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """G*Power's X-Y plots: power against the effect at n/2, n and 2n; power against n at the effect
+    (n in group 1, ``ratio`` · n in group 2)."""
     top = max(1.5, 2 * abs(es))
     effects = np.linspace(-top if alternative == "two-sided" else 0.0, top, 121) * (-1 if alternative == "less" else 1)
     by_effect = pd.concat(
         pd.DataFrame(
             {
                 "effect size": effects,
-                "power": ht.power_against_effect(effects, max(2, m), alpha, alternative, kind),
+                "power": ht.power_against_effect(effects, max(2, m), alpha, alternative, kind, ratio=ratio),
                 "n per group": f"n = {max(2, m)}",
             }
         )
@@ -87,12 +98,16 @@ def power_curves(es: float, n: int, alpha: float, alternative: str, kind: str) -
     )
     ns = np.unique(np.geomspace(2, max(8 * n, 50), 80).round().astype(int))
     by_n = pd.DataFrame(
-        {"n per group": ns, "power": [power_of(es, int(m), alpha, alternative, kind) for m in ns], "curve": "power"}
+        {
+            "n per group": ns,
+            "power": [power_of(es, int(m), alpha, alternative, kind, ratio=ratio) for m in ns],
+            "curve": "power",
+        }
     )
     return by_effect, by_n
 
 
-def inputs() -> tuple[str, str, float, int, float, float, float, str]:
+def inputs() -> tuple[str, str, float, int, float, float, float, str, float]:
     c1, c2, c3 = st.columns(3)
     family = bound(
         c1.selectbox, "Test family", key="ht_gp_family", options=list(FAMILIES), help="G*Power's test and effect size."
@@ -143,8 +158,27 @@ def inputs() -> tuple[str, str, float, int, float, float, float, str]:
                 help="Cohen's d (paired: d_z, the mean difference over the differences' sd). 0.2 small, 0.5 medium.",
             )
         n = bound(
-            st.slider, "n per group", key="ht_gp_n", min_value=2, max_value=5000, value=64, help="Post hoc and others."
+            st.slider,
+            "n per group (n1)",
+            key="ht_gp_n",
+            min_value=2,
+            max_value=5000,
+            value=64,
+            help="For post hoc, sensitivity and compromise: group 1's size (group 2 has N2/N1 times as many).",
         )
+        ratio = 1.0
+        if kind in ht.TWO_GROUP_KINDS:
+            ratio = bound(
+                st.number_input,
+                "Allocation ratio N2/N1",
+                key="ht_gp_ratio",
+                min_value=0.01,
+                max_value=100.0,
+                value=1.0,
+                step=0.25,
+                help="Group 2's size over group 1's, as in G*Power: 1 is equal groups, 2 puts twice as many in "
+                "group 2. Power depends on n1·n2/(n1 + n2), so for a fixed total, equal groups are best.",
+            )
     with c3:
         alpha = bound(
             st.slider,
@@ -177,7 +211,7 @@ def inputs() -> tuple[str, str, float, int, float, float, float, str]:
             step=0.1,
             help="How many times worse a miss (β) is tolerated than a false alarm (α); G*Power's default is 1.",
         )
-    return analysis, kind, float(es), int(n), float(alpha), float(power), float(q), alternative
+    return analysis, kind, float(es), int(n), float(alpha), float(power), float(q), alternative, float(ratio)
 
 
 @st.fragment
@@ -185,8 +219,8 @@ def gpower_section() -> None:
     st.header("6 · Power analysis like G*Power")
     with note("The derivation"):
         prose(__file__, "gpower.md")
-    analysis, kind, es, n, alpha, power, q, alternative = inputs()
-    table, errors = all_analyses(es, n, alpha, power, q, alternative, kind)
+    analysis, kind, es, n, alpha, power, q, alternative, ratio = inputs()
+    table, errors = all_analyses(es, n, alpha, power, q, alternative, kind, ratio)
     if analysis in errors:
         show_error(ValueError(errors[analysis]))
     else:
@@ -195,7 +229,7 @@ def gpower_section() -> None:
             col.metric(f"{analysis.split(':')[0]}: {row['answer']}", row["value"])
     st.dataframe(table, hide_index=True, width="stretch")
     csv_download(table, "power_analysis.csv", "Download the four analyses (CSV)", key="ht_dl_gp")
-    by_effect, by_n = power_curves(es, n, alpha, alternative, kind)
+    by_effect, by_n = power_curves(es, n, alpha, alternative, kind, ratio)
     e_col, n_col = st.columns(2)
     with e_col:
         chart(
@@ -216,7 +250,7 @@ def gpower_section() -> None:
             x="n per group",
             y="power",
             color="curve",
-            x_title="n per group",
+            x_title="n per group" if ratio == 1 else f"n1 in group 1 (n2 = {ratio:g} · n1)",
             y_title="power 1 − β",
             rules={"power": power},
             title=f"Power against n at effect {es:+.3f}",
@@ -225,11 +259,11 @@ def gpower_section() -> None:
         """
 from lib.hypothesis import compromise_alpha, minimum_detectable_effect, power_of_test, sample_size_for_power
 
-es, n, alpha, power = $es, $n, $alpha, $power
-print("a priori n:", sample_size_for_power(es, alpha, power, $alternative, $kind))
-print("post hoc power:", power_of_test(es, n, alpha, $alternative, $kind))
-print("sensitivity:", minimum_detectable_effect(n, alpha, power, $alternative, $kind))
-print("compromise (alpha, beta):", compromise_alpha(es, n, $q, $alternative, $kind))
+es, n, alpha, power, ratio = $es, $n, $alpha, $power, $ratio  # ratio = N2/N1, group 2 over group 1
+print("a priori n:", sample_size_for_power(es, alpha, power, $alternative, $kind, ratio=ratio))
+print("post hoc power:", power_of_test(es, n, alpha, $alternative, $kind, ratio=ratio))
+print("sensitivity:", minimum_detectable_effect(n, alpha, power, $alternative, $kind, ratio=ratio))
+print("compromise (alpha, beta):", compromise_alpha(es, n, $q, $alternative, $kind, group_ratio=ratio))
 """,
         es=es,
         n=n,
@@ -238,4 +272,5 @@ print("compromise (alpha, beta):", compromise_alpha(es, n, $q, $alternative, $ki
         q=q,
         alternative=alternative,
         kind=kind,
+        ratio=ratio,
     )

@@ -14,7 +14,7 @@ def test_hypothesis_page_renders_its_charts(server_url, page) -> None:
     wait_for_script(page)
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(state="visible", timeout=30_000)
-    assert charts.count() >= 14  # sections 1-4: 8; the JASP views 3; G*Power 2; the randomisation test 1
+    assert charts.count() >= 16  # sections 1-4: 8; the JASP views 3; the t-tests 2; G*Power 2; randomisation 1
     assert_no_errors(page)
     assert page.get_by_text("The z-test rejects when p̂ is beyond").count() == 1
     move_slider_with_keyboard(page)  # a keyboard move reruns the page; it must stay clean

@@ -13,6 +13,7 @@ from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
 
 from lib import hypothesis as ht
+from lib.hypothesis.pictures import MAX_DOTS
 
 SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
 ALTS = list(ht.ALTERNATIVES)
@@ -240,6 +241,58 @@ def test_power_bad_input_is_one_sentence(call, fragment: str) -> None:
         call()
 
 
+# Unequal groups: G*Power's allocation ratio N2/N1, statsmodels' ratio = nobs2 / nobs1
+TWO_GROUP_SOLVERS = {"two-sample": TTestIndPower(), "two-proportions": NormalIndPower()}
+
+
+@pytest.mark.parametrize("kind", ht.TWO_GROUP_KINDS)
+@pytest.mark.parametrize("alternative", ALTS)
+@pytest.mark.parametrize("ratio", [0.25, 0.5, 2.0, 3.0])
+@pytest.mark.parametrize("n", [5, 40])
+def test_post_hoc_power_with_unequal_groups_matches_statsmodels(kind, alternative, ratio, n) -> None:
+    es = -0.5 if alternative == "less" else 0.5
+    ref = TWO_GROUP_SOLVERS[kind].power(es, n, 0.05, ratio=ratio, alternative=SM_ALTERNATIVE[alternative])
+    assert ht.power_of_test(es, n, 0.05, alternative, kind, ratio=ratio) == pytest.approx(ref, rel=1e-8)
+    curve = ht.power_against_effect(np.array([es]), n, 0.05, alternative, kind, ratio=ratio)
+    assert curve[0] == pytest.approx(ref, rel=1e-8)
+
+
+@pytest.mark.parametrize("kind", ht.TWO_GROUP_KINDS)
+@pytest.mark.parametrize("ratio", [0.5, 2.0, 3.0])
+def test_a_priori_and_sensitivity_with_unequal_groups_match_solve_power(kind, ratio) -> None:
+    solver = TWO_GROUP_SOLVERS[kind]
+    n_real = solver.solve_power(0.4, nobs1=None, alpha=0.05, power=0.8, ratio=ratio)
+    n1 = ht.sample_size_for_power(0.4, 0.05, 0.8, kind=kind, ratio=ratio)
+    assert n1 == math.ceil(n_real - 1e-6)
+    assert ht.power_of_test(0.4, n1 - 1, 0.05, kind=kind, ratio=ratio) < 0.8
+    n1_, n2 = ht.group_sizes(n1, ratio)  # whole groups: group 2 rounded up, the power only rises
+    assert (n1_, n2) == (n1, math.ceil(ratio * n1 - 1e-9))
+    assert ht.power_of_test(0.4, n1, 0.05, kind=kind, ratio=n2 / n1) >= 0.8
+    ref = solver.solve_power(effect_size=None, nobs1=50, alpha=0.05, power=0.8, ratio=ratio)
+    assert ht.minimum_detectable_effect(50, 0.05, 0.8, kind=kind, ratio=ratio) == pytest.approx(ref, rel=1e-4)
+    alpha, beta = ht.compromise_alpha(0.4, 50, 1.0, kind=kind, group_ratio=ratio)
+    assert solver.power(0.4, 50, alpha, ratio=ratio) == pytest.approx(1 - beta, rel=1e-8)
+
+
+def test_unequal_groups_power_is_the_simulated_rejection_rate() -> None:
+    # Student's t-test on 20 against 60 normal values, d = 0.5: 4,000 simulated studies reject at the power.
+    rng_ = np.random.default_rng(7)
+    x, y = rng_.normal(0.5, 1.0, (4000, 20)), rng_.normal(0.0, 1.0, (4000, 60))
+    rate = (stats.ttest_ind(x, y, axis=1).pvalue <= 0.05).mean()
+    power = ht.power_of_test(0.5, 20, 0.05, ratio=3.0)
+    assert abs(rate - power) < 4 * math.sqrt(power * (1 - power) / 4000)
+    assert power > ht.power_of_test(0.5, 20, 0.05)  # 40 more in group 2 help
+
+
+def test_ratio_is_a_two_group_setting() -> None:
+    assert ht.power_of_test(0.5, 64, ratio=1.0) == ht.power_of_test(0.5, 64)  # the default is equal groups
+    with pytest.raises(ValueError, match="applies to the two-group tests only"):
+        ht.power_of_test(0.5, 30, kind="paired", ratio=2.0)
+    for bad in (0.0, -1.0, 1e3, float("nan")):
+        with pytest.raises(ValueError, match="allocation ratio N2/N1"):
+            ht.sample_size_for_power(0.5, ratio=bad)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     es=st.floats(0.05, 2.0),
@@ -339,3 +392,70 @@ def test_prior_and_posterior_densities_integrate_to_one() -> None:
         assert np.trapezoid(grid[:, 2], grid[:, 0]) == pytest.approx(1.0, abs=0.01)
     grid = ht.beta_prior_posterior(30, 50, 2.0, 2.0, points=4001)
     assert grid[np.argmax(grid[:, 2]), 0] == pytest.approx(31 / 52, abs=0.001)  # the mode of Beta(32, 22)
+
+
+# ---------------------------------------------------------------------------
+# The t-tests drawn: the null curve's shaded area is the p-value; the intervals are scipy's
+# ---------------------------------------------------------------------------
+
+T_CASES = {
+    "Welch": ({"y": Y}, lambda level: stats.ttest_ind(X, Y, equal_var=False).confidence_interval(level)),
+    "Student": ({"y": Y, "equal_var": True}, lambda level: stats.ttest_ind(X, Y).confidence_interval(level)),
+    "paired": ({"y": Z, "paired": True}, lambda level: stats.ttest_rel(X, Z).confidence_interval(level)),
+    "one-sample": ({}, lambda level: stats.ttest_1samp(X, 0.0).confidence_interval(level)),
+}
+
+
+@pytest.mark.parametrize("case", list(T_CASES))
+@pytest.mark.parametrize("alternative", ALTS)
+def test_t_null_curve_shades_the_p_value(case: str, alternative: str) -> None:
+    kwargs, _ = T_CASES[case]
+    result = ht.t_test(X, alternative=alternative, **kwargs)
+    curve = ht.t_null_curve(result.statistic, result.df, alternative)
+    np.testing.assert_allclose(curve["density"], stats.t.pdf(curve["t"], result.df), rtol=1e-12)
+    shaded = curve[curve["area"] == "p-value area"]
+    edge = curve["t"].max()  # the grid is symmetric: add t's mass beyond it to the shaded area
+    area = sum(np.trapezoid(g["density"], g["t"]) for _, g in shaded.groupby("segment"))
+    beyond = {"two-sided": 2, "greater": 1, "less": 1}[alternative] * stats.t.sf(edge, result.df)
+    assert abs(result.statistic) < edge
+    assert area + beyond == pytest.approx(result.pvalue, abs=2e-4)
+    if len(shaded):  # the shading starts at the observed t itself
+        inner = {"two-sided": shaded["t"].abs().min(), "greater": shaded["t"].min(), "less": shaded["t"].max()}
+        observed = abs(result.statistic) if alternative == "two-sided" else result.statistic
+        assert inner[alternative] == pytest.approx(observed)
+
+
+@pytest.mark.parametrize("case", list(T_CASES))
+@pytest.mark.parametrize("level", [0.95, 0.9])
+def test_mean_intervals_are_scipys_confidence_intervals(case: str, level: float) -> None:
+    kwargs, reference = T_CASES[case]
+    flags = {k: v for k, v in kwargs.items() if k != "y"}
+    intervals, dots = ht.mean_intervals(X, kwargs.get("y"), level=level, **flags)
+    tested = intervals[intervals["tested"]].iloc[0]
+    ci = reference(level)
+    assert (tested["low"], tested["high"]) == pytest.approx((ci.low, ci.high), rel=1e-10)
+    assert tested["estimate"] == pytest.approx(ht.t_test(X, **kwargs).estimate)
+    x_row = intervals.set_index("what").loc["mean of x"]
+    ci_x = stats.ttest_1samp(X, 0.0).confidence_interval(level)
+    assert (x_row["low"], x_row["high"]) == pytest.approx((ci_x.low, ci_x.high), rel=1e-10)
+    assert set(dots["what"]) <= set(intervals["what"])
+    assert (dots["what"] == "mean of x").sum() == X.size
+
+
+@settings(max_examples=30, deadline=None)
+@given(shift=st.floats(-1.5, 1.5), level=st.floats(0.8, 0.99), equal_var=st.booleans())
+def test_the_tested_interval_excludes_mu_exactly_when_the_test_rejects(shift, level, equal_var) -> None:
+    y = Y[:12] + shift
+    intervals, _ = ht.mean_intervals(X, y, equal_var=equal_var, level=level)
+    tested = intervals[intervals["tested"]].iloc[0]
+    p = ht.t_test(X, y, equal_var=equal_var).pvalue
+    if abs(p - (1 - level)) > 1e-9:
+        assert (not tested["low"] <= 0 <= tested["high"]) == (p < 1 - level)
+
+
+def test_large_samples_are_drawn_as_500_quantiles() -> None:
+    big = np.random.default_rng(0).normal(size=5000)
+    intervals, dots = ht.mean_intervals(big, big[::-1] + 1)
+    assert (dots.groupby("what").size() == MAX_DOTS).all()
+    assert dots["value"].min() == big.min()
+    assert intervals.loc[0, "n"] == 5000

@@ -72,3 +72,18 @@ def test_loglik_chart_draws_both_intervals_at_the_cutoff() -> None:
     assert [r["curve"] for r in rows] == ["profile", "Wald"]
     assert all(r["level"] == pytest.approx(-est.cutoff) for r in rows)
     assert bars["mark"]["type"] == "rule"
+
+
+def test_loglik_chart_names_its_parameter_for_a_profile() -> None:
+    trials = mle.sample_beta_negative_binomial(2, 6.0, 3.0, 300, seed=1)
+    fit = mle.bnb_inference(trials, 2)
+    grid = np.linspace(fit.alpha_ci[0], fit.alpha_ci[1], 5)
+    curve = pd.DataFrame({"α": grid, "log-likelihood": mle.bnb_profile_loglik(trials, 2, "alpha", grid) - fit.loglik})
+    spec = loglik_chart(
+        curve, mle=fit.alpha, cutoff=fit.cutoff, intervals={"profile": fit.alpha_ci}, parameter="α", y_title="ℓ_p(α)"
+    ).to_dict(validate=True)
+    lines = _layers(spec)[0]["encoding"]
+    assert (lines["x"]["field"], lines["x"]["title"], lines["y"]["title"]) == ("α", "α", "ℓ_p(α)")
+    rows = next(rows for rows in spec["datasets"].values() if rows and "what" in rows[0] and "α" in rows[0])
+    assert rows[0]["what"] == "MLE α̂"
+    _assert_every_mark_has_a_tooltip(spec)

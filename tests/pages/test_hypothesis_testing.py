@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+import pandas as pd
 import pytest
 
 from lib import hypothesis as ht
@@ -14,6 +16,7 @@ from tests.apptest_helpers import (
     chart_frames,
     metric_values,
     run_page,
+    run_snippet,
     run_snippets,
     set_widget,
 )
@@ -31,8 +34,8 @@ def test_page_shows_the_test_picture_numbers() -> None:
     assert shown["Exact test: power"] == f"{ht.power_proportion(0.5, 0.6, 100, 0.05, 'two-sided', 'exact'):.4f}"
     assert shown["p-value of p̂"] == f"{ht.proportion_ztest(58, 100).pvalue:.4g}"
     assert shown["n for target power, z formula"] == "194"
-    # Sections 1-4: 8 charts; section 2's JASP views 3; G*Power 2; the randomisation test 1.
-    assert len(at.get("vega_lite_chart")) == 14
+    # Sections 1-4: 8 charts; section 2's JASP views 3; the t-tests 2; G*Power 2; the randomisation test 1.
+    assert len(at.get("vega_lite_chart")) == 16
 
 
 def test_coin_count_from_the_url_gives_every_verdict() -> None:
@@ -84,7 +87,7 @@ def test_widgets_at_their_extremes() -> None:
         | {"ht_map_n", "ht_pow_nmax", "ht_target", "ht_sims", "ht_boot_n", "ht_boot_q", "ht_boot_level"}
         | {"ht_boot_B", "ht_cov_runs", "ht_cov_resamples", "seed"}
         | {"ht_ab_k1", "ht_ab_n1", "ht_ab_k2", "ht_ab_n2", "ht_t_mu", "ht_gp_d", "ht_gp_n", "ht_gp_alpha"}
-        | {"ht_gp_power", "ht_gp_q", "ht_rt_B"},
+        | {"ht_gp_power", "ht_gp_q", "ht_gp_ratio", "ht_rt_B"},
     )
 
 
@@ -313,6 +316,44 @@ def test_ab_and_t_defaults_match_statsmodels_and_r() -> None:
     assert t_table.loc["paired", "p-value"] == "0.002833"  # R: t.test(..., paired = TRUE)
 
 
+def t_chart_frames(at) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The t picture's rules (observed t, critical values) and the means chart's intervals."""
+    frames = list(chart_frames(at))
+    rules = next(f for f in frames if "observed t" in set(f.get("what", [])))
+    intervals = next(f for f in frames if "tested" in f.columns)
+    return rules, intervals
+
+
+@pytest.mark.parametrize(
+    ("query", "test"),
+    [
+        ({}, "Welch two-sample"),
+        ({"ht_t_test": "paired", "ht_alpha": "0.01", "ht_ab_alt": "less (first < second)"}, "paired"),
+    ],
+)
+def test_t_charts_show_the_tests_numbers(query: dict, test: str) -> None:
+    from scipy import stats
+
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    x = ht.parse_numbers("0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0")
+    y = ht.parse_numbers("1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4")
+    alpha = float(query.get("ht_alpha", 0.05))
+    rules, intervals = t_chart_frames(at)
+    t_table = next(d.value for d in at.dataframe if "Cohen's d" in d.value.columns).set_index("test")
+    observed = rules.set_index("what").loc["observed t", "t"]
+    assert observed == pytest.approx(t_table.loc[test, "t"], abs=1e-4)
+    tested = intervals[intervals["tested"]].iloc[0]
+    if test == "paired":  # R: t.test(x, y, paired = TRUE, conf.level = 0.99)
+        ci = stats.ttest_rel(x, y).confidence_interval(1 - alpha)
+        assert len(rules) == 2  # one-sided: the observed t and one critical value
+        assert rules.set_index("what").loc["critical value at α", "t"] == pytest.approx(stats.t.ppf(alpha, 9))
+    else:  # R: t.test(extra ~ group, data = sleep): 95 percent CI -3.3654832 0.2054832
+        ci = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
+        assert (tested["low"], tested["high"]) == pytest.approx((-3.3654832, 0.2054832), abs=1e-7)
+    assert (tested["low"], tested["high"]) == pytest.approx((ci.low, ci.high))
+
+
 def test_paired_t_from_the_url_and_one_sample() -> None:
     at = run_page(PAGE, {"ht_t_test": "paired"})
     assert_clean(at)
@@ -417,6 +458,30 @@ def test_gpower_proportion_sliders_and_impossible_analyses() -> None:
     one_error(at, "must be positive")
 
 
+def test_gpower_unequal_groups_match_statsmodels_and_their_snippet_runs(tmp_path) -> None:
+    from statsmodels.stats.power import NormalIndPower, TTestIndPower
+
+    at = run_page(PAGE, {"ht_gp_ratio": "2.0"})
+    assert_clean(at)
+    shown = metric_values(at)
+    n1 = math.ceil(TTestIndPower().solve_power(0.5, None, 0.05, 0.8, ratio=2.0))
+    assert (shown["A priori: n1 (group 1)"], shown["A priori: n2 (group 2)"]) == (str(n1), str(2 * n1))
+    assert float(shown["A priori: actual power at that n"]) >= 0.8
+    gpower = next(c.value for c in at.code if "sample_size_for_power" in c.value)
+    assert "= 0.5, 64, 0.05, 0.8, 2.0  # ratio = N2/N1" in gpower
+    assert f"a priori n: {n1}" in run_snippet(gpower, tmp_path)
+    query = {"ht_gp_family": "z-test: two proportions (Cohen's h)", "ht_gp_ratio": "0.5"}
+    at = run_page(PAGE, {**query, "ht_gp_analysis": "Sensitivity: the smallest effect"})
+    assert_clean(at)
+    mde = NormalIndPower().solve_power(None, nobs1=64, alpha=0.05, power=0.8, ratio=0.5)
+    assert float(metric_values(at)["Sensitivity: smallest effect"]) == pytest.approx(mde, rel=1e-4)
+    # One group: the ratio widget is not offered (a ratio in the URL is ignored), the answer is n.
+    at = run_page(PAGE, {"ht_gp_family": "t-test: paired differences (d_z)", "ht_gp_ratio": "3.0"})
+    assert_clean(at)
+    assert not [b for b in at.number_input if b.key == "ht_gp_ratio"]
+    assert "A priori: n per group" in metric_values(at)
+
+
 def test_randomisation_test_defaults_and_proportions() -> None:
     at = run_page(PAGE)
     shown = metric_values(at)
@@ -476,6 +541,7 @@ def test_new_sections_from_the_url_and_their_snippets_run(tmp_path) -> None:
     outputs = run_snippets(at, tmp_path)
     shown = metric_values(at)
     assert f"a priori n: {shown['A priori: n per group']}" in outputs[5]
+    assert "x̄ − ȳ" in outputs[4]  # the t-test chart's intervals, printed by the A/B snippet
     ours = float(outputs[6].splitlines()[0].split()[1])
     assert f"{ours:.4g}" == shown["randomisation p-value"]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from lib import mle
 from tests.apptest_helpers import (
     assert_clean,
     assert_extremes_are_clean,
+    chart_frames,
     metric_values,
     run_page,
     run_snippet,
@@ -33,7 +35,7 @@ def test_mle_page_defaults_show_closed_form_and_numeric_agreeing() -> None:
     assert metrics["p̂ = Σk / (m·n)"] == f"{est.value:.6f}"
     assert metrics["Profile 95%"] == f"{est.profile_ci[0]:.4f} – {est.profile_ci[1]:.4f}"
     assert metrics["Relative error"].endswith(("e-16", "e-15", "e-14"))
-    assert len(at.get("vega_lite_chart")) == 12  # 9 in sections 1–5, then histogram, QQ and PP in section 6
+    assert len(at.get("vega_lite_chart")) == 14  # 11 in sections 1–5, then histogram, QQ and PP in section 6
     assert at.header[0].value.startswith("1 · Binomial")
 
 
@@ -197,7 +199,7 @@ def test_bad_pasted_data_gives_one_error(text, fragment) -> None:
     assert len(at.error) == 1
     assert fragment in at.error[0].value.replace("\\", ""), at.error[0].value
     assert_clean(at, allow_errors=True)
-    assert len(at.get("vega_lite_chart")) == 9  # sections 1–5 still draw
+    assert len(at.get("vega_lite_chart")) == 11  # sections 1–5 still draw
 
 
 def test_negative_values_fit_only_the_normal_and_say_why() -> None:
@@ -268,3 +270,37 @@ def test_negative_binomial_with_k_unknown_is_shown() -> None:
     assert low <= 4 <= high
     # The binomial has no such panel.
     assert "k̂ (k unknown)" not in metric_values(run_page(PAGE))
+
+
+def bnb_intervals(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "profile 95%" in d.value.columns).set_index("parameter")
+
+
+def test_bnb_standard_errors_and_profile_intervals_are_libs(tmp_path) -> None:
+    query = {"mle_bnb_k": "2", "mle_alpha": "6.0", "mle_beta": "3.0", "mle_bnb_m": "500", "seed": "4"}
+    at = run_page(PAGE, query)
+    assert_clean(at)
+    assert at.slider(key="mle_alpha").value == 6.0  # the view comes from the URL
+    fit = mle.bnb_inference(mle.sample_beta_negative_binomial(2, 6.0, 3.0, 500, seed=4), 2)
+    table = bnb_intervals(at)
+    assert table.loc["α", "standard error"] == f"{fit.se_alpha:.4g}"
+    assert table.loc["β", "profile 95%"] == f"{fit.beta_ci[0]:.4g} – {fit.beta_ci[1]:.4g}"
+    # Both profile charts: the profile interval's ends sit on the cut at −1.92, the MLE at the top.
+    # (Section 1's likelihood chart draws its profile interval the same way: the last two are section 3's.)
+    segments = [f for f in chart_frames(at) if "low" in f.columns and "profile 95%" in set(f.get("curve", []))]
+    for frame, ci in zip(segments[-2:], (fit.alpha_ci, fit.beta_ci), strict=True):
+        row = frame.set_index("curve").loc["profile 95%"]
+        assert (row["low"], row["high"]) == pytest.approx(ci)
+        assert row["level"] == pytest.approx(-1.9207, abs=1e-4)
+    bnb = next(c.value for c in at.code if "bnb_inference" in c.value)
+    printed = run_snippet(bnb, tmp_path)
+    assert f"{fit.se_alpha:.6g}"[:5] in printed
+
+
+def test_bnb_without_an_upper_end_says_so() -> None:
+    # 20 draws from a strong prior: no more spread than a negative binomial, the profiles never drop by 1.92.
+    at = run_page(PAGE, {"mle_bnb_k": "1", "mle_alpha": "30.0", "mle_beta": "30.0", "mle_bnb_m": "20"})
+    assert_clean(at)
+    table = bnb_intervals(at)
+    assert table.loc["α", "profile 95%"].endswith("– ∞")
+    assert any("no upper end (∞)" in c.value for c in at.caption)
