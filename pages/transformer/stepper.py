@@ -12,6 +12,7 @@ from pages.transformer.model import ModelCode
 from runtime.worker import ModelSource
 
 STATE = "tl_stepper"  # session state: (the prompt's source and ids, the characters generated after it)
+REQUEST = "tl_step_requested"  # "next" or "reset", set by the buttons' callbacks
 STEPPER = """
 from lib.transformer import generate
 
@@ -23,11 +24,10 @@ print(step.weights.shape, step.cache_difference, repr(tok.vocabulary[step.next_i
 """
 
 
-def generated_ids(prompt: tuple) -> list[int]:
+def generated_ids(prompt: tuple) -> tuple[int, ...]:
     """The characters generated after ``prompt`` (source and ids) so far; a new prompt starts over."""
-    if st.session_state.get(STATE, (None,))[0] != prompt:
-        st.session_state[STATE] = (prompt, [])
-    return st.session_state[STATE][1]
+    kept, generated = st.session_state.get(STATE, (None, ()))
+    return generated if kept == prompt else ()
 
 
 @st.fragment
@@ -38,26 +38,35 @@ def stepper_section(
     generated = generated_ids((source, ids))
     room = config.max_seq_len - len(ids) - len(generated)
     next_col, reset_col, guess_col = st.columns([1, 1, 2])
+    # Callbacks, not the buttons' return values: a request survives the router's first-visit rerun.
     with next_col:
-        step_once = st.button(
+        st.button(
             "Next character",
             key="tl_step_next",
             icon=":material/skip_next:",
             disabled=room <= 0,
             help="Append the most likely next character (greedy) and show the new position's attention."
             + (f" The model's window of {config.max_seq_len} characters is full." if room <= 0 else ""),
+            on_click=lambda: st.session_state.update({REQUEST: "next"}),
         )
     with reset_col:
-        if st.button(
-            "Reset", key="tl_step_reset", icon=":material/restart_alt:", help="Forget the generated characters."
-        ):
-            generated.clear()
-    if step_once and room > 0:
-        before = lib_call(model.decode_step, source, ids + tuple(generated), vocabulary)
+        st.button(
+            "Reset",
+            key="tl_step_reset",
+            icon=":material/restart_alt:",
+            help="Forget the generated characters.",
+            on_click=lambda: st.session_state.update({REQUEST: "reset"}),
+        )
+    request = st.session_state.pop(REQUEST, None)
+    if request == "reset":
+        generated = ()
+    if request == "next" and room > 0:
+        before = lib_call(model.decode_step, source, ids + generated, vocabulary)
         if before is None:
             return
-        generated.append(before.next_id)
-    sequence = ids + tuple(generated)
+        generated = (*generated, before.next_id)
+    st.session_state[STATE] = ((source, ids), generated)
+    sequence = ids + generated
     step = lib_call(model.decode_step, source, sequence, vocabulary)
     if step is None:
         return
