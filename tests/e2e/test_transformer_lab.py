@@ -75,8 +75,8 @@ def test_transformer_lab_all_heads_grid_and_the_stepper(server_url, page) -> Non
     print(f"all-heads grid (64 tokens, 4 × 4 heads) redrawn {time.perf_counter() - start:.2f} s after a slider move")
     assert_no_errors(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.get_by_role("tab", name="All heads").scroll_into_view_if_needed()
-    page.mouse.wheel(0, page.get_by_role("tab", name="All heads").bounding_box()["y"] - 40)  # the tabs at the top
+    page.mouse.move(800, 600)  # over the main area, which scrolls: bring the tabs to the top, the grid below them
+    page.mouse.wheel(0, page.get_by_role("tab", name="All heads").bounding_box()["y"] - 40)
     page.wait_for_timeout(500)
     page.screenshot(path=SCREENSHOTS / "transformer_lab.png")
     # The stepper: two characters, then back to none.
