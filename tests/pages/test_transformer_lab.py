@@ -457,3 +457,14 @@ def test_depth_sections_with_trained_weights(trained_cache, section: str) -> Non
         assert_clean(at)
         assert any("**9 generated**" in c.value for c in at.caption)
         assert at.button(key="tl_step_next").disabled
+
+
+@pytest.mark.parametrize("section", DEPTH)
+def test_depth_sections_with_a_one_character_text(section: str) -> None:
+    at = set_widget(run_page(LAB, {"tl_section": section, "tl_example": "Your own text"}), "tl_text", "a")
+    if section != "Head ablation":
+        assert_clean(at)
+        return
+    assert_clean(at, allow_errors=True)
+    assert len(at.error) == 1
+    assert "at least two characters" in at.error[0].value
