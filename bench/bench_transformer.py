@@ -47,6 +47,40 @@ def attention_crossover(repeats: int) -> list[Result]:
 
 
 TRANSFORMER_LAB = "pages/transformer_lab.py"
+GRID_TEXT = ("the quick brown fox jumps over the lazy dog. " * 2)[:64]
+
+
+def all_heads_grid(repeats: int) -> Result:
+    """The All heads tab's work at 64 tokens, 4 layers × 4 heads: every map from the model, pooled for the grid,
+    and the grid's spec built, against the same for the one map the Attention tab draws."""
+    from lib.transformer import CharTokenizer
+    from lib.transformer import inspect as ti
+    from lib.viz.transformer import block_labels, head_grid, matrix_heatmap
+    from pages.transformer.all_heads import pooled_grid
+
+    tok = CharTokenizer.from_text(GRID_TEXT)
+    torch.manual_seed(0)
+    model = TinyGPT(ModelConfig(vocab_size=tok.vocab_size, n_layers=4, n_heads=4, max_seq_len=256)).eval()
+    ids = torch.tensor([tok.encode(GRID_TEXT)])
+    labels = block_labels(range(65), "", list(GRID_TEXT))
+
+    def grid() -> None:
+        values, grid_labels, _ = pooled_grid(ti.stacked_weights(ti.attention_maps(model, ids)), GRID_TEXT)
+        head_grid(values, grid_labels, grid_labels).to_dict(validate=False)
+
+    def one_map() -> None:
+        weights = ti.attention_maps(model, ids)[0].weights[0]
+        matrix_heatmap(weights, labels, labels, x_title="key", y_title="query", value_title="w").to_dict(validate=False)
+
+    ours_s, anchor_s = compare(grid, one_map, repeats)
+    return Result("all-heads grid, 64 tokens, 4 × 4 heads (lib + spec)", ours_s, "one map (lib + spec)", anchor_s)
+
+
+def rerun_after_grid_slider(repeats: int) -> Result:
+    """The All heads tab at 64 tokens, 4 layers × 4 heads; the map-size slider cycles through 4 values, cached."""
+    query = {"tl_section": "All heads", "tl_layers": "4", "tl_example": "Your own text", "tl_text": GRID_TEXT}
+    what = "Transformer lab rerun after moving 'Map size', all heads at 64 tokens"
+    return lab_rerun("tl_grid_cell", [100, 110, 120, 130], what, repeats, query)
 
 
 def lab_rerun(key: str, values: list[int], what: str, repeats: int, query: dict[str, str] | None = None) -> Result:
@@ -88,5 +122,7 @@ BENCHMARKS = [
     attention_crossover,
     rerun_after_d_model_slider,
     rerun_at_256_tokens,
+    all_heads_grid,
+    rerun_after_grid_slider,
     rerun_after_training_length_slider,
 ]

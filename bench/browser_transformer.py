@@ -1,6 +1,6 @@
 """Transformer lab in headless Chromium: how long a slider move takes until the page is redrawn.
 
-    python -m bench.browser_transformer            # default text and the 256-token example, 7 moves each
+    python -m bench.browser_transformer            # default text, 256 tokens and the all-heads grid, 7 moves each
     python -m bench.browser_transformer --repeats 3
 
 Not part of ``python -m bench`` (it needs Chromium and starts its own server). Each sample:
@@ -19,7 +19,15 @@ import statistics
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_for_script
 
 VERBOSE = False
-CASES = {"default text (23 tokens)": "", "256 tokens": "&tl_example=256+characters"}
+GRID_TEXT = "the+quick+brown+fox+jumps+over+the+lazy+dog.+the+quick+brown+fox"  # 64 characters
+CASES = {  # name -> (the URL's query, the slider moved)
+    "default text (23 tokens)": ("", "d_model"),
+    "256 tokens": ("&tl_example=256+characters", "d_model"),
+    "all heads, 64 tokens, 4 layers × 4 heads": (
+        f"&tl_section=All+heads&tl_layers=4&tl_example=Your+own+text&tl_text={GRID_TEXT}",
+        "Map size",
+    ),
+}
 _CHARTS_DRAWN = """() => {
   const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
   return charts.length > 0 && charts.every(c => c.querySelector('canvas, svg'));
@@ -70,20 +78,21 @@ def slider_move_ms(page, key: str, slider: str = "d_model") -> float:
     return last - start
 
 
-def measure(repeats: int) -> dict[str, list[float]]:
+def measure(repeats: int, only: str = "") -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[float]] = {}
     with streamlit_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
-        for name, query in CASES.items():
+        for name, (query, slider) in ((n, c) for n, c in CASES.items() if only in n):
             page.goto(f"{url}/transformer_lab?tl_d_model=64{query}")
             wait_for_script(page, timeout_ms=120_000)
             page.wait_for_function(_CHARTS_DRAWN, timeout=120_000)
             for key in ("ArrowRight", "ArrowLeft"):  # warm the server's caches for both values
-                slider_move_ms(page, key)
-            results[name] = [slider_move_ms(page, ("ArrowRight", "ArrowLeft")[i % 2]) for i in range(repeats)]
+                slider_move_ms(page, key, slider)
+            keys = ("ArrowRight", "ArrowLeft")
+            results[name] = [slider_move_ms(page, keys[i % 2], slider) for i in range(repeats)]
         browser.close()
     return results
 
@@ -92,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.browser_transformer", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--verbose", action="store_true", help="print each sample's phases")
+    parser.add_argument("--only", default="", help="only the cases whose name contains this (e.g. 'all heads')")
     args = parser.parse_args(argv)
     global VERBOSE
     VERBOSE = args.verbose
-    for name, times in measure(args.repeats).items():
+    for name, times in measure(args.repeats, args.only).items():
         shown = ", ".join(f"{t:,.0f}" for t in times)
         print(f"{name}: median {statistics.median(times):,.0f} ms (min {min(times):,.0f}) over {len(times)}: {shown}")
     return 0

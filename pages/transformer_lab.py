@@ -6,11 +6,15 @@ from lib.device import pick_device
 from lib.transformer import CharTokenizer, ModelConfig
 from pages._common import global_seed, lib_call, note, page_header, prose, selected_device
 from pages.transformer import inputs, model
+from pages.transformer.ablation import ablation_section
+from pages.transformer.all_heads import all_heads_section
 from pages.transformer.attention import attention_section
 from pages.transformer.cost import cost_section
+from pages.transformer.lens import lens_section
 from pages.transformer.norms import norms_section
 from pages.transformer.positions import positions_section
 from pages.transformer.shapes import shapes_section
+from pages.transformer.stepper import stepper_section
 from runtime.model_cache import trained_checkpoint
 from runtime.worker import ModelSource
 
@@ -71,10 +75,11 @@ ids = tuple(ids)
 code = model.model_code(text, config, seed, trained=metrics is not None)  # each tab's snippet starts with it
 model.summary(ids, tokenizer, config, device, trained=metrics is not None)
 
-# Only the open tab runs (lazy tabs bound to the URL): a slider move redraws its charts, not all 20.
+# Only the open tab runs (lazy tabs bound to the URL): a slider move redraws its charts, not all of them.
 # Each tab is a fragment: its own widgets rerun that tab alone.
-attention_tab, shapes_tab, positions_tab, norms_tab, cost_tab = st.tabs(
-    ["Attention", "Shapes and parameters", "Positions", "Norms and depth", "Cost on this device"],
+TABS = ["Attention", "All heads", "Logit lens", "Head ablation", "Generation stepper", "Shapes and parameters"]
+attention_tab, heads_tab, lens_tab, ablation_tab, stepper_tab, shapes_tab, positions_tab, norms_tab, cost_tab = st.tabs(
+    [*TABS, "Positions", "Norms and depth", "Cost on this device"],
     key="tl_section",
     default="Attention",
     bind="query-params",
@@ -82,6 +87,18 @@ attention_tab, shapes_tab, positions_tab, norms_tab, cost_tab = st.tabs(
 with attention_tab:
     if attention_tab.open:
         attention_section(source, text, ids, tokenizer.vocabulary, config, metrics, code)
+with heads_tab:
+    if heads_tab.open:
+        all_heads_section(source, text, ids, tokenizer.vocabulary, code)
+with lens_tab:
+    if lens_tab.open:
+        lens_section(source, ids, tokenizer.vocabulary, code)
+with ablation_tab:
+    if ablation_tab.open:
+        ablation_section(source, ids, tokenizer.vocabulary, config, code)
+with stepper_tab:
+    if stepper_tab.open:
+        stepper_section(source, text, ids, tokenizer.vocabulary, config, code)
 with shapes_tab:
     if shapes_tab.open:
         shapes_section(config, len(ids), code)

@@ -142,4 +142,163 @@ def next_character_bars(top: pd.DataFrame, *, title: str | None = None) -> alt.C
     return finish(chart, title=title, height=220)
 
 
-__all__ = ["block_labels", "matrix_heatmap", "next_character_bars", "show_token"]
+def head_grid(
+    weights: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    cell: int = 150,
+    title: str | None = None,
+) -> alt.FacetChart:
+    """Every head of every layer as small multiples: layer rows × head columns (BertViz's model view).
+
+    ``weights`` is (L, H, R, C): one (pooled) attention map per head, rows = queries, columns = keys,
+    labelled by ``row_labels`` / ``col_labels`` (shown in the tooltip only: 16 maps of 64 labels each
+    would not fit). Cells of weight exactly 0 (the causal mask) are not drawn. One colour scale for
+    all maps, so heads compare; five compact columns per cell keep the chart fast at 16 × 64 × 64.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 4 or weights.size == 0:
+        raise ValueError("weights must be a non-empty (layers, heads, queries, keys) array.")
+    if weights.size > MAX_CELLS:
+        raise ValueError(f"The maps have {weights.size:,} cells; at most {MAX_CELLS:,} can be drawn.")
+    if len(row_labels) != weights.shape[2] or len(col_labels) != weights.shape[3]:
+        raise ValueError("row_labels and col_labels must match the maps' shape.")
+    layer, head, rows, cols = np.indices(weights.shape).reshape(4, -1)
+    keep = (np.isfinite(weights) & (weights != 0)).ravel()
+    frame = pd.DataFrame(
+        {
+            "layer": (layer[keep] + 1).astype(np.int8),
+            "head": (head[keep] + 1).astype(np.int8),
+            "r": rows[keep].astype(np.int16),
+            "c": cols[keep].astype(np.int16),
+            "v": weights.ravel()[keep].astype(np.float32),
+        }
+    )
+    row_names = pd.DataFrame({"r": np.arange(len(row_labels), dtype=np.int16), "query": list(map(str, row_labels))})
+    col_names = pd.DataFrame({"c": np.arange(len(col_labels), dtype=np.int16), "key": list(map(str, col_labels))})
+    chart = (
+        alt.Chart(frame)
+        .transform_lookup(lookup="r", from_=alt.LookupData(row_names, "r", ["query"]))
+        .transform_lookup(lookup="c", from_=alt.LookupData(col_names, "c", ["key"]))
+        .mark_rect()
+        .encode(
+            x=alt.X("c:O", axis=None, scale=alt.Scale(domain=list(range(weights.shape[3])))),
+            y=alt.Y("r:O", axis=None, scale=alt.Scale(domain=list(range(weights.shape[2])))),
+            color=alt.Color("v:Q", title="weight", scale=alt.Scale(scheme=SEQUENTIAL_SCHEME)),
+            tooltip=[
+                alt.Tooltip("layer:O"),
+                alt.Tooltip("head:O"),
+                alt.Tooltip("query:N"),
+                alt.Tooltip("key:N"),
+                alt.Tooltip("v:Q", title="weight", format=".4f"),
+            ],
+        )
+        .properties(width=cell, height=cell)
+        .facet(row=alt.Row("layer:O", title="layer"), column=alt.Column("head:O", title="head"), spacing=6)
+    )
+    return chart.properties(title=alt.Title(title, anchor="start", fontSize=14)) if title else chart
+
+
+def lens_heatmap(table: pd.DataFrame, *, colour: str = "probability", title: str | None = None) -> alt.LayerChart:
+    """The logit lens: each (layer, position) cell coloured by ``colour`` ("probability", the top-1 guess's, or
+    "p(next)", the actual next character's), the guess written in it (up to 64 positions), the input, the
+    true next character and both probabilities in the tooltip.
+
+    ``table`` is ``lib.transformer.inspect.lens_table``'s: columns layer, position, character, guess,
+    probability, next, p(next). Layer 0 (the embeddings) is the bottom row, the model's output the top.
+    """
+    needed = {"layer", "position", "character", "guess", "probability", "next", "p(next)"}
+    if not needed <= set(table.columns) or table.empty:
+        raise ValueError(f"table must be a non-empty table with columns {', '.join(sorted(needed))}.")
+    if colour not in ("probability", "p(next)"):
+        raise ValueError(f"colour must be 'probability' or 'p(next)', got {colour!r}.")
+    # The last position has no next character (NaN): the tooltip shows a dash and, coloured by p(next), no cell.
+    data = pd.DataFrame(
+        {
+            "layer": table["layer"].to_numpy(),
+            "position": table["position"].to_numpy(),
+            "input": [f"{p} · {show_token(c)}" for p, c in zip(table["position"], table["character"], strict=True)],
+            "shown": [show_token(g) for g in table["guess"]],
+            "probability": table["probability"].to_numpy(float),
+            "following": [show_token(c) for c in table["next"]],
+            "p(actual next)": [f"{p:.3f}" if np.isfinite(p) else "—" for p in table["p(next)"]],
+            "value": table[colour].fillna(-1.0).to_numpy(float),
+        }
+    )
+    n_positions = int(table["position"].nunique())
+    axis = alt.Axis(labels=n_positions <= 64, ticks=n_positions <= 64)
+    tooltip = [
+        alt.Tooltip("layer:O", title="after block"),
+        alt.Tooltip("input:N", title="position · character"),
+        alt.Tooltip("shown:N", title="top-1 guess"),
+        alt.Tooltip("probability:Q", format=".3f"),
+        alt.Tooltip("following:N", title="actual next"),
+        alt.Tooltip("p(actual next):N"),
+    ]
+    encoding = {
+        "x": alt.X("position:O", title="position (hover for its character)", axis=axis),
+        "y": alt.Y("layer:O", title="blocks read (0 = embeddings)", sort="descending"),
+        "tooltip": tooltip,
+    }
+    title_of = {"probability": "top-1 probability", "p(next)": "p(actual next)"}
+    rects = (
+        alt.Chart(data[data["value"] >= 0])
+        .mark_rect()
+        .encode(
+            color=alt.Color(
+                "value:Q", title=title_of[colour], scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[0, 1])
+            ),
+            **encoding,
+        )
+    )
+    layers = [rects]
+    if n_positions <= 64:
+        layers.append(alt.Chart(data).mark_text(fontSize=11).encode(text="shown:N", **encoding))
+    n_layers = int(table["layer"].nunique())
+    return finish(alt.layer(*layers), title=title, height=max(120, 34 * n_layers))
+
+
+def loss_difference_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Bars of the loss change per position (columns position, character, loss, ablated loss, difference):
+    up (orange) where the ablation hurt, down (blue) where it helped."""
+    needed = {"position", "character", "loss", "ablated loss", "difference"}
+    if not needed <= set(frame.columns) or frame.empty:
+        raise ValueError(f"frame must be a non-empty table with columns {', '.join(sorted(needed))}.")
+    data = frame.assign(
+        predicted=[f"{p} · {show_token(c)}" for p, c in zip(frame["position"], frame["character"], strict=True)],
+        effect=np.where(frame["difference"] > 0, "worse without the heads", "better without the heads"),
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("position:O", title="position of the predicted character"),
+            y=alt.Y("difference:Q", title="Δ loss (nats): ablated − full"),
+            color=alt.Color(
+                "effect:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["worse without the heads", "better without the heads"], range=[PALETTE[1], PALETTE[0]]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("predicted:N", title="position · character"),
+                alt.Tooltip("loss:Q", title="loss, full model", format=".4f"),
+                alt.Tooltip("ablated loss:Q", format=".4f"),
+                alt.Tooltip("difference:Q", title="Δ loss", format="+.4f"),
+            ],
+        )
+    )
+    return finish(chart, title=title, height=240)
+
+
+__all__ = [
+    "block_labels",
+    "head_grid",
+    "lens_heatmap",
+    "loss_difference_chart",
+    "matrix_heatmap",
+    "next_character_bars",
+    "show_token",
+]

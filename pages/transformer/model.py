@@ -8,6 +8,7 @@ itself lives in the torch worker (:class:`ModelSource`)."""
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from lib.transformer import CharTokenizer, ModelConfig
@@ -59,6 +60,26 @@ def trained_info(path: str, modified: float) -> CheckpointInfo:
 def inspect_text(source: ModelSource, ids: tuple[int, ...], vocabulary: str) -> ti.TextInspection:
     """Attention maps, the norms' view of the embeddings and the next-character prediction (cached)."""
     return torch_worker().call(on_model, source, ti.inspect_text, ids, vocabulary)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def lens_table(source: ModelSource, ids: tuple[int, ...], vocabulary: str) -> pd.DataFrame:
+    """The logit lens's top-1 guess at every layer and position (cached, computed in the worker)."""
+    return torch_worker().call(on_model, source, ti.lens_table, ids, vocabulary)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def ablation_losses(
+    source: ModelSource, ids: tuple[int, ...], heads: tuple[tuple[int, int], ...], vocabulary: str
+) -> pd.DataFrame:
+    """Per-character loss with and without ``heads`` (0-based (layer, head) pairs; cached, in the worker)."""
+    return torch_worker().call(on_model, source, ti.ablation_losses, ids, heads, vocabulary)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def decode_step(source: ModelSource, ids: tuple[int, ...], vocabulary: str) -> ti.DecodeStep:
+    """The greedy next character after ``ids`` and the last position's attention (cached, in the worker)."""
+    return torch_worker().call(on_model, source, ti.decode_step, ids, vocabulary)
 
 
 def summary(ids: tuple[int, ...], tokenizer: CharTokenizer, config: ModelConfig, device: str, *, trained: bool) -> None:

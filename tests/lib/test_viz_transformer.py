@@ -63,3 +63,51 @@ def test_next_character_bars_keep_the_models_order() -> None:
     assert spec["encoding"]["x"]["sort"] == {"field": "rank"}
     with pytest.raises(ValueError, match="columns"):
         next_character_bars(pd.DataFrame({"token": ["a"]}))
+
+
+def test_head_grid_validates_with_one_map_per_layer_and_head() -> None:
+    from lib.viz.transformer import head_grid
+
+    weights = np.tril(np.ones((2, 3, 5, 5)))
+    weights /= weights.sum(-1, keepdims=True)
+    labels = [f"{i} · a" for i in range(5)]
+    spec = head_grid(weights, labels, labels, cell=50, title="grid").to_dict()  # validates against the schema
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert len(rows) == 6 * 15  # the lower triangle of each 5 × 5 map: the mask's zeros are not drawn
+    assert {(r["layer"], r["head"]) for r in rows} == {(layer, head) for layer in (1, 2) for head in (1, 2, 3)}
+    assert spec["facet"]["row"]["field"] == "layer"
+    with pytest.raises(ValueError, match="layers, heads"):
+        head_grid(weights[0], labels, labels)
+    with pytest.raises(ValueError, match="labels"):
+        head_grid(weights, labels[:4], labels)
+
+
+def test_lens_heatmap_and_loss_difference_validate_without_nan() -> None:
+    import pandas as pd
+
+    from lib.viz.transformer import lens_heatmap, loss_difference_chart
+
+    table = pd.DataFrame(
+        {
+            "layer": [0, 0, 1, 1],
+            "position": [0, 1, 0, 1],
+            "character": ["a", " ", "a", " "],
+            "guess": [" ", "a", "b", "a"],
+            "probability": [0.5, 0.6, 0.7, 0.8],
+            "next": [" ", "", " ", ""],
+            "p(next)": [0.5, np.nan, 0.7, np.nan],
+        }
+    )
+    for colour, drawn in (("probability", 4), ("p(next)", 2)):  # no next character at the last position: no cell
+        spec = lens_heatmap(table, colour=colour).to_dict()
+        rects = spec["datasets"][spec["layer"][0]["data"]["name"]]
+        assert len(rects) == drawn
+        assert all(np.isfinite(r["value"]) for r in rects)
+    with pytest.raises(ValueError, match="colour"):
+        lens_heatmap(table, colour="entropy")
+    losses = pd.DataFrame(
+        {"position": [1, 2], "character": ["b", "c"], "loss": [1.0, 2.0], "ablated loss": [1.5, 1.0]}
+    ).assign(difference=lambda f: f["ablated loss"] - f["loss"])
+    spec = loss_difference_chart(losses).to_dict()
+    effects = [r["effect"] for r in spec["datasets"][spec["data"]["name"]]]
+    assert effects == ["worse without the heads", "better without the heads"]

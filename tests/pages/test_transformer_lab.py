@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
 import pages.transformer.model
-from lib.transformer import CharTokenizer, ModelConfig, TinyGPT
+from lib.transformer import CharTokenizer, ModelConfig, TinyGPT, generate
+from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import load_checkpoint
 from pages._registry import PAGES
 from runtime.model_cache import trained_checkpoint
@@ -23,6 +26,7 @@ from tests.apptest_helpers import (
     no_model_in_this_process,
     numeric_widgets,
     run_page,
+    run_snippet,
     set_widget,
     url_value,
 )
@@ -32,6 +36,8 @@ DEFAULT_TEXT = "the cat sat on the mat."
 
 
 SECTIONS = ("Attention", "Shapes and parameters", "Positions", "Norms and depth", "Cost on this device")
+DEPTH = ("All heads", "Logit lens", "Head ablation", "Generation stepper")  # tested at the end of this file
+TABS = ("Attention", *DEPTH, *SECTIONS[1:])
 
 
 def test_lab_default_view() -> None:
@@ -48,7 +54,7 @@ def test_lab_default_view() -> None:
     assert metrics["FFN width d_ff"] == "176"  # 8/3 · 64 = 170.7, rounded up to a multiple of 8
     assert any("23 tokens" in c.value for c in at.caption)
     # Lazy tabs: only the open one (Attention by default) runs: the next-character bars and three maps.
-    assert [t.label for t in at.tabs] == list(SECTIONS)
+    assert [t.label for t in at.tabs] == list(TABS)
     assert len(at.get("vega_lite_chart")) == 4
     assert any("With random weights the prediction is close to uniform" in c.value for c in at.caption)
     assert not any("blocks of" in c.value for c in at.caption)  # 23 tokens: every cell drawn
@@ -215,7 +221,17 @@ def test_lab_entry_lists_its_tabs_in_order() -> None:
     entry = (ROOT / LAB).read_text(encoding="utf-8")
     assert len(entry.splitlines()) <= 150
     calls = re.findall(r"^\s+(\w+_section)\(", entry, re.MULTILINE)
-    assert calls == ["attention_section", "shapes_section", "positions_section", "norms_section", "cost_section"]
+    assert calls == [
+        "attention_section",
+        "all_heads_section",
+        "lens_section",
+        "ablation_section",
+        "stepper_section",
+        "shapes_section",
+        "positions_section",
+        "norms_section",
+        "cost_section",
+    ]
 
 
 # --- Weights: the trained tiny GPT ------------------------------------------------------------------
@@ -303,3 +319,152 @@ def test_lab_builds_no_model_in_the_server(trained_cache, monkeypatch) -> None:
     at = at.run()
     assert_clean(at)
     assert at.success
+
+
+# --- All heads, logit lens, head ablation, generation stepper ----------------------------------------
+
+
+def _default_model(**switches) -> tuple[TinyGPT, CharTokenizer, torch.Tensor]:
+    """The page's random-init model at its defaults (seed 0), built here to check what the worker showed."""
+    tok = CharTokenizer.from_text(DEFAULT_TEXT)
+    torch.manual_seed(0)
+    config = ModelConfig(vocab_size=tok.vocab_size, d_model=64, n_heads=4, max_seq_len=256, **switches)
+    return TinyGPT(config).eval(), tok, torch.tensor([tok.encode(DEFAULT_TEXT)])
+
+
+def test_all_heads_grid_draws_every_head_of_every_layer() -> None:
+    at = run_page(LAB, {"tl_section": "All heads", "tl_layers": "4"})
+    assert_clean(at)
+    cells = next(f for f in chart_frames(at) if "layer" in f.columns)
+    assert sorted(cells["layer"].unique()) == [1, 2, 3, 4]
+    assert sorted(cells["head"].unique()) == [1, 2, 3, 4]
+    assert len(cells) == 16 * 23 * 24 // 2  # causal: the lower triangle of each 23 × 23 map, nothing pooled
+    model, _, ids = _default_model(n_layers=4)
+    expected = ti.stacked_weights(ti.attention_maps(model, ids))
+    cell = cells[(cells["layer"] == 3) & (cells["head"] == 2) & (cells["r"] == 7) & (cells["c"] == 5)]["v"].iloc[0]
+    assert cell == pytest.approx(expected[2, 1, 7, 5], rel=1e-4)
+    assert any("Every one of the 8,464 cells is drawn" in c.value for c in at.caption)
+
+
+def test_all_heads_grid_pools_long_texts_and_many_heads() -> None:
+    at = run_page(LAB, {"tl_section": "All heads", "tl_example": "256 characters", "tl_layers": "8", "tl_heads": "8"})
+    assert_clean(at)
+    cells = next(f for f in chart_frames(at) if "layer" in f.columns)
+    assert len(cells) <= 64 * 64 * 16  # 64 maps of at most 32 × 32 blocks
+    assert any("Each map is pooled to 32 × 32 blocks of 8 × 8 positions" in c.value for c in at.caption)
+
+
+def test_logit_lens_top_row_is_the_models_guess() -> None:
+    at = run_page(LAB, {"tl_section": "Logit lens"})
+    assert_clean(at)
+    model, tok, ids = _default_model()
+    guesses = next(f for f in chart_frames(at) if "shown" in f.columns)
+    assert len(guesses) == 3 * 23  # (2 blocks + the embeddings) × 23 positions
+    with torch.no_grad():
+        final = model(ids)[0].argmax(-1)  # (T,) the model's own top-1 at every position
+    top = guesses[guesses.layer == 2].sort_values("position")["shown"].tolist()
+    assert top == [tok.vocabulary[i].replace(" ", "␣") for i in final.tolist()]
+    assert any("At position 22, from the embeddings to the output" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("tl_grid_cell", 40), ("tl_grid_cell", 240), ("tl_lens_position", 0), ("tl_lens_position", 22)]
+)
+def test_depth_widgets_at_their_extremes(key: str, value: int) -> None:
+    section = "All heads" if key == "tl_grid_cell" else "Logit lens"
+    at = run_page(LAB, {"tl_section": section, key: str(value), "tl_lens_colour": "p(next)"})
+    assert_clean(at)
+    assert at.slider(key=key).value == value
+
+
+def test_head_ablation_changes_the_loss_and_nothing_is_identity() -> None:
+    at = run_page(LAB, {"tl_section": "Head ablation"})
+    assert_clean(at)
+    assert at.multiselect(key="tl_ablate").value == ["L1H1"]
+    model, tok, ids = _default_model()
+    expected = ti.ablation_losses(model, ids[0].tolist(), [(0, 0)], tok.vocabulary)
+    metrics = metric_values(at)
+    assert metrics["Loss, full model"] == f"{expected['loss'].mean():.4f} nats/char"
+    assert metrics["Loss, heads silenced"] == f"{expected['ablated loss'].mean():.4f} nats/char"
+    bars = next(f for f in chart_frames(at) if "difference" in f.columns)
+    np.testing.assert_allclose(bars["difference"], expected["difference"], atol=1e-5)
+    at.multiselect(key="tl_ablate").set_value([])
+    at = at.run()
+    assert_clean(at)
+    assert any("Nothing silenced" in c.value for c in at.caption)
+    assert next(f for f in chart_frames(at) if "difference" in f.columns)["difference"].abs().max() == 0
+
+
+def test_head_ablation_from_the_url_and_without_the_causal_mask() -> None:
+    at = run_page(LAB, {"tl_section": "Head ablation", "tl_ablate": ["L2H1", "L2H4"]})
+    assert_clean(at)
+    assert at.multiselect(key="tl_ablate").value == ["L2H1", "L2H4"]
+    assert any("2 of 8 heads silenced" in c.value for c in at.caption)
+    at = run_page(LAB, {"tl_section": "Head ablation", "tl_causal": "false"})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "causal mask" in at.error[0].value
+
+
+def test_generation_stepper_steps_resets_and_matches_generate() -> None:
+    at = run_page(LAB, {"tl_section": "Generation stepper"})
+    assert_clean(at)
+    for _ in range(3):
+        at.button(key="tl_step_next").click()
+        at = at.run()
+    assert_clean(at)
+    assert any("**3 generated**" in c.value for c in at.caption)
+    model, tok, ids = _default_model()
+    expected = tok.decode(generate(model, ids, 3, temperature=0)[0].tolist())
+    assert [c.value for c in at.code if c.language != "python"] == [expected]
+    weights = next(f for f in chart_frames(at) if "v" in f.columns)
+    assert len(weights) == 8 * 26  # 2 layers × 4 heads over 23 + 3 positions
+    assert any("largest difference in the probabilities and weights" in c.value for c in at.caption)
+    at.button(key="tl_step_reset").click()
+    at = at.run()
+    assert any("**0 generated**" in c.value for c in at.caption)
+
+
+def test_generation_stepper_with_linear_attention_says_why_no_cache_check() -> None:
+    at = run_page(LAB, {"tl_section": "Generation stepper", "tl_attention": "linear"})
+    assert_clean(at)
+    assert any("No KV-cached check here" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("section", DEPTH)
+def test_depth_snippets_run_as_is(section: str, tmp_path) -> None:
+    at = run_page(LAB, {"tl_section": section})
+    if section == "Generation stepper":
+        at.button(key="tl_step_next").click()
+        at = at.run()
+    (code,) = [c.value for c in at.code if c.language == "python"]
+    stdout = run_snippet(code, tmp_path).splitlines()
+    if section == "Logit lens":
+        assert "True" in stdout  # the lens's last row is the model's logits
+    if section == "Generation stepper":
+        assert "steps = 1" in code
+        assert repr(next(c.value for c in at.code if c.language != "python")) in stdout
+
+
+@pytest.mark.parametrize("section", DEPTH)
+def test_depth_sections_with_trained_weights(trained_cache, section: str) -> None:
+    at = run_page(LAB, {**TRAINED, "tl_section": section})
+    assert_clean(at)
+    if section == "Generation stepper":  # the trained window is 32 characters: 9 after the default text
+        for _ in range(10):
+            at.button(key="tl_step_next").click()
+            at = at.run()
+        assert_clean(at)
+        assert any("**9 generated**" in c.value for c in at.caption)
+        assert at.button(key="tl_step_next").disabled
+
+
+@pytest.mark.parametrize("section", DEPTH)
+def test_depth_sections_with_a_one_character_text(section: str) -> None:
+    at = set_widget(run_page(LAB, {"tl_section": section, "tl_example": "Your own text"}), "tl_text", "a")
+    if section != "Head ablation":
+        assert_clean(at)
+        return
+    assert_clean(at, allow_errors=True)
+    assert len(at.error) == 1
+    assert "at least two characters" in at.error[0].value

@@ -8,10 +8,13 @@ Modules: ``shapes`` (parameter counts and the shape of every tensor), ``maps`` (
 pooling big matrices, the next character, one text through the model), ``positions`` (RoPE and the
 positional tables), ``depth`` (norm outputs and pre- vs post-norm as depth grows), ``timings`` (live
 timings on a device: decoding with and without the KV cache, softmax vs linear attention, norms),
-``memory`` (the KV-cache memory of MHA, GQA, MQA and MLA).
+``memory`` (the KV-cache memory of MHA, GQA, MQA and MLA), ``lens`` (the logit lens), ``heads`` (head
+ablation and the per-character loss), ``stepper`` (one greedy decoding step, cached and uncached).
 """
 
 from lib.transformer.inspect.depth import depth_profile, norm_outputs
+from lib.transformer.inspect.heads import ablate_heads, ablation_losses, position_losses
+from lib.transformer.inspect.lens import lens_table, logit_lens, residual_stream
 from lib.transformer.inspect.maps import (
     AttentionMaps,
     NextCharacter,
@@ -21,6 +24,7 @@ from lib.transformer.inspect.maps import (
     inspect_text,
     next_character,
     pool_matrix,
+    stacked_weights,
 )
 from lib.transformer.inspect.memory import KVCacheSize, kv_cache_sizes, kv_cache_table
 from lib.transformer.inspect.positions import position_tables, rope_relative_scores, rope_score_matrix, rope_wavelengths
@@ -31,6 +35,7 @@ from lib.transformer.inspect.shapes import (
     parameter_counts,
     shape_trace,
 )
+from lib.transformer.inspect.stepper import DecodeStep, cached_last_step, decode_step, uncached_last_step
 from lib.transformer.inspect.timings import (
     CostTimings,
     attention_timings,
@@ -44,14 +49,19 @@ from lib.transformer.inspect.timings import (
 __all__ = [
     "AttentionMaps",
     "CostTimings",
+    "DecodeStep",
     "KVCacheSize",
     "NextCharacter",
     "PooledMatrix",
     "TextInspection",
+    "ablate_heads",
+    "ablation_losses",
     "attention_maps",
     "attention_timings",
+    "cached_last_step",
     "cost_timings",
     "crossover_length",
+    "decode_step",
     "decoding_speed",
     "depth_profile",
     "ffn_hidden_size",
@@ -59,16 +69,22 @@ __all__ = [
     "inspect_text",
     "kv_cache_sizes",
     "kv_cache_table",
+    "lens_table",
+    "logit_lens",
     "n_parameters",
     "next_character",
     "norm_outputs",
     "parameter_counts",
     "pool_matrix",
+    "position_losses",
     "position_tables",
+    "residual_stream",
     "rope_relative_scores",
     "rope_score_matrix",
     "rope_wavelengths",
     "shape_trace",
+    "stacked_weights",
     "time_norms",
     "torch_threads",
+    "uncached_last_step",
 ]

@@ -71,6 +71,21 @@ def attention_maps(model: TinyGPT, ids: torch.Tensor) -> list[AttentionMaps]:
     return maps
 
 
+def stacked_weights(maps: Sequence[AttentionMaps]) -> np.ndarray:
+    """Every layer's and head's attention weights in one array: (L, H, T, T) from :func:`attention_maps`.
+
+    Example
+    -------
+    >>> from lib.transformer import ModelConfig, TinyGPT
+    >>> model = TinyGPT(ModelConfig(vocab_size=5, d_model=8, n_heads=2, n_layers=3))
+    >>> stacked_weights(attention_maps(model, torch.tensor([[0, 1, 2, 3]]))).shape
+    (3, 2, 4, 4)
+    """
+    if not maps:
+        raise ValueError("maps must hold at least one layer.")
+    return np.stack([m.weights for m in maps])
+
+
 @dataclass(frozen=True)
 class PooledMatrix:
     """A matrix reduced to at most ``max_side`` × ``max_side`` blocks, and where each block came from.
