@@ -36,6 +36,10 @@ T = TypeVar("T")
 SEED_KEY = "seed"
 DEVICE_KEY = "device"
 CACHE_ENTRIES = 64  # per cached function: bounds memory on a shared server
+# One cache holds every page's chart specs: 20 users moving sliders on 11 pages add a few new charts per rerun,
+# and with 64 entries a value revisited seconds later rebuilt its charts (20-60 ms each). A spec is its data
+# in Arrow: 3-20 kB on average per page, 86 kB the largest at the defaults (the MLE surface), so 256 are a few MB.
+CHART_ENTRIES = 256
 MAX_ERROR_CHARS = 300
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -232,7 +236,7 @@ def _arrow_transformer() -> str:
     return "garden_arrow"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=CHART_ENTRIES, show_spinner=False)
 def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing):
     # the finished spec, its data already in Arrow, is cached per input. JSON-schema
