@@ -24,6 +24,11 @@ from pages._common import (
 from pages.practice.training_runs import trained
 
 TRAIN_WIDTH = 64
+# Inputs per profile. The variance of a layer is over batch × width entries: at 64 × 256 its standard error is
+# about 1%, far below one network's drift (√(5 / width) ≈ 14% per layer), and it halves the cost of a depth or
+# width move against lib's default 256 (three profiles at depth 30, width 256, one BLAS thread as a replica runs:
+# 0.39 s instead of 0.76 s).
+PROFILE_BATCH = 64
 LEARNING_RATE = 0.05
 profile = cached(practice.depth_profile)
 
@@ -57,7 +62,7 @@ def variance_table(depth: int, width: int, activation: str, seed: int) -> pd.Dat
     """One row per init and layer: Var of the layer's output and of the gradient reaching it."""
     rows = []
     for init in practice.INITS:
-        result = profile(depth, width, init, activation, seed)
+        result = profile(depth, width, init, activation, seed, PROFILE_BATCH)
         rows.append(
             pd.DataFrame(
                 {
@@ -197,7 +202,7 @@ from lib.practice import depth_profile
 from lib.practice.training import train_mlp
 
 for init in ("he", "xavier", "normal"):
-    p = depth_profile(depth=$depth, width=$width, init=init, activation=$activation, seed=$seed)
+    p = depth_profile(depth=$depth, width=$width, init=init, activation=$activation, seed=$seed, batch=$batch)
     print(init, "activations", p.activations[[0, 1, -1]], "gradients", p.gradients[[0, -2, -1]])
     print(init, "loss", train_mlp($depth, $train_width, init, $activation, steps=$steps, lr=$lr, seed=$seed)[[0, -1]])
 """,
@@ -208,4 +213,5 @@ for init in ("he", "xavier", "normal"):
         steps=steps,
         lr=LEARNING_RATE,
         train_width=TRAIN_WIDTH,
+        batch=PROFILE_BATCH,
     )
