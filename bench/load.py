@@ -4,6 +4,7 @@
     python -m bench.load --sessions 2 --seconds 5          # the smoke test's size
     python -m bench.load --replicas 2 --heavy-seconds 0    # two server processes, sessions stick to one
     python -m bench.load --proxy nginx --replicas 2 --heavy-seconds 0   # the same behind python -m deploy's nginx
+    python -m bench.load --page markov_chains --page mle_estimators     # only these pages (the CI test's size)
 
 Each session is a :class:`deploy.client.Session`, a lightweight client of Streamlit's own protocol
 as the browser's frontend is: it opens a page, collects its sliders, then "moves a slider", a rerun
@@ -98,9 +99,10 @@ async def user(
     timeout: float,
     fragments: bool,
     sticky: str | None = None,
+    page_names: list[str] = PAGE_NAMES,
 ) -> None:
     rng = random.Random(index)
-    pages = PAGE_NAMES[index % len(PAGE_NAMES) :] + PAGE_NAMES[: index % len(PAGE_NAMES)]
+    pages = page_names[index % len(page_names) :] + page_names[: index % len(page_names)]
     try:
         async with Session(url, timeout, fragments=fragments, sticky=sticky) as session:
             while time.monotonic() < stop_at:
@@ -222,15 +224,16 @@ async def load(
     timeout: float,
     fragments: bool = True,
     cookies: list[str] | None = None,
+    pages: list[str] = PAGE_NAMES,
 ) -> Stats:
-    """``sessions`` users for ``seconds``; user i stays on server i mod len(urls) (sticky sessions),
-    sending the sticky cookie ``cookies[i]`` if given (nginx routes by it)."""
+    """``sessions`` users for ``seconds`` on ``pages``; user i stays on server i mod len(urls) (sticky
+    sessions), sending the sticky cookie ``cookies[i]`` if given (nginx routes by it)."""
     stats = Stats()
     stop_at = time.monotonic() + seconds
     await asyncio.gather(
         *(
-            user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments, cookies[i] if cookies else None)
-            for i in range(sessions)
+            user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments, cookie, pages)
+            for i, cookie in enumerate(cookies or [None] * sessions)
         )
     )
     return stats
@@ -266,6 +269,7 @@ def print_spread(proxied: Deployment, stats: Stats, cookies: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--page", action="append", choices=PAGE_NAMES, help="pages the users visit (default: all)")
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's moves (s)")
     parser.add_argument("--timeout", type=float, default=120, help="a rerun slower than this is an error (s)")
@@ -286,12 +290,13 @@ def main(argv: list[str] | None = None) -> int:
         help="rerun the whole page on every move, as if no page had sections (the before of the sections change)",
     )
     args = parser.parse_args(argv)
+    pages = args.page or PAGE_NAMES
 
     def run(urls: list[str], pids: list[int], proxied: Deployment | None = None) -> int:
         if pids:
             print(f"server RSS when started: {rss_mib(pids):.0f} MiB ({len(pids)} server process(es))")
         for url in [r.url for r in proxied.replicas] if proxied else urls:  # each replica, directly
-            warm = asyncio.run(open_every_page(url, [(page, "") for page in PAGE_NAMES], args.timeout))
+            warm = asyncio.run(open_every_page(url, [(page, "") for page in pages], args.timeout))
             print("warm-up, first open of each page: " + ", ".join(f"{p} {t:.1f} s" for p, t in warm.items()))
         if pids:
             before = rss_mib(pids)
@@ -300,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         cookies = proxied.sticky_cookies(args.sessions, "load") if proxied else None
         wall = time.perf_counter()
         stats = asyncio.run(
-            load(urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, cookies)
+            load(urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, cookies, pages)
         )
         wall = time.perf_counter() - wall
         load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -309,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\n{args.sessions} sessions {where} for {wall:.0f} s (think time {args.think:g} s): "
             f"{stats.reruns} slider reruns, {stats.section_reruns} of them of one section (fragment)"
         )
-        for page in PAGE_NAMES:
+        for page in pages:
             print(f"  {page:24s} {summary(stats.latencies.get(page, []))}")
         everything = [x for values in stats.latencies.values() for x in values]
         print(f"  {'all slider reruns':24s} {summary(everything)}")

@@ -36,6 +36,10 @@ T = TypeVar("T")
 SEED_KEY = "seed"
 DEVICE_KEY = "device"
 CACHE_ENTRIES = 64  # per cached function: bounds memory on a shared server
+# One cache holds every page's chart specs: 20 users moving sliders on 11 pages add a few new charts per rerun,
+# and with 64 entries a value revisited seconds later rebuilt its charts (20-60 ms each). A spec is its data
+# in Arrow: 3-20 kB on average per page, 86 kB the largest at the defaults (the MLE surface), so 256 are a few MB.
+CHART_ENTRIES = 256
 MAX_ERROR_CHARS = 300
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -221,7 +225,18 @@ def _to_arrow_dataset(data: pd.DataFrame, datasets: dict[str, bytes]) -> dict[st
 _ALTAIR_GLOBALS = threading.Lock()  # the active data transformer is process-wide state
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cache
+def _arrow_transformer() -> str:
+    """Register :func:`_to_arrow_dataset` with Altair, once per process (on first use: see the imports), and
+    return its name. Not ``name in alt.data_transformers.names()`` at every chart: that reads every installed
+    package's entry points, 10 ms a call."""
+    import altair as alt
+
+    alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
+    return "garden_arrow"
+
+
+@st.cache_data(max_entries=CHART_ENTRIES, show_spinner=False)
 def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     # Building an Altair chart costs tens of milliseconds (schema objects, copies, hashing):
     # the finished spec, its data already in Arrow, is cached per input. JSON-schema
@@ -230,11 +245,8 @@ def _chart_spec(name: str, key: object, _build: Callable[[], alt.TopLevelMixin])
 
     figure = _build()
     datasets: dict[str, bytes] = {}
-    with _ALTAIR_GLOBALS:
-        if "garden_arrow" not in alt.data_transformers.names():  # registered on first use: see the imports
-            alt.data_transformers.register("garden_arrow", _to_arrow_dataset)
-        with alt.data_transformers.enable("garden_arrow", datasets=datasets):
-            spec = figure.to_dict(validate=False)
+    with _ALTAIR_GLOBALS, alt.data_transformers.enable(_arrow_transformer(), datasets=datasets):
+        spec = figure.to_dict(validate=False)
     spec["datasets"] = datasets
     return spec
 

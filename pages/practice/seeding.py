@@ -1,5 +1,7 @@
 """Section 7 · Seed everything: two runs with the same seed, and what makes them part on this device."""
 
+import functools
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -12,13 +14,13 @@ from pages._common import (
     chart,
     csv_download,
     global_seed,
-    lib_call,
     note,
     prose,
     selected_device,
     snippet,
     torch_worker,
 )
+from pages.practice.training_runs import trained
 
 BREAKERS = {
     "none": "nothing: seed_everything, then the same code",
@@ -27,16 +29,20 @@ BREAKERS = {
 }
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def paired_runs(seed: int, steps: int, device: str) -> pd.DataFrame:
-    """Two runs per breaker, in the torch worker (long format: breaker, run, step, loss)."""
-    frames = []
-    for breaker in training.NONDETERMINISM:
-        for run in ("run 1", "run 2"):
-            losses = torch_worker("long").call(training.seeded_run, seed, steps, breaker, device)
-            frames.append(
-                pd.DataFrame({"breaker": breaker, "run": run, "step": np.arange(1, steps + 1), "loss": losses})
-            )
+def paired_runs(seed: int, steps: int, device: str, *, button_key: str) -> pd.DataFrame | None:
+    """Two runs per breaker (long format: breaker, run, step, loss), once the Train button has trained them in
+    the torch worker; None until then (the button, or the runs' progress, is drawn instead)."""
+    worker = torch_worker("long")
+    labels = [(breaker, run) for breaker in training.NONDETERMINISM for run in ("run 1", "run 2")]
+    calls = [functools.partial(worker.call, training.seeded_run, seed, steps, breaker, device) for breaker, _ in labels]
+    key = ("seeding", seed, steps, device)
+    losses = trained(key, calls, button_key=button_key, settings=f"{steps} steps per run, seed {seed}")
+    if losses is None:
+        return None
+    frames = [
+        pd.DataFrame({"breaker": breaker, "run": run, "step": np.arange(1, steps + 1), "loss": loss})
+        for (breaker, run), loss in zip(labels, losses, strict=True)
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -81,10 +87,28 @@ def seeding_section() -> None:
             help="Minibatch SGD steps of a small MLP (8 → 64 → 64 → 1), twice, with one seed.",
         )
     seed, device = global_seed(), selected_device()
-    with st.spinner("Training twice in the torch worker…"):
-        runs = lib_call(paired_runs, seed, steps, device)
-    if runs is None:
-        return
+    runs = paired_runs(seed, steps, device, button_key="te_seed_train")
+    if runs is not None:
+        show_runs(runs, breaker, seed, steps, device)
+    with note("The derivation"):
+        prose(__file__, "seeding.md")
+    snippet(
+        """
+from lib.practice.training import seeded_run
+
+for breaker in ("none", "unseeded augmentation", "index_add_"):
+    a = seeded_run($seed, steps=$steps, breaker=breaker, device=$device)
+    b = seeded_run($seed, steps=$steps, breaker=breaker, device=$device)
+    print(breaker, abs(a - b).max())
+""",
+        seed=seed,
+        steps=steps,
+        device=device,
+    )
+
+
+def show_runs(runs: pd.DataFrame, breaker: str, seed: int, steps: int, device: str) -> None:
+    """The two curves of ``breaker``, the table of all three breakers (and its CSV), what they mean here."""
     shown = runs[runs["breaker"] == breaker]
     chart(
         line_chart,
@@ -113,18 +137,3 @@ def seeding_section() -> None:
         )
     )
     csv_download(runs, "seeded_runs.csv", "Download the loss curves (CSV)", key="te_dl_seed")
-    with note("The derivation"):
-        prose(__file__, "seeding.md")
-    snippet(
-        """
-from lib.practice.training import seeded_run
-
-for breaker in ("none", "unseeded augmentation", "index_add_"):
-    a = seeded_run($seed, steps=$steps, breaker=breaker, device=$device)
-    b = seeded_run($seed, steps=$steps, breaker=breaker, device=$device)
-    print(breaker, abs(a - b).max())
-""",
-        seed=seed,
-        steps=steps,
-        device=device,
-    )

@@ -1,6 +1,7 @@
-"""The load script still runs (2 websocket sessions for 5 seconds on two servers of its own, no errors;
-the same through nginx in front of two replicas, one session on each), and its client moves a
-section's slider as the browser does: a rerun of that section alone."""
+"""The load script still runs (2 websocket sessions on two pages through nginx in front of two replicas,
+one session on each, then the heavy-work experiment; the same for 2 seconds on two servers of its own;
+no errors either way), and its client moves a section's slider as the browser does: a rerun of that
+section alone."""
 
 from __future__ import annotations
 
@@ -16,43 +17,40 @@ from deploy.client import Run, Session
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
+PAGES = ("markov_chains", "mle_estimators")
 
 
-def test_load_script_runs_without_errors() -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "bench.load",
-        "--sessions",
-        "2",
-        "--seconds",
-        "5",
-        "--think",
-        "0.2",
-        "--replicas",
-        "2",
-    ]
-    out = subprocess.run([*command, "--heavy-seconds", "3"], cwd=ROOT, capture_output=True, text=True, timeout=240)
+def load_script(*options: str) -> str:
+    """Run ``python -m bench.load`` with ``options`` on two pages (Markov: sections; MLE: whole-page sliders
+    too) for a few seconds; assert it succeeds with no errors and return what it printed."""
+    command = [sys.executable, "-m", "bench.load", "--sessions", "2", "--think", "0.2", "--replicas", "2"]
+    command += [f"--page={page}" for page in PAGES]
+    command += options
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "errors: 0" in out.stdout
-    assert "2 sessions on 2 server(s)" in out.stdout
+    for page in PAGES:  # each session starts on one of them: both pages' sliders were moved
+        assert re.search(rf"^  {page} +p50 ", out.stdout, re.MULTILINE), out.stdout
     assert "all slider reruns" in out.stdout
     assert "server RSS" in out.stdout
-    assert "light user beside the heavy one" in out.stdout
+    return out.stdout
 
 
 def test_load_script_runs_through_nginx_with_sessions_spread_over_the_replicas() -> None:
     # --proxy nginx: python -m deploy's replicas behind nginx, every session through its one URL. Each
-    # session carries a sticky cookie nginx routes to its own replica (Deployment.sticky_cookies).
-    command = [sys.executable, "-m", "bench.load", "--proxy", "nginx", "--replicas", "2", "--sessions", "2"]
-    command += ["--seconds", "5", "--think", "0.2", "--heavy-seconds", "0"]
-    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)
-    assert out.returncode == 0, out.stdout + out.stderr
-    assert "errors: 0" in out.stdout
-    assert "2 sessions through nginx on 2 replica(s)" in out.stdout
-    assert "each of the 2 websockets" in out.stdout
-    spread = re.findall(r"^  127\.0\.0\.1:\d+ +(\d+) session\(s\)", out.stdout, re.MULTILINE)
-    assert spread == ["1", "1"], out.stdout
+    # session carries a sticky cookie nginx routes to its own replica (Deployment.sticky_cookies). Then
+    # the heavy-work experiment, through nginx too.
+    out = load_script("--proxy", "nginx", "--seconds", "4", "--heavy-seconds", "2")
+    assert "2 sessions through nginx on 2 replica(s)" in out
+    assert "each of the 2 websockets" in out
+    spread = re.findall(r"^  127\.0\.0\.1:\d+ +(\d+) session\(s\)", out, re.MULTILINE)
+    assert spread == ["1", "1"], out
+    assert "light user beside the heavy one" in out
+
+
+def test_load_script_runs_on_servers_of_its_own() -> None:
+    out = load_script("--seconds", "2", "--heavy-seconds", "0")  # no proxy: user i on server i mod 2
+    assert "2 sessions on 2 server(s)" in out
 
 
 def test_a_section_slider_reruns_only_its_section(server_url: str) -> None:

@@ -1,5 +1,6 @@
-"""Training and evaluation in a real headless Chromium: every section's chart drawn, a keyboard slider move
-reruns its section, the state lives in the URL, screenshot saved."""
+"""Training and evaluation in a real headless Chromium: every section's chart drawn, the two Train buttons run
+their trainings in the background and draw their loss curves, a keyboard slider move reruns its section, the
+state lives in the URL, screenshot saved."""
 
 from __future__ import annotations
 
@@ -18,9 +19,16 @@ pytestmark = pytest.mark.e2e
 
 def test_training_and_evaluation_renders_its_charts(server_url, page) -> None:
     page.goto(f"{server_url}/training_and_evaluation")
-    wait_for_script(page, timeout_ms=180_000)  # the first visit starts the torch worker and trains 3 + 6 runs
-    wait_for_charts(page, 10, timeout_ms=180_000)
+    wait_for_script(page, timeout_ms=180_000)
+    wait_for_charts(page, 8, timeout_ms=180_000)  # nothing trains until a Train button is pressed
     assert page.get_by_text("Torch device").count() >= 1  # uses_torch: the sidebar's device selector
+    assert_no_errors(page)
+    for key in ("te_train", "te_seed_train"):  # the initialisation's 3 runs, then the seeding's 6
+        page.locator(f".st-key-{key} button").first.click()
+        page.locator(f".st-key-{key}").first.wait_for(state="detached", timeout=60_000)  # the run's progress instead
+    wait_for_charts(page, 10, timeout_ms=180_000)  # both loss-curve charts: the page reran when each run was done
+    wait_for_script(page)
+    assert page.get_by_text("Loss before → after").count() == 1
     assert_no_errors(page)
     before = page.url
     move_slider_with_keyboard(page)  # the first slider: the polynomial degree, 3 → 4

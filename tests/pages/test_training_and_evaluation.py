@@ -1,10 +1,14 @@
 """The Training and evaluation page: the measured rules at the defaults, every widget at its extremes,
-bad combinations, the URL, the snippets."""
+bad combinations, the URL, the snippets, and the training runs behind their Train buttons."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.practice.training_runs import job_runner
 from tests.apptest_helpers import assert_clean, assert_extremes_are_clean, metric_values, run_page, run_snippets
 
 PAGE = "pages/training_and_evaluation.py"
@@ -15,13 +19,40 @@ KEYS = {
 }  # fmt: skip
 
 
+TRAIN_BUTTONS = ("te_train", "te_seed_train")  # the initialisation and the seeding sections
+
+
 def number(text: str) -> float:
     return float(text.replace(",", ""))
+
+
+def train(at: AppTest, *buttons: str) -> AppTest:
+    """Press the Train buttons, wait for their runs in the page's background runner, rerun to show them."""
+    for key in buttons:
+        at.button(key=key).click()
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not {b.key for b in at.button} & set(buttons), "a pressed Train button gives way to the run's progress"
+    for job in job_runner().jobs():
+        assert job.wait(60).state == "done", job.snapshot().error
+    return at.run()
+
+
+def trained_captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if c.value.startswith("Loss before → after")]
 
 
 def test_defaults_show_the_measured_rules() -> None:
     at = run_page(PAGE)
     assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 8  # nothing trained yet: no loss curves
+    assert {b.key for b in at.button} >= set(TRAIN_BUTTONS)
+    at = train(at, *TRAIN_BUTTONS)
+    assert_clean(at)
+    assert not {b.key for b in at.button} & set(TRAIN_BUTTONS)  # trained: the results instead of the buttons
+    (losses,) = trained_captions(at)
+    he_first, he_last = (float(x) for x in re.search(r"he (\S+) → (\S+);", losses).groups())
+    assert he_last < he_first  # He's init trains at depth 30
     metrics = metric_values(at)
     # 1: the decomposition predicts the measured test error.
     assert number(metrics["bias² + variance + σ²"]) == pytest.approx(number(metrics["measured test error"]), rel=0.05)
@@ -49,6 +80,35 @@ def test_defaults_show_the_measured_rules() -> None:
 
 def test_widgets_at_their_extremes() -> None:
     assert_extremes_are_clean(PAGE, KEYS)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"te_depth": "100", "te_steps": "10", "te_seed_steps": "200"},
+        {"te_depth": "2", "te_steps": "300", "te_seed_steps": "10", "te_activation": "linear"},
+    ],
+)
+def test_training_runs_at_the_sliders_extremes(query: dict[str, str]) -> None:
+    at = train(run_page(PAGE, query), *TRAIN_BUTTONS)
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 10
+    assert len(trained_captions(at)) == 1
+    title = f"A short training run: depth {query['te_depth']}, width 64"
+    assert any(title in chart.proto.spec for chart in at.get("vega_lite_chart"))
+
+
+def test_a_slider_move_only_changes_the_settings_and_a_trained_configuration_shows_at_once() -> None:
+    at = train(run_page(PAGE, {"te_depth": "4", "te_steps": "20"}), "te_train")
+    assert len(trained_captions(at)) == 1
+    at.slider(key="te_steps").set_value(30)
+    at = at.run()
+    assert not trained_captions(at)  # a new configuration: not trained, nothing run
+    assert any("depth 4, relu, 30 steps, seed 0" in i.value for i in at.info), [i.value for i in at.info]
+    assert at.button(key="te_train")
+    at.slider(key="te_steps").set_value(20)
+    at = at.run()
+    assert len(trained_captions(at)) == 1  # trained before: shown without pressing Train
 
 
 @pytest.mark.parametrize(
