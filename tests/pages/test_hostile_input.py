@@ -119,6 +119,7 @@ WIDGETS: dict[str, Widget] = {
     "ht_ab_k2": Widget(HYPO, "number_input"),
     "ht_ab_n2": Widget(HYPO, "number_input"),
     "ht_t_mu": Widget(HYPO, "number_input"),
+    "ht_gp_ratio": Widget(HYPO, "number_input"),
     "ht_t_x": Widget(HYPO, "text_input"),
     "ht_t_y": Widget(HYPO, "text_input"),
     "ht_t_csv": Widget(HYPO, "file_uploader", {"ht_t_source": "an uploaded CSV (two columns)"}),
