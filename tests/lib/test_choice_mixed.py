@@ -8,7 +8,7 @@ import pytest
 from scipy import optimize, special
 
 from lib import choice
-from lib.choice.mixed import _problem
+from lib.choice.mixed import _problem, _Simulated
 
 BETA, SIGMA = [-1.0, 0.5, 1.0], [0.8]
 
@@ -57,6 +57,23 @@ def test_gradient_and_hessian_match_differences() -> None:
     h = 1e-6
     numeric_hessian = np.array([(problem(theta + h * e)[1] - problem(theta - h * e)[1]) / (2 * h) for e in np.eye(5)])
     np.testing.assert_allclose(hessian, numeric_hessian, rtol=1e-5, atol=1e-5)
+
+
+def test_blocks_of_people_give_the_same_likelihood_gradient_and_hessian() -> None:
+    X, y, panel = choice.simulate_mixed_panel(30, 4, [-1.0, 0.5, 0.3], [0.7, 0.4], [0, 2], seed=8)
+    av = np.ones((len(y), 3), dtype=bool)
+    av[::5, 1] = False
+    y = np.where(~av[np.arange(len(y)), y], 0, y)
+    _, X, y, av, _, random, people = _problem(X, y, [0, 2], av, 40, 0, panel, None)
+    draws = choice.halton_normal_draws(30, 40, 2, seed=0)
+    whole = _Simulated(X, y, av, random, people, draws, chunk_cells=10**12)
+    per_person = _Simulated(X, y, av, random, people, draws, chunk_cells=1)
+    assert (len(whole.blocks), len(per_person.blocks)) == (1, 30)
+    theta = np.array([-0.8, 0.4, 0.2, 0.5, 0.3])
+    for a, b in zip(whole.hessian(theta), per_person.hessian(theta), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert whole(theta)[0] == pytest.approx(per_person(theta, gradient=False), rel=1e-14)
+    np.testing.assert_allclose(whole(theta)[1], per_person(theta)[1], rtol=1e-12, atol=1e-12)
 
 
 def test_recovers_the_truth_within_standard_errors(panel_fit) -> None:
