@@ -18,8 +18,8 @@ Modules: ``_shared`` (input checks shared by the others), ``logit`` (MNL and nes
 probabilities), ``probit`` (GHK and exact probit probabilities), ``estimation`` (conditional and nested
 logit fits), ``iia`` (likelihood-ratio and Hausman–McFadden tests), ``market`` (elasticities, willingness
 to pay, scenarios), ``mixed`` (mixed logit: normal random coefficients, Halton draws, panels), ``data``
-(simulated designs and choices, CSV input in long and wide format),
-``red_bus`` (the red bus / blue bus experiment and the estimation sandbox).
+(simulated designs and choices, CSV input in long and wide format), ``swissmetro`` (Biogeme's Swissmetro data,
+read from its wheel), ``red_bus`` (the red bus / blue bus experiment and the estimation sandbox).
 """
 
 from lib.choice._shared import LAMBDA_BOUNDS, MAX_DRAWS, SeedLike
@@ -62,6 +62,7 @@ from lib.choice.red_bus import (
     recovery_study,
     red_bus_shares,
 )
+from lib.choice.swissmetro import PanelChoiceData, load_swissmetro, swissmetro_path
 
 __all__ = [
     "LAMBDA_BOUNDS",
@@ -73,6 +74,7 @@ __all__ = [
     "ChoiceData",
     "ChoiceFit",
     "IIATest",
+    "PanelChoiceData",
     "SandboxResult",
     "SeedLike",
     "TableFit",
@@ -87,6 +89,7 @@ __all__ = [
     "halton_normal_draws",
     "hausman_mcfadden_test",
     "iia_lr_test",
+    "load_swissmetro",
     "market_scenarios",
     "mnl_gradient",
     "mnl_loglik",
@@ -107,6 +110,7 @@ __all__ = [
     "simulate_design",
     "simulate_mixed_panel",
     "simulated_loglik",
+    "swissmetro_path",
     "to_long_frame",
     "willingness_to_pay",
 ]

@@ -66,7 +66,6 @@ class _People:
         self.x_chosen = self.X[self.rows, self.choice]  # (n_obs, K)
         self.log_av = np.where(av, 0.0, -np.inf)  # (n_obs, J)
         self.X_t = np.ascontiguousarray(X.transpose(0, 2, 1))  # (n_obs, K, J)
-        self.member = (people[None, :] == np.arange(draws.shape[0])[:, None]).astype(float)  # (P, n_obs)
         self.chosen_person = np.add.reduceat(self.x_chosen, self.starts, axis=0)[:, :, None]  # (P, K, 1)
         self.xi_person = np.ascontiguousarray(draws.transpose(0, 2, 1))  # (P, n_random, R)
         # The Hessian's entry (d, e) for θ_d = coefficient of column[d] times draw factor[d] (0: none, i: ξ_i).
@@ -123,20 +122,18 @@ class _People:
         ``H_pr = −Σ_{n∈p} Σ_j P_njr (z_njr − z̄_nr)(z_njr − z̄_nr)ᵀ``.
         """
         E, total, w_person, loglik = self._logit(theta)
-        K = self.X.shape[2]
         n, J, R = E.shape
         P = E / total[:, None, :]  # (n, J, R)
         x_bar = np.matmul(self.X_t, P)  # (n, K, R): Σ_j P_njr x_nj
         # A person's draws are the same for all their choices, so g_pr sums x over the person first.
-        x_person = (self.member @ x_bar.reshape(n, -1)).reshape(-1, K, R)  # (P, K, R)
-        g = self.chosen_person - x_person
+        g = self.chosen_person - np.add.reduceat(x_bar, self.starts, axis=0)  # (P, K, R)
         g = np.concatenate([g, g[:, self.random] * self.xi_person], axis=1)  # (P, D, R)
         wg = g * w_person[:, None, :]
         g_bar = wg.sum(axis=2)  # (P, D)
         outer = np.matmul(wg, g.transpose(0, 2, 1)).sum(axis=0) - g_bar.T @ g_bar
         # Σ_{n,r} w (Σ_j P z zᵀ − z̄ z̄ᵀ) with z_d = x_{column d} · (1 or ξ) and z̄ z̄ᵀ = Σ_{j,l} P_j P_l z_j z_lᵀ:
         # K × K blocks per product of draw factors c, from Σ_r P_njr W_nrc and Σ_r P_njr P_nlr W_nrc.
-        w = self.member.T @ w_person  # (n, R)
+        w = np.repeat(w_person, self.sizes, axis=0)  # (n, R)
         factors = [np.ones_like(w), *self.draws]
         W = np.stack([w * factors[a] * factors[b] for a, b in self.pairs], axis=2)  # (n, R, C)
         products = (P[:, :, None, :] * P[:, None, :, :]).reshape(n, J * J, R)  # P_njr P_nlr
