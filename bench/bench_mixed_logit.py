@@ -1,6 +1,7 @@
 """Mixed logit: fit_mixed_logit (Newton, analytic gradient and Hessian) against scipy's BFGS without gradients on
-the same simulated log-likelihood: on Swissmetro (Biogeme's 05normalMixture: a normal travel-time coefficient; the
-data file from Biogeme's wheel, skipped without it) and on a simulated panel of Swissmetro's shape.
+the same simulated log-likelihood: on Swissmetro (a normal travel-time coefficient with draws per choice as in
+Biogeme's 05normalMixture, and with a person's draws shared by their 9 choices; the data file from Biogeme's wheel,
+skipped without it) and on a simulated panel of Swissmetro's shape.
 
     python -m bench --repeats 3 mixed_logit
 """
@@ -60,8 +61,11 @@ def swissmetro_mixed_logit_vs_scipy_bfgs(repeats: int) -> list[Result]:
     if swissmetro_path() is None:
         return []  # Biogeme's wheel is not installed: nothing to measure
     data = load_swissmetro()
-    what = f"fit_mixed_logit, Swissmetro 6,768 choices, random B_TIME (Biogeme's 05normalMixture), {N_DRAWS} draws"
-    return [_ours_vs_bfgs(data.X, data.choice, [3], None, data.availability, what, repeats)]
+    what = f"fit_mixed_logit, Swissmetro 6,768 choices, random B_TIME, {N_DRAWS} draws"
+    return [
+        _ours_vs_bfgs(data.X, data.choice, [3], panel, data.availability, f"{what}, {label}", repeats)
+        for panel, label in ((None, "draws per choice (Biogeme's 05normalMixture)"), (data.panel, "panel of 752"))
+    ]
 
 
 BENCHMARKS = [swissmetro_mixed_logit_vs_scipy_bfgs, mixed_logit_vs_scipy_bfgs]

@@ -36,7 +36,7 @@ from lib.choice.estimation import (
 )
 
 MAX_CELLS = 30_000_000  # observations × draws × alternatives in one problem (a bound on the time of a fit)
-CHUNK_CELLS = 2**14  # observations × alternatives × draws per block of people (128 kB per float64 (n, J, R) array)
+CHUNK_CELLS = 2**15  # observations × alternatives × draws per block of people (256 kB per float64 (n, J, R) array)
 
 
 def halton_normal_draws(n_people: int, n_draws: int, dim: int, seed: SeedLike = None) -> np.ndarray:
@@ -66,7 +66,9 @@ class _People:
         self.x_chosen = self.X[self.rows, self.choice]  # (n_obs, K)
         self.log_av = np.where(av, 0.0, -np.inf)  # (n_obs, J)
         self.X_t = np.ascontiguousarray(X.transpose(0, 2, 1))  # (n_obs, K, J)
-        self.chosen_person = np.add.reduceat(self.x_chosen, self.starts, axis=0)[:, :, None]  # (P, K, 1)
+        self.pair_j, self.pair_l = np.triu_indices(X.shape[1], 1)  # every pair of alternatives j < l
+        self.x_apart = X[:, self.pair_j] - X[:, self.pair_l]  # (n_obs, J(J−1)/2, K): x_nj − x_nl
+        self.chosen_person = self._person_sums(self.x_chosen)[:, :, None]  # (P, K, 1)
         self.xi_person = np.ascontiguousarray(draws.transpose(0, 2, 1))  # (P, n_random, R)
         # The Hessian's entry (d, e) for θ_d = coefficient of column[d] times draw factor[d] (0: none, i: ξ_i).
         m, K = self.random.size, X.shape[2]
@@ -74,6 +76,10 @@ class _People:
         self.column = np.r_[np.arange(K), self.random]
         factor = np.r_[np.zeros(K, dtype=int), np.arange(1, m + 1)]
         self.pair_of = np.array([[self.pairs.index((min(f, g), max(f, g))) for g in factor] for f in factor])
+
+    def _person_sums(self, a: np.ndarray) -> np.ndarray:
+        """Sums of ``a`` (n_obs, ...) over each person's rows, (P, ...); one row each (no panel) is ``a`` itself."""
+        return a if self.starts.size == a.shape[0] else np.add.reduceat(a, self.starts, axis=0)
 
     def _logit(self, theta: np.ndarray):
         """Per-draw logit pieces at θ: E = exp(V − peak) (n, J, R), its sum over J, S (P, R), the log-likelihood."""
@@ -87,7 +93,7 @@ class _People:
         E = np.exp(V, out=V)
         total = E.sum(axis=1)  # (n, R)
         log_chosen -= np.log(total)  # log L_n per draw
-        S = np.add.reduceat(log_chosen, self.starts, axis=0)  # (P, R): log Π_{n∈p} L_n per draw
+        S = self._person_sums(log_chosen)  # (P, R): log Π_{n∈p} L_n per draw
         top = S.max(axis=1, keepdims=True)
         person_sum = np.exp(S - top).sum(axis=1, keepdims=True)
         loglik = float((top[:, 0] + np.log(person_sum[:, 0] / S.shape[1])).sum())
@@ -122,25 +128,22 @@ class _People:
         ``H_pr = −Σ_{n∈p} Σ_j P_njr (z_njr − z̄_nr)(z_njr − z̄_nr)ᵀ``.
         """
         E, total, w_person, loglik = self._logit(theta)
-        n, J, R = E.shape
         P = E / total[:, None, :]  # (n, J, R)
         x_bar = np.matmul(self.X_t, P)  # (n, K, R): Σ_j P_njr x_nj
         # A person's draws are the same for all their choices, so g_pr sums x over the person first.
-        g = self.chosen_person - np.add.reduceat(x_bar, self.starts, axis=0)  # (P, K, R)
+        g = self.chosen_person - self._person_sums(x_bar)  # (P, K, R)
         g = np.concatenate([g, g[:, self.random] * self.xi_person], axis=1)  # (P, D, R)
         wg = g * w_person[:, None, :]
         g_bar = wg.sum(axis=2)  # (P, D)
         outer = np.matmul(wg, g.transpose(0, 2, 1)).sum(axis=0) - g_bar.T @ g_bar
-        # Σ_{n,r} w (Σ_j P z zᵀ − z̄ z̄ᵀ) with z_d = x_{column d} · (1 or ξ) and z̄ z̄ᵀ = Σ_{j,l} P_j P_l z_j z_lᵀ:
-        # K × K blocks per product of draw factors c, from Σ_r P_njr W_nrc and Σ_r P_njr P_nlr W_nrc.
+        # Σ_{n,r} w Cov_P(z) with Cov_P(z) = Σ_j P_j z_j z_jᵀ − z̄ z̄ᵀ = Σ_{j<l} P_j P_l (z_j − z_l)(z_j − z_l)ᵀ and
+        # z_d = x_{column d} · (1 or ξ): K × K blocks per product c of draw factors, from Σ_r P_njr P_nlr W_nrc.
         w = np.repeat(w_person, self.sizes, axis=0)  # (n, R)
         factors = [np.ones_like(w), *self.draws]
         W = np.stack([w * factors[a] * factors[b] for a, b in self.pairs], axis=2)  # (n, R, C)
-        products = (P[:, :, None, :] * P[:, None, :, :]).reshape(n, J * J, R)  # P_njr P_nlr
-        sums = np.matmul(np.concatenate([P, products], axis=1), W)  # (n, J + J², C)
-        second = np.einsum("nja,njb,njc->cab", self.X, self.X, sums[:, :J])  # (C, K, K)
-        spread = np.einsum("nja,nlb,njlc->cab", self.X, self.X, sums[:, J:].reshape(n, J, J, -1))  # (C, K, K)
-        within = (second - spread)[self.pair_of, self.column[:, None], self.column[None, :]]  # (D, D)
+        pair_sums = np.matmul(P[:, self.pair_j] * P[:, self.pair_l], W)  # (n, J(J−1)/2, C)
+        blocks = np.einsum("npa,npb,npc->cab", self.x_apart, self.x_apart, pair_sums)  # (C, K, K)
+        within = blocks[self.pair_of, self.column[:, None], self.column[None, :]]  # (D, D)
         return loglik, g_bar.sum(axis=0), outer - within
 
 
