@@ -45,7 +45,14 @@ from lib.choice.estimation import (
 )
 from lib.choice.iia import IIATest, hausman_mcfadden_test, iia_lr_test
 from lib.choice.logit import mnl_probabilities, nested_logit_probabilities, red_bus_car_share
-from lib.choice.market import clone_sources, elasticities, market_scenarios, parse_market, willingness_to_pay
+from lib.choice.market import (
+    clone_sources,
+    elasticities,
+    market_scenarios,
+    parse_market,
+    tastes_from_fit,
+    willingness_to_pay,
+)
 from lib.choice.mixed import fit_mixed_logit, halton_normal_draws, simulate_mixed_panel, simulated_loglik
 from lib.choice.probit import (
     probit_binary_exact,
@@ -111,6 +118,7 @@ __all__ = [
     "simulate_mixed_panel",
     "simulated_loglik",
     "swissmetro_path",
+    "tastes_from_fit",
     "to_long_frame",
     "willingness_to_pay",
 ]

@@ -8,6 +8,7 @@ import streamlit as st
 from lib import choice
 from pages._common import bound, cached, csv_download, lib_call, plain, prose, snippet
 from pages.choice.formatting import fit_summary
+from pages.choice.market import FIT_FOR_MARKET
 
 fit_csv = cached(choice.fit_choice_csv)
 
@@ -68,6 +69,7 @@ def upload_section() -> None:
     if fitted is None:
         return
     data = fitted.data
+    st.session_state[FIT_FOR_MARKET] = (data.names, fitted.mnl.params)  # the market section can use it
     counts = np.bincount(data.choice, minlength=len(data.alternatives))
     chosen_text = ", ".join(f"{a} {c}" for a, c in zip(data.alternatives, counts, strict=True))
     st.caption(f"{data.X.shape[0]:,} observations; times each alternative was chosen: {plain(chosen_text)}.")

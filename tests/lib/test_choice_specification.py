@@ -95,3 +95,13 @@ def test_wide_format_takes_person_columns_without_a_suffix() -> None:
 def test_bad_specifications_raise_one_sentence(kwargs, fragment) -> None:
     with pytest.raises(ValueError, match=fragment):
         choice.fit_choice_csv(long_frame(50).to_csv(index=False), **kwargs)
+
+
+def test_tastes_from_fit_takes_the_estimates_it_has() -> None:
+    fit = choice.fit_choice_csv(long_frame(300).drop(columns="income").to_csv(index=False)).mnl
+    beta = choice.tastes_from_fit(fit.names, fit.params, ["price", "time", "comfort"], [-9.0, -0.04, 0.5])
+    np.testing.assert_allclose(beta, [fit.params[fit.names.index("price")], -0.04, 0.5])
+    with pytest.raises(ValueError, match="no coefficient named"):
+        choice.tastes_from_fit(["asc_bus"], [0.1], ["price"], [-1.0])
+    with pytest.raises(ValueError, match="not negative"):
+        choice.tastes_from_fit(["price"], [0.2], ["price"], [-1.0])

@@ -257,3 +257,45 @@ def test_mixed_logit_view_comes_from_the_url() -> None:
     assert at.slider(key="ch_mx_choices").value == 8
     assert_clean(at)
     assert "[2.5]" in at.code[-1].value
+
+
+# --- 2 · The market with the coefficients of an uploaded fit ------------------------------------------------------
+
+
+def priced_frame():
+    X, _ = ch.simulate_design(500, 3, 2, seed=8)
+    y = ch.simulate_choices(X, [0.3, -0.2, -0.6, -0.9], seed=9)
+    return ch.to_long_frame(X, y, ["asc_1", "asc_2", "price", "time"], ["car", "bus", "rail"])
+
+
+def use_the_fit(at):
+    at.toggle(key="ch_use_fit").set_value(True)
+    return at.run()
+
+
+def test_the_market_takes_the_estimated_coefficients() -> None:
+    content = as_csv(priced_frame())
+    at = use_the_fit(upload(run_page(PAGE, SMALL), content))
+    assert_clean(at)
+    fit = ch.fit_choice_csv(content).mnl
+    b_price, b_time = (fit.params[fit.names.index(a)] for a in ("price", "time"))
+    assert metric_values(at)["Value of time"] == f"€{60 * b_time / b_price:.2f} per hour"
+    assert any("From your CSV's conditional logit: β price" in c.value for c in at.caption)
+    (code,) = [c.value for c in at.code if "market_scenarios" in c.value]
+    assert f"{b_price}" in code  # the snippet reproduces the estimated market
+
+
+def test_the_toggle_without_a_fit_keeps_the_sliders() -> None:
+    at = run_page(PAGE, {**SMALL, "ch_use_fit": "true"})
+    assert_clean(at)
+    assert metric_values(at)["Value of time"] == "€8.00 per hour"
+    assert any("No CSV fitted yet" in i.value for i in at.info)
+
+
+def test_a_fit_with_a_positive_price_coefficient_is_refused() -> None:
+    frame = priced_frame()
+    frame["price"] = -frame["price"]  # dearer now looks better
+    at = use_the_fit(upload(run_page(PAGE, SMALL), as_csv(frame)))
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "not negative" in at.error[0].value
