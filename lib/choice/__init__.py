@@ -40,8 +40,10 @@ from lib.choice.estimation import (
     fit_nested_logit,
     mnl_gradient,
     mnl_loglik,
+    mnl_scores,
     nested_gradient,
     nested_loglik,
+    sandwich_covariance,
 )
 from lib.choice.iia import IIATest, hausman_mcfadden_test, iia_lr_test
 from lib.choice.logit import mnl_probabilities, nested_logit_probabilities, red_bus_car_share
@@ -101,6 +103,7 @@ __all__ = [
     "mnl_gradient",
     "mnl_loglik",
     "mnl_probabilities",
+    "mnl_scores",
     "nested_gradient",
     "nested_logit_probabilities",
     "nested_loglik",
@@ -113,6 +116,7 @@ __all__ = [
     "red_bus_car_share",
     "red_bus_covariance",
     "red_bus_shares",
+    "sandwich_covariance",
     "simulate_choices",
     "simulate_design",
     "simulate_mixed_panel",

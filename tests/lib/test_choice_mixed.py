@@ -30,18 +30,13 @@ def quadrature_loglik(theta, X, y, panel, k: int, nodes: int = 80) -> float:
     weights = weights / np.sqrt(2 * np.pi)
     K = X.shape[2]
     beta, sigma = np.asarray(theta[:K]), theta[K]
-    total = 0.0
-    for person in np.unique(panel):
-        rows = panel == person
-        Xp, yp = X[rows], y[rows]
-        likelihood = np.ones(nodes)
-        for node, value in enumerate(z):
-            b = beta.copy()
-            b[k] += sigma * value
-            V = Xp @ b
-            P = np.exp(V - special.logsumexp(V, axis=1, keepdims=True))
-            likelihood[node] = np.prod(P[np.arange(len(yp)), yp])
-        total += np.log(weights @ likelihood)
+    coefficients = np.tile(beta, (nodes, 1))
+    coefficients[:, k] += sigma * z  # (nodes, K): β + σ z e_k at every node
+    V = np.einsum("njk,qk->qnj", X, coefficients)  # (nodes, n_obs, J)
+    log_p = V[:, np.arange(len(y)), y] - special.logsumexp(V, axis=2)  # (nodes, n_obs): log L_n at each node
+    people = np.unique(panel, return_inverse=True)[1].ravel()
+    per_person = np.stack([np.bincount(people, weights=row) for row in log_p])  # (nodes, P): log Π_n L_n
+    total = special.logsumexp(per_person, b=weights[:, None], axis=0).sum()
     return float(total)
 
 
