@@ -137,11 +137,12 @@ class _People:
         g_bar = wg.sum(axis=2)  # (P, D)
         outer = np.matmul(wg, g.transpose(0, 2, 1)).sum(axis=0) - g_bar.T @ g_bar
         # Σ_{n,r} w Cov_P(z) with Cov_P(z) = Σ_j P_j z_j z_jᵀ − z̄ z̄ᵀ = Σ_{j<l} P_j P_l (z_j − z_l)(z_j − z_l)ᵀ and
-        # z_d = x_{column d} · (1 or ξ): K × K blocks per product c of draw factors, from Σ_r P_njr P_nlr W_nrc.
+        # z_d = x_{column d} · (1 or ξ): K × K blocks per product c of draw factors, from Σ_r P_njr P_nlr w_nr ξ^c.
         w = np.repeat(w_person, self.sizes, axis=0)  # (n, R)
-        factors = [np.ones_like(w), *self.draws]
-        W = np.stack([w * factors[a] * factors[b] for a, b in self.pairs], axis=2)  # (n, R, C)
-        pair_sums = np.matmul(P[:, self.pair_j] * P[:, self.pair_l], W)  # (n, J(J−1)/2, C)
+        weighted = P[:, self.pair_j] * (P[:, self.pair_l] * w[:, None, :])  # (n, J(J−1)/2, R): P_j P_l w
+        factors = [np.ones_like(w), *self.draws]  # index 0: no draw factor
+        products = [factors[a] * factors[b] for a, b in self.pairs]  # (n, R) each
+        pair_sums = np.stack([np.einsum("npr,nr->np", weighted, f) for f in products], axis=2)  # (n, J(J−1)/2, C)
         blocks = np.einsum("npa,npb,npc->cab", self.x_apart, self.x_apart, pair_sums)  # (C, K, K)
         within = blocks[self.pair_of, self.column[:, None], self.column[None, :]]  # (D, D)
         return loglik, g_bar.sum(axis=0), outer - within
