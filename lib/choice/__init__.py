@@ -18,8 +18,8 @@ Modules: ``_shared`` (input checks shared by the others), ``logit`` (MNL and nes
 probabilities), ``probit`` (GHK and exact probit probabilities), ``estimation`` (conditional and nested
 logit fits), ``iia`` (likelihood-ratio and Hausman–McFadden tests), ``market`` (elasticities, willingness
 to pay, scenarios), ``mixed`` (mixed logit: normal random coefficients, Halton draws, panels), ``data``
-(simulated designs and choices, CSV input in long and wide format),
-``red_bus`` (the red bus / blue bus experiment and the estimation sandbox).
+(simulated designs and choices, CSV input in long and wide format), ``swissmetro`` (Biogeme's Swissmetro data,
+read from its wheel), ``red_bus`` (the red bus / blue bus experiment and the estimation sandbox).
 """
 
 from lib.choice._shared import LAMBDA_BOUNDS, MAX_DRAWS, SeedLike
@@ -40,12 +40,21 @@ from lib.choice.estimation import (
     fit_nested_logit,
     mnl_gradient,
     mnl_loglik,
+    mnl_scores,
     nested_gradient,
     nested_loglik,
+    sandwich_covariance,
 )
 from lib.choice.iia import IIATest, hausman_mcfadden_test, iia_lr_test
 from lib.choice.logit import mnl_probabilities, nested_logit_probabilities, red_bus_car_share
-from lib.choice.market import clone_sources, elasticities, market_scenarios, parse_market, willingness_to_pay
+from lib.choice.market import (
+    clone_sources,
+    elasticities,
+    market_scenarios,
+    parse_market,
+    tastes_from_fit,
+    willingness_to_pay,
+)
 from lib.choice.mixed import fit_mixed_logit, halton_normal_draws, simulate_mixed_panel, simulated_loglik
 from lib.choice.probit import (
     probit_binary_exact,
@@ -62,6 +71,7 @@ from lib.choice.red_bus import (
     recovery_study,
     red_bus_shares,
 )
+from lib.choice.swissmetro import PanelChoiceData, load_swissmetro, swissmetro_path
 
 __all__ = [
     "LAMBDA_BOUNDS",
@@ -73,6 +83,7 @@ __all__ = [
     "ChoiceData",
     "ChoiceFit",
     "IIATest",
+    "PanelChoiceData",
     "SandboxResult",
     "SeedLike",
     "TableFit",
@@ -87,10 +98,12 @@ __all__ = [
     "halton_normal_draws",
     "hausman_mcfadden_test",
     "iia_lr_test",
+    "load_swissmetro",
     "market_scenarios",
     "mnl_gradient",
     "mnl_loglik",
     "mnl_probabilities",
+    "mnl_scores",
     "nested_gradient",
     "nested_logit_probabilities",
     "nested_loglik",
@@ -103,10 +116,13 @@ __all__ = [
     "red_bus_car_share",
     "red_bus_covariance",
     "red_bus_shares",
+    "sandwich_covariance",
     "simulate_choices",
     "simulate_design",
     "simulate_mixed_panel",
     "simulated_loglik",
+    "swissmetro_path",
+    "tastes_from_fit",
     "to_long_frame",
     "willingness_to_pay",
 ]

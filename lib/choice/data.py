@@ -66,7 +66,13 @@ def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
-def choice_data_from_frame(frame: pd.DataFrame, layout: str = "long", asc: bool = True) -> ChoiceData:
+def choice_data_from_frame(
+    frame: pd.DataFrame,
+    layout: str = "long",
+    asc: bool = True,
+    specific: Sequence[str] = (),
+    person: Sequence[str] = (),
+) -> ChoiceData:
     """Turn a long- or wide-format table into arrays for the fit functions.
 
     **Long** (one row per observation and alternative): columns ``obs`` (choice situation id), ``alt``
@@ -80,17 +86,35 @@ def choice_data_from_frame(frame: pd.DataFrame, layout: str = "long", asc: bool 
 
     With ``asc``, an alternative-specific constant ``asc_<alt>`` is added for every alternative but the
     first (the reference). Alternatives are ordered as they first appear.
+
+    Every attribute has one (generic) coefficient unless it is named in ``specific``: then it gets one
+    coefficient per alternative, ``<attribute>_<alt>`` (its column split by alternative). Attributes named in
+    ``person`` describe the chooser, not the alternative (the same on every row of an observation in long
+    format; a plain column without an alternative suffix in wide format): they enter interacted with the
+    constants, ``<attribute>_<alt>`` for every alternative but the reference, so the MNL with only person
+    attributes is the multinomial logit of statsmodels' ``MNLogit``.
     """
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         raise ValueError("The table is empty.")
     frame = frame.rename(columns=lambda c: str(c).strip())
+    specific, person = _names(specific), _names(person)
     if layout == "long":
         data = _from_long(frame)
     elif layout == "wide":
-        data = _from_wide(frame)
+        data = _from_wide(frame.drop(columns=[c for c in person if c in frame.columns]))
     else:
         raise ValueError(f"layout must be 'long' or 'wide', got {layout!r}.")
     X, choice, av, alternatives, names = data
+    if layout == "wide" and person:
+        missing = [c for c in person if c not in frame.columns]
+        if missing:
+            raise ValueError(f"The person attribute {missing[0]!r} is not a column of the table.")
+        people = np.column_stack([_numeric(frame, c) for c in person])  # (n, n_person)
+    else:
+        people = _person_values(X, av, names, person)
+        keep = [a for a, name in enumerate(names) if name not in person]
+        X, names = X[:, :, keep], [names[a] for a in keep]
+    X, names = _specification(X, names, alternatives, specific, people, person)
     if asc:
         J = len(alternatives)
         constants = np.broadcast_to(np.eye(J)[:, 1:], (X.shape[0], J, J - 1))
@@ -101,6 +125,49 @@ def choice_data_from_frame(frame: pd.DataFrame, layout: str = "long", asc: bool 
         raise ValueError(f"Nobody chose alternative {alternatives[int(np.argmin(counts))]!r}; drop it from the data.")
     X, choice, av, names = _design(X, choice, av, names)
     return ChoiceData(X, choice, av, tuple(alternatives), names)
+
+
+def _names(text: Sequence[str]) -> list[str]:
+    """Attribute names from a sequence of strings (blank ones dropped, order kept, duplicates once)."""
+    return list(dict.fromkeys(str(name).strip() for name in text if str(name).strip()))
+
+
+def _person_values(X: np.ndarray, av: np.ndarray, names: Sequence[str], person: Sequence[str]) -> np.ndarray:
+    """Long format: each person attribute's value per observation, checked equal on its available rows."""
+    unknown = [c for c in person if c not in names]
+    if unknown:
+        raise ValueError(f"The person attribute {unknown[0]!r} is not an attribute column of the table.")
+    columns = [list(names).index(c) for c in person]
+    first = av.argmax(axis=1)  # an available row of each observation
+    values = X[np.arange(X.shape[0]), first][:, columns]  # (n, n_person)
+    differs = av[:, :, None] & (X[:, :, columns] != values[:, None, :])
+    if differs.any():
+        name = person[int(np.argwhere(differs)[0, 2])]
+        raise ValueError(f"Person attribute {name!r} must be the same on every row of an observation.")
+    return values
+
+
+def _specification(X, names, alternatives, specific, people, person):
+    """Split the ``specific`` attributes by alternative and interact the person attributes with the constants."""
+    unknown = [c for c in specific if c not in names]
+    if unknown:
+        raise ValueError(f"The alternative-specific attribute {unknown[0]!r} is not an attribute column.")
+    J = len(alternatives)
+    own = np.eye(J)  # own[j] picks alternative j
+    columns, labels = [], []
+    for a, name in enumerate(names):
+        if name in specific:
+            columns += [X[:, :, a] * own[j] for j in range(J)]
+            labels += [f"{name}_{alt}" for alt in alternatives]
+        else:
+            columns.append(X[:, :, a])
+            labels.append(name)
+    for p, name in enumerate(person):
+        columns += [people[:, p, None] * own[j] for j in range(1, J)]
+        labels += [f"{name}_{alt}" for alt in alternatives[1:]]
+    if not columns:
+        return X, list(names)
+    return np.stack(columns, axis=2), labels
 
 
 def _from_long(frame: pd.DataFrame):
@@ -226,8 +293,15 @@ class TableFit:
     lr_test: IIATest | None = None
 
 
-def fit_choice_csv(content: bytes | str, layout: str = "long", nest: Sequence[str] = ()) -> TableFit:
-    """Read a CSV of choices (see :func:`choice_data_from_frame` for the columns) and fit it.
+def fit_choice_csv(
+    content: bytes | str,
+    layout: str = "long",
+    nest: Sequence[str] = (),
+    specific: Sequence[str] = (),
+    person: Sequence[str] = (),
+) -> TableFit:
+    """Read a CSV of choices (see :func:`choice_data_from_frame` for the columns, ``specific`` and ``person``)
+    and fit it.
 
     ``nest`` names two or more alternatives that share a nest for the nested logit (the others stay
     alone); empty fits the conditional logit only. Any problem with the file is one ``ValueError``.
@@ -238,7 +312,7 @@ def fit_choice_csv(content: bytes | str, layout: str = "long", nest: Sequence[st
         frame = pd.read_csv(io.BytesIO(raw))
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
         raise ValueError("The file could not be read as a CSV table.") from None
-    data = choice_data_from_frame(frame, layout)
+    data = choice_data_from_frame(frame, layout, specific=specific, person=person)
     mnl = fit_conditional_logit(data.X, data.choice, data.availability, data.names)
     members = [str(m).strip() for m in nest if str(m).strip()]
     if not members:

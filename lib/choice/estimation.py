@@ -21,7 +21,9 @@ class ChoiceFit:
     ``t_stats`` are for β, ``lambda_std_errors`` for the estimated λs (0 for singleton nests, which are
     fixed at 1). ``null_loglik`` is LL(0), every available alternative equally likely, so
     ``rho_squared = 1 - loglik / null_loglik``; ``aic = 2 k - 2 loglik`` with k the number of
-    estimated parameters.
+    estimated parameters. ``robust_std_errors`` (the conditional logit's; empty for the other models) are from
+    the sandwich ``H⁻¹ (Σ_n s_n s_nᵀ) H⁻¹`` with ``s_n`` observation n's score (White's HC0), valid when the
+    model is misspecified.
     """
 
     params: np.ndarray
@@ -38,6 +40,7 @@ class ChoiceFit:
     lambdas: np.ndarray = field(default_factory=lambda: np.zeros(0))
     lambda_std_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
     nests: tuple[tuple[int, ...], ...] = ()
+    robust_std_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def t_stats(self) -> np.ndarray:
@@ -65,6 +68,9 @@ class ChoiceFit:
                 "t_stat": self.t_stats,
             }
         )
+        if self.robust_std_errors.size:
+            rows["robust_std_error"] = self.robust_std_errors
+            rows["robust_t_stat"] = self.params / self.robust_std_errors
         estimated = [k for k, nest in enumerate(self.nests) if len(nest) > 1]
         if estimated:
             lam = pd.DataFrame(
@@ -162,6 +168,24 @@ def mnl_gradient(beta: np.ndarray | Sequence, X, choice, availability=None) -> n
     return _mnl_loglik_parts(np.asarray(beta, dtype=float), X, choice, av)[1]
 
 
+def mnl_scores(beta: np.ndarray | Sequence, X, choice, availability=None) -> np.ndarray:
+    """Each observation's score ``s_n = x_{n,c_n} − Σ_j P_nj x_nj`` at β, shape ``(n_obs, n_params)``.
+
+    >>> X = np.array([[[1.0], [0.0]]] * 2)
+    >>> mnl_scores([0.0], X, [0, 1]).ravel().tolist()
+    [0.5, -0.5]
+    """
+    X, choice, av, _ = _design(X, choice, availability, None)
+    V = np.where(av, X @ np.asarray(beta, dtype=float), -np.inf)
+    P = np.exp(V - _logsumexp(V, axis=1)[:, None])  # (n, J)
+    return X[np.arange(X.shape[0]), choice] - np.einsum("nj,njk->nk", P, X)
+
+
+def sandwich_covariance(covariance: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The robust covariance ``A (Σ_n s_n s_nᵀ) A`` from the classical one ``A = (−H)⁻¹`` and the scores (n, k)."""
+    return covariance @ (scores.T @ scores) @ covariance
+
+
 def _null_loglik(av: np.ndarray) -> float:
     return float(-np.log(av.sum(axis=1)).sum())
 
@@ -217,6 +241,7 @@ def fit_conditional_logit(
     covariance = _inverse_information(-hessian)
     if not np.all(np.isfinite(beta)) or np.max(np.abs(beta)) > 1e6:
         raise ValueError("The likelihood has no maximum: some alternative is perfectly predicted by X.")
+    robust = sandwich_covariance(covariance, mnl_scores(beta, X, choice, av))
     return ChoiceFit(
         params=beta,
         std_errors=np.sqrt(np.diag(covariance)),
@@ -228,6 +253,7 @@ def fit_conditional_logit(
         gradient=gradient,
         converged=converged,
         iterations=iteration,
+        robust_std_errors=np.sqrt(np.diag(robust)),
     )
 
 

@@ -54,6 +54,36 @@ def elasticities(
     return scale[None, :] * (eye - P[None, :] + extra)
 
 
+def tastes_from_fit(
+    names: Sequence[str],
+    params: np.ndarray | Sequence,
+    attributes: Sequence[str],
+    defaults: np.ndarray | Sequence,
+    cost: str = "price",
+) -> np.ndarray:
+    """β for ``attributes``: a fitted model's coefficient where it has one of that name, else the default.
+
+    ``names``/``params`` are a fit's coefficient names and estimates (constants and other coefficients are
+    ignored). The fit must estimate at least one of the attributes, and the ``cost`` coefficient (if it
+    estimates it) must be negative, or the market would prefer dearer products.
+
+    >>> tastes_from_fit(["asc_bus", "price", "time"], [0.2, -0.5, -0.03], ["price", "time", "comfort"], [-1, -1, 0.5])
+    array([-0.5 , -0.03,  0.5 ])
+    """
+    names = [str(n) for n in names]
+    params = np.asarray(params, dtype=float)
+    defaults = np.asarray(defaults, dtype=float)
+    if len(names) != params.size or defaults.size != len(attributes):
+        raise ValueError("names and params, and attributes and defaults, must have the same lengths.")
+    found = [a for a in attributes if a in names]
+    if not found:
+        raise ValueError(f"The fitted model has no coefficient named {', '.join(attributes)}.")
+    beta = np.array([params[names.index(a)] if a in names else d for a, d in zip(attributes, defaults, strict=True)])
+    if cost in found and not beta[list(attributes).index(cost)] < 0:
+        raise ValueError(f"The estimated {cost} coefficient is {beta[list(attributes).index(cost)]:.3g}, not negative.")
+    return beta
+
+
 def willingness_to_pay(
     params: np.ndarray | Sequence,
     names: Sequence[str],

@@ -10,10 +10,25 @@ from lib.viz.choice import share_bars
 from pages._common import bound, cached, chart, csv_download, lib_call, snippet
 
 ATTRIBUTES = ("price", "time", "comfort")
+FIT_FOR_MARKET = "ch_fit_for_market"  # session state: (names, params) of the last CSV fit, set by section 3b
 
 scenarios = cached(choice.market_scenarios)
 parse_market = cached(choice.parse_market)
 elasticity_matrix = cached(choice.elasticities)
+
+
+def estimated_tastes(sliders: np.ndarray) -> np.ndarray | None:
+    """The sliders' β with the coefficients of the last CSV fit (section 3b) in their place; None after an error."""
+    fitted = st.session_state.get(FIT_FOR_MARKET)
+    if fitted is None:
+        st.info("No CSV fitted yet: upload one in section 3b, then switch this on again. The sliders are used.")
+        return sliders
+    names, params = fitted
+    beta = lib_call(choice.tastes_from_fit, names, params, ATTRIBUTES, sliders)
+    if beta is not None:
+        taken = ", ".join(f"β {a} = {b:.4g}" for a, b in zip(ATTRIBUTES, beta, strict=True) if a in names)
+        st.caption(f"From your CSV's conditional logit: {taken}.")
+    return beta
 
 
 @st.fragment
@@ -27,6 +42,15 @@ def market_section() -> None:
         max_chars=300,
         help="Two to eight alternatives separated by semicolons, each with its price (€), travel time (minutes) "
         "and comfort (0 to 1).",
+    )
+    use_fit = bound(
+        st.toggle,
+        "Use the estimated coefficients",
+        key="ch_use_fit",
+        value=False,
+        help="Take β price, time and comfort from the conditional logit fitted to your CSV in section 3b (the "
+        "coefficients it has, in the same units: € and minutes); the sliders give the others. Read when this "
+        "section reruns: after a new fit, switch it off and on.",
     )
     b_price_col, b_time_col, b_comfort_col = st.columns(3)
     with b_price_col:
@@ -67,6 +91,11 @@ def market_section() -> None:
         return
     names, X_market = market
     beta = np.array([b_price, b_time, b_comfort])
+    if use_fit:
+        beta = estimated_tastes(beta)
+        if beta is None:
+            return
+    b_price, b_time, b_comfort = (float(b) for b in beta)
     change_col, factor_col, new_col = st.columns(3)
     with change_col:
         changed = bound(

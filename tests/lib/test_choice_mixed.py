@@ -8,7 +8,7 @@ import pytest
 from scipy import optimize, special
 
 from lib import choice
-from lib.choice.mixed import _problem
+from lib.choice.mixed import _problem, _Simulated
 
 BETA, SIGMA = [-1.0, 0.5, 1.0], [0.8]
 
@@ -30,18 +30,13 @@ def quadrature_loglik(theta, X, y, panel, k: int, nodes: int = 80) -> float:
     weights = weights / np.sqrt(2 * np.pi)
     K = X.shape[2]
     beta, sigma = np.asarray(theta[:K]), theta[K]
-    total = 0.0
-    for person in np.unique(panel):
-        rows = panel == person
-        Xp, yp = X[rows], y[rows]
-        likelihood = np.ones(nodes)
-        for node, value in enumerate(z):
-            b = beta.copy()
-            b[k] += sigma * value
-            V = Xp @ b
-            P = np.exp(V - special.logsumexp(V, axis=1, keepdims=True))
-            likelihood[node] = np.prod(P[np.arange(len(yp)), yp])
-        total += np.log(weights @ likelihood)
+    coefficients = np.tile(beta, (nodes, 1))
+    coefficients[:, k] += sigma * z  # (nodes, K): β + σ z e_k at every node
+    V = np.einsum("njk,qk->qnj", X, coefficients)  # (nodes, n_obs, J)
+    log_p = V[:, np.arange(len(y)), y] - special.logsumexp(V, axis=2)  # (nodes, n_obs): log L_n at each node
+    people = np.unique(panel, return_inverse=True)[1].ravel()
+    per_person = np.stack([np.bincount(people, weights=row) for row in log_p])  # (nodes, P): log Π_n L_n
+    total = special.logsumexp(per_person, b=weights[:, None], axis=0).sum()
     return float(total)
 
 
@@ -57,6 +52,23 @@ def test_gradient_and_hessian_match_differences() -> None:
     h = 1e-6
     numeric_hessian = np.array([(problem(theta + h * e)[1] - problem(theta - h * e)[1]) / (2 * h) for e in np.eye(5)])
     np.testing.assert_allclose(hessian, numeric_hessian, rtol=1e-5, atol=1e-5)
+
+
+def test_blocks_of_people_give_the_same_likelihood_gradient_and_hessian() -> None:
+    X, y, panel = choice.simulate_mixed_panel(30, 4, [-1.0, 0.5, 0.3], [0.7, 0.4], [0, 2], seed=8)
+    av = np.ones((len(y), 3), dtype=bool)
+    av[::5, 1] = False
+    y = np.where(~av[np.arange(len(y)), y], 0, y)
+    _, X, y, av, _, random, people = _problem(X, y, [0, 2], av, 40, 0, panel, None)
+    draws = choice.halton_normal_draws(30, 40, 2, seed=0)
+    whole = _Simulated(X, y, av, random, people, draws, chunk_cells=10**12)
+    per_person = _Simulated(X, y, av, random, people, draws, chunk_cells=1)
+    assert (len(whole.blocks), len(per_person.blocks)) == (1, 30)
+    theta = np.array([-0.8, 0.4, 0.2, 0.5, 0.3])
+    for a, b in zip(whole.hessian(theta), per_person.hessian(theta), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert whole(theta)[0] == pytest.approx(per_person(theta, gradient=False), rel=1e-14)
+    np.testing.assert_allclose(whole(theta)[1], per_person(theta)[1], rtol=1e-12, atol=1e-12)
 
 
 def test_recovers_the_truth_within_standard_errors(panel_fit) -> None:

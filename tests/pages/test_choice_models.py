@@ -104,10 +104,36 @@ def test_a_good_upload_is_fitted_with_a_nest() -> None:
     assert_clean(at)
     labels = [m.label for m in at.metric]
     assert "IIA test: likelihood ratio, nested vs MNL" in labels
-    (estimates,) = [d.value for d in at.dataframe if {"model", "parameter"} <= set(d.value.columns)]
-    assert set(estimates["model"]) == {"conditional logit", "nested logit"}
-    assert "λ nest 1" in set(estimates["parameter"])
+    mnl, nested = [d.value for d in at.dataframe if {"model", "parameter"} <= set(d.value.columns)]
+    assert set(mnl["model"]) == {"conditional logit"}
+    assert set(nested["model"]) == {"nested logit"}
+    assert "λ nest 1" in set(nested["parameter"])
     assert any("times each alternative was chosen" in c.value for c in at.caption)
+
+
+def test_an_upload_with_specific_and_person_attributes_shows_robust_errors() -> None:
+    frame = simulated_frame()
+    frame["income"] = np.repeat(np.random.default_rng(0).normal(size=frame.obs.nunique()), 3)
+    at = run_page(PAGE, {**SMALL, "ch_specific": "x1", "ch_person": "income"})
+    at = upload(at, as_csv(frame))
+    assert_clean(at)
+    (estimates,) = [d.value for d in at.dataframe if {"model", "parameter"} <= set(d.value.columns)]
+    expected = ch.fit_choice_csv(as_csv(frame), specific=["x1"], person=["income"]).mnl
+    assert list(estimates["parameter"]) == list(expected.names)
+    assert {"x1_car", "x1_bus", "x1_rail", "income_bus", "income_rail"} <= set(estimates["parameter"])
+    np.testing.assert_allclose(estimates["robust_std_error"], expected.robust_std_errors)
+    np.testing.assert_allclose(estimates["std_error"], expected.std_errors)
+
+
+BAD_SPECIFICATIONS = [("ch_specific", "speed", "'speed'"), ("ch_person", "x1", "same")]
+
+
+@pytest.mark.parametrize(("key", "value", "fragment"), BAD_SPECIFICATIONS)
+def test_a_bad_specification_gives_one_error(key: str, value: str, fragment: str) -> None:
+    at = upload(run_page(PAGE, {**SMALL, key: value}), as_csv(simulated_frame()))
+    assert not at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert fragment in at.error[0].value.replace("\\", "")
 
 
 def _bad_csvs() -> list[tuple[bytes, str]]:
@@ -169,6 +195,7 @@ def test_the_upload_snippet_runs_beside_the_file(tmp_path) -> None:
     assert len(codes) == 6  # the upload section adds its own
     (code,) = [c for c in codes if "fit_choice_csv" in c]
     assert "('bus', ' rail')" in code
+    assert "specific=('',)" in code
     (tmp_path / "choices.csv").write_bytes(content)
     output = run_snippet(code, tmp_path)  # the others are run by test_snippets_run_as_is
     assert "likelihood ratio" in output
@@ -230,3 +257,45 @@ def test_mixed_logit_view_comes_from_the_url() -> None:
     assert at.slider(key="ch_mx_choices").value == 8
     assert_clean(at)
     assert "[2.5]" in at.code[-1].value
+
+
+# --- 2 · The market with the coefficients of an uploaded fit ------------------------------------------------------
+
+
+def priced_frame():
+    X, _ = ch.simulate_design(500, 3, 2, seed=8)
+    y = ch.simulate_choices(X, [0.3, -0.2, -0.6, -0.9], seed=9)
+    return ch.to_long_frame(X, y, ["asc_1", "asc_2", "price", "time"], ["car", "bus", "rail"])
+
+
+def use_the_fit(at):
+    at.toggle(key="ch_use_fit").set_value(True)
+    return at.run()
+
+
+def test_the_market_takes_the_estimated_coefficients() -> None:
+    content = as_csv(priced_frame())
+    at = use_the_fit(upload(run_page(PAGE, SMALL), content))
+    assert_clean(at)
+    fit = ch.fit_choice_csv(content).mnl
+    b_price, b_time = (fit.params[fit.names.index(a)] for a in ("price", "time"))
+    assert metric_values(at)["Value of time"] == f"€{60 * b_time / b_price:.2f} per hour"
+    assert any("From your CSV's conditional logit: β price" in c.value for c in at.caption)
+    (code,) = [c.value for c in at.code if "market_scenarios" in c.value]
+    assert f"{b_price}" in code  # the snippet reproduces the estimated market
+
+
+def test_the_toggle_without_a_fit_keeps_the_sliders() -> None:
+    at = run_page(PAGE, {**SMALL, "ch_use_fit": "true"})
+    assert_clean(at)
+    assert metric_values(at)["Value of time"] == "€8.00 per hour"
+    assert any("No CSV fitted yet" in i.value for i in at.info)
+
+
+def test_a_fit_with_a_positive_price_coefficient_is_refused() -> None:
+    frame = priced_frame()
+    frame["price"] = -frame["price"]  # dearer now looks better
+    at = use_the_fit(upload(run_page(PAGE, SMALL), as_csv(frame)))
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "not negative" in at.error[0].value

@@ -107,6 +107,8 @@ WIDGETS: dict[str, Widget] = {
     "ch_market": Widget(CHOICE, "text_input", CH_SMALL),
     "ch_new": Widget(CHOICE, "text_input", CH_SMALL),
     "ch_nest": Widget(CHOICE, "text_input", CH_SMALL),
+    "ch_specific": Widget(CHOICE, "text_input", CH_SMALL),
+    "ch_person": Widget(CHOICE, "text_input", CH_SMALL),
     "ch_upload": Widget(CHOICE, "file_uploader", CH_SMALL),
     "ht_flips": Widget(HYPO, "text_input"),
     "ht_k": Widget(HYPO, "number_input", COUNT),
@@ -333,6 +335,7 @@ READERS = {
     "hypothesis.read_two_samples": lambda content: np.concatenate(ht.read_two_samples(content)),
     "choice.fit_choice_csv (long)": lambda content: choice.fit_choice_csv(content, "long", ("",)),
     "choice.fit_choice_csv (wide)": lambda content: choice.fit_choice_csv(content, "wide", ("",)),
+    "choice.fit_choice_csv (person)": lambda content: choice.fit_choice_csv(content, "long", (), ("x",), ("x",)),
 }
 
 
