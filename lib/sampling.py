@@ -536,22 +536,29 @@ def generation_config(
 ) -> dict[str, object]:
     """Hugging Face ``GenerationConfig`` keys for these settings; a stage not chosen gets its "off" value.
 
-    τ = 0 is greedy (``do_sample`` false, temperature left at 1.0); the stage order is not a key.
+    τ = 0 is greedy: ``do_sample`` false and no sampling keys (temperature, top-k, top-p, min-p, typical-p),
+    which greedy decoding ignores and transformers' validation rejects; the penalty and the n-gram ban
+    still apply. The stage order is not a key.
 
     Example
     -------
     >>> generation_config(0.7, [("top_k", 20)], 50)["top_k"], generation_config(0.7)["top_k"]
     (20, 0)
+    >>> sorted(generation_config(0.0))
+    ['do_sample', 'max_new_tokens', 'no_repeat_ngram_size', 'repetition_penalty']
     """
     chosen = dict(stages)
     check_stage_order(stages)
-    return {
-        "do_sample": temperature > 0,
-        "temperature": float(temperature) if temperature > 0 else 1.0,
+    sampling_keys = {
+        "temperature": float(temperature),
         "top_k": int(chosen.get("top_k", 0)),  # 0: off (GenerationConfig's default is 50)
         "top_p": float(chosen.get("top_p", 1.0)),
         "min_p": None if "min_p" not in chosen else float(chosen["min_p"]),
         "typical_p": float(chosen.get("typical_p", 1.0)),
+    }
+    return {
+        "do_sample": temperature > 0,
+        **(sampling_keys if temperature > 0 else {}),
         "repetition_penalty": float(chosen.get("repetition_penalty", 1.0)),
         "no_repeat_ngram_size": int(chosen.get("no_repeat_ngram", 0)),
         "max_new_tokens": int(max_new_tokens),

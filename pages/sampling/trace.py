@@ -98,6 +98,11 @@ def export_part(tau: float, stages: list, last: bool, n_new: int, seed: int) -> 
         "(top_k 0: GenerationConfig's default is 50). The seed is no GenerationConfig key: call "
         f"transformers.set_seed({seed}) before generate (another model's random numbers draw other text anyway)."
     ]
+    if tau == 0:
+        notes.append(
+            "τ = 0 is greedy decoding (do_sample false): the sampling keys are left out, as transformers ignores "
+            "them there and its validation rejects them."
+        )
     if not sampling.in_hf_order(stages, last):
         notes.append(
             f"**Not your order:** Hugging Face runs its stages in a fixed order ({HF_ORDER_SHOWN}) and "

@@ -211,7 +211,7 @@ def test_generation_config_has_hugging_faces_keys_and_off_values() -> None:
         "max_new_tokens": 60,
     }
     greedy = sampling.generation_config(0.0)
-    assert (greedy["do_sample"], greedy["temperature"]) == (False, 1.0)
+    assert greedy == {"do_sample": False, "repetition_penalty": 1.0, "no_repeat_ngram_size": 0, "max_new_tokens": 20}
     assert sampling.in_hf_order([("top_k", 5), ("min_p", 0.1)])
     assert not sampling.in_hf_order([("min_p", 0.1), ("top_k", 5)])
     assert not sampling.in_hf_order([("top_k", 5)], temperature_last=True)
