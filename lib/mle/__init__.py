@@ -22,7 +22,8 @@ intervals and log-likelihood curves), ``sampling`` (the estimator's sampling dis
 simulated), ``beta_negative_binomial`` (its pmf, likelihood and fit, with standard errors from the observed
 information and profile-likelihood intervals), ``black_box`` (a logistic
 regression behind a query interface, and unboxing it), ``fit`` (five continuous families fitted to
-your own data: estimates with standard errors, AIC/BIC, QQ/PP points, a goodness-of-fit p-value).
+your own data: estimates with standard errors, AIC/BIC, QQ/PP points) and ``goodness`` (their goodness-of-fit
+p-value by a vectorised parametric bootstrap, scipy's test with every Monte Carlo sample refitted at once).
 """
 
 from lib.mle._shared import MAX_COUNTS, Kind, Seed
@@ -68,18 +69,16 @@ from lib.mle.estimates import (
 )
 from lib.mle.fit import (
     FAMILIES,
-    MAX_MC_SAMPLES,
     MAX_PLOT_POINTS,
     FitResult,
-    GoodnessOfFit,
     density_curves,
     fit_distribution,
     fit_families,
     fit_table,
-    goodness_of_fit,
     probability_plot_points,
     sample_family,
 )
+from lib.mle.goodness import MAX_MC_SAMPLES, GoodnessOfFit, goodness_of_fit
 from lib.mle.sampling import (
     ExactProperties,
     SamplingResult,

@@ -24,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from lib.mle._shared import MAX_COUNTS, Seed, _rng
 
@@ -37,7 +37,6 @@ SCIPY_NAMES = {
     "weibull": "weibull_min",
     "normal": "norm",
 }
-MAX_MC_SAMPLES = 2_000  # Monte Carlo samples for goodness_of_fit: each one refits the family
 MAX_PLOT_POINTS = 400  # QQ and PP plots show at most this many quantiles
 
 
@@ -99,19 +98,76 @@ def _lognormal(x: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
     return {"s": s, "scale": scale}, np.diag([2 * n / s**2, n / (s * scale) ** 2])
 
 
-def _gamma(x: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
-    target = np.log(x.mean()) - np.log(x).mean()  # > 0 by Jensen for a non-constant sample
+def _increasing_root(
+    value_and_slope: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    start: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> np.ndarray:
+    """Per-row root of increasing functions bracketed by ``low < root < high``: Newton, bisecting off-bracket steps."""
+    x = start
+    for _ in range(100):
+        value, slope = value_and_slope(x)
+        low = np.where(value < 0, x, low)
+        high = np.where(value > 0, x, high)
+        step = np.clip(x - value / slope, low, high)
+        stepped = np.where((step > low) & (step < high), step, (low + high) / 2)
+        converged = not np.any(np.abs(stepped - x) > 1e-14 * x)  # rows of NaN (a sample with a 0) stop too
+        x = stepped
+        if converged:
+            break
+    return x
 
-    def excess(a: float) -> float:
-        return np.log(a) - special.digamma(a) - target  # decreasing in a, from +∞ to 0
+
+def _bracket(value: Callable[[np.ndarray], np.ndarray], guess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(low, high)`` around the root of an increasing ``value``: halve and double ``guess`` until signs differ."""
+    low, high = guess / 2, guess * 2
+    while np.any(above := value(low) > 0):
+        low = np.where(above, low / 2, low)
+    while np.any(below := value(high) < 0):
+        high = np.where(below, high * 2, high)
+    return low, high
+
+
+def gamma_shape(target: np.ndarray) -> np.ndarray:
+    """The gamma MLE of the shape per element: ``a`` with ``log a − ψ(a) = target`` (``log x̄ − mean log x > 0``)."""
+    target = np.asarray(target, dtype=float)
+
+    def value_and_slope(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # ψ(a) − log a + target, increasing
+        return special.digamma(a) - np.log(a) + target, special.polygamma(1, a) - 1 / a
 
     guess = (3 - target + np.sqrt((target - 3) ** 2 + 24 * target)) / (12 * target)  # Minka's start
-    low, high = guess / 2, guess * 2
-    while excess(low) < 0:
-        low /= 2
-    while excess(high) > 0:
-        high *= 2
-    a = optimize.brentq(excess, low, high, xtol=1e-14, rtol=1e-13)
+    low, high = _bracket(lambda a: value_and_slope(a)[0], guess)
+    return _increasing_root(value_and_slope, guess, low, high)
+
+
+def weibull_shape(logs: np.ndarray) -> np.ndarray:
+    """The Weibull MLE of the shape per row of ``logs`` (the log data, shape (R, n)): ``c`` with
+    ``Σ x^c log x / Σ x^c − 1/c = mean(log x)``, stabilised by shifting ``log x`` by its row maximum."""
+    centred = logs - logs.max(axis=-1, keepdims=True)  # (R, n), ≤ 0
+    mean_centred = centred.mean(axis=-1)  # (R,)
+
+    def value_and_slope(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # increasing in c
+        w = np.exp(c[:, None] * centred)  # (R, n) ∝ x^c
+        total = w.sum(axis=-1)
+        first = (w * centred).sum(axis=-1) / total
+        second = (w * centred**2).sum(axis=-1) / total
+        return first - 1 / c - mean_centred, second - first**2 + 1 / c**2
+
+    guess = np.pi / (np.sqrt(6) * centred.std(axis=-1))  # Var(log X) = π²/(6c²)
+    low, high = _bracket(lambda c: value_and_slope(c)[0], guess)
+    return _increasing_root(value_and_slope, guess, low, high)
+
+
+def weibull_scale(logs: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The Weibull MLE of the scale per row given the shape: ``λ = (mean x^c)^{1/c}``, computed on the log scale."""
+    top = logs.max(axis=-1)
+    return np.exp(top + np.log(np.mean(np.exp(c[:, None] * (logs - top[:, None])), axis=-1)) / c)
+
+
+def _gamma(x: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
+    target = np.log(x.mean()) - np.log(x).mean()  # > 0 by Jensen for a non-constant sample
+    a = gamma_shape(np.array([target]))[0]
     theta = x.mean() / a
     n = x.size
     information = n * np.array([[special.polygamma(1, a), 1 / theta], [1 / theta, a / theta**2]])
@@ -119,22 +175,11 @@ def _gamma(x: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
 
 
 def _weibull(x: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
-    logs = np.log(x)
-    top, mean_log = logs.max(), logs.mean()
-
-    def score(c: float) -> float:  # Σ w log x / Σ w − 1/c − mean(log x), w ∝ x^c; increasing in c
-        w = np.exp(c * (logs - top))
-        return float(w @ logs / w.sum() - 1 / c - mean_log)
-
-    low, high = 1.0, 1.0
-    while score(low) > 0:
-        low /= 2
-    while score(high) < 0:
-        high *= 2
-    c = optimize.brentq(score, low, high, xtol=1e-14, rtol=1e-13)
-    scale = np.exp(top + np.log(np.mean(np.exp(c * (logs - top)))) / c)
-    z_c = np.exp(c * (logs - np.log(scale)))  # (x/λ)^c, which sums to n at the maximum
-    log_z = logs - np.log(scale)
+    logs = np.log(x)[None, :]  # (1, n)
+    shape = weibull_shape(logs)
+    c, scale = shape[0], weibull_scale(logs, shape)[0]
+    z_c = np.exp(c * (logs[0] - np.log(scale)))  # (x/λ)^c, which sums to n at the maximum
+    log_z = logs[0] - np.log(scale)
     n = x.size
     cross = -(c / scale) * np.sum(z_c * log_z)
     information = np.array([[n / c**2 + np.sum(z_c * log_z**2), cross], [cross, n * c**2 / scale**2]])
@@ -244,51 +289,6 @@ def probability_plot_points(data: Sequence[float] | np.ndarray, fits: Sequence[F
         for fit in fits
     ]
     return pd.concat(frames, ignore_index=True)
-
-
-@dataclass(frozen=True)
-class GoodnessOfFit:
-    """``scipy.stats.goodness_of_fit`` for one family: the statistic, its Monte Carlo p-value, samples used."""
-
-    family: str
-    statistic_name: str
-    statistic: float
-    pvalue: float
-    n_mc_samples: int
-
-
-def goodness_of_fit(
-    data: Sequence[float] | np.ndarray,
-    family: Family = "exponential",
-    statistic: str = "ad",
-    n_mc_samples: int = 199,
-    seed: Seed = None,
-) -> GoodnessOfFit:
-    """Monte Carlo goodness-of-fit test of ``family`` with its parameters estimated (the location fixed at 0).
-
-    Wraps ``scipy.stats.goodness_of_fit``: the statistic (``"ad"`` Anderson–Darling, ``"ks"``, ``"cvm"``) is
-    compared with its distribution over ``n_mc_samples`` samples drawn from the fitted family and refitted, so
-    the p-value accounts for the estimation. Its resolution is ``1/(n_mc_samples + 1)``.
-
-    >>> round(goodness_of_fit([0.2, 0.5, 1.1, 1.4, 2.9], "exponential", n_mc_samples=99, seed=0).pvalue, 2)
-    0.97
-    """
-    x = check_sample(data, family)
-    if statistic not in ("ad", "ks", "cvm"):
-        raise ValueError(f"statistic must be 'ad', 'ks' or 'cvm', got {str(statistic)[:20]!r}.")
-    if int(n_mc_samples) != n_mc_samples or not 9 <= n_mc_samples <= MAX_MC_SAMPLES:
-        raise ValueError(f"n_mc_samples must be a whole number from 9 to {MAX_MC_SAMPLES:,}, got {n_mc_samples}.")
-    known = {} if family == "normal" else {"loc": 0.0}
-    with np.errstate(all="ignore"):
-        result = stats.goodness_of_fit(
-            getattr(stats, SCIPY_NAMES[family]),
-            x,
-            known_params=known,
-            statistic=statistic,
-            n_mc_samples=int(n_mc_samples),
-            rng=_rng(seed),
-        )
-    return GoodnessOfFit(family, statistic, float(result.statistic), float(result.pvalue), int(n_mc_samples))
 
 
 def sample_family(family: Family, params: dict[str, float], n: int, seed: Seed = None) -> np.ndarray:

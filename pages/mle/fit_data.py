@@ -101,7 +101,7 @@ def fit_data_section() -> None:
         cols[2].metric(
             "Goodness-of-fit p-value",
             f"{test.pvalue:.3f}",
-            help=f"Share of {n_mc_used} refitted samples from the fit with A² at least this large (scipy).",
+            help=f"Share of {n_mc_used} refitted samples from the fit with A² at least this large.",
         )
         if n_mc_used < n_mc:
             st.caption(f"{n_mc_used} Monte Carlo samples were used for {data.size:,} values (the work is bounded).")
