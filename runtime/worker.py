@@ -34,7 +34,7 @@ import queue
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -122,10 +122,13 @@ def on_stdlib_validation(
     return fn(model, _stdlib_validation_ids(tokenizer.vocabulary, max_chars), *args, **kwargs)
 
 
-def samples_from(source: ModelSource, prompt: str, **kwargs: Any) -> SampleSet:
-    """:func:`lib.transformer.generation.sample_texts` of the model of ``source``."""
+def samples_at(source: ModelSource, prompt: str, temperatures: Sequence[float], **kwargs: Any) -> list[SampleSet]:
+    """:func:`lib.transformer.generation.sample_texts` of the model of ``source`` at each of ``temperatures``.
+
+    One call for them all: on a shared server the worker's queue is waited on once, not once per temperature.
+    """
     model, tokenizer = load_model(source)
-    return sample_texts(model, tokenizer, prompt, **kwargs)
+    return [sample_texts(model, tokenizer, prompt, temperature=t, **kwargs) for t in temperatures]
 
 
 def _set_threads(threads: int | None) -> None:

@@ -10,27 +10,27 @@ from pages._common import bound, chart, csv_download, global_seed, lib_call, tor
 from pages.sampling.inputs import Truncation
 from pages.sampling.model import ModelChoice, model_snippet
 from pages.sampling.trace import export_part, trace_part
-from runtime.worker import ModelSource, samples_from
+from runtime.worker import ModelSource, samples_at
 
 TEMPERATURES = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def samples_for(
     source: ModelSource,
     prompt: str,
-    temperature: float,
+    temperatures: tuple[float, ...],
     n: int,
     n_new: int,
     seed: int,
     stages: tuple[tuple[str, float], ...],
     temperature_last: bool = False,
-):
+) -> list[SampleSet]:
     return torch_worker().call(
-        samples_from,
+        samples_at,
         source,
         prompt,
-        temperature=temperature,
+        temperatures,
         n_samples=n,
         n_new=n_new,
         seed=seed,
@@ -131,17 +131,10 @@ def show_samples(
     last: bool,
 ) -> list[SampleSet] | None:
     """Two samples per temperature, the quality and diversity table (and its CSV) and chart; the sets drawn."""
-    progress = st.progress(0.0, text="Sampling…") if len(temperatures) * n_samples * n_new > 2_000 else None
-    sets: list[SampleSet] = []
-    for i, t in enumerate(temperatures):
-        samples = lib_call(samples_for, choice.source, prompt, t, n_samples, n_new, seed, stages, last)
-        if samples is None:
-            return None
-        sets.append(samples)
-        if progress is not None:
-            progress.progress((i + 1) / len(temperatures), text=f"Sampled τ = {t:g}")
-    if progress is not None:
-        progress.empty()
+    with st.spinner(f"Sampling {n_samples} × {n_new} characters at {len(temperatures)} temperatures…"):
+        sets = lib_call(samples_for, choice.source, prompt, tuple(temperatures), n_samples, n_new, seed, stages, last)
+    if sets is None:
+        return None
     columns = st.columns(len(sets))
     for col, result in zip(columns, sets, strict=True):
         with col:

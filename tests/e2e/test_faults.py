@@ -149,7 +149,7 @@ def test_a_killed_torch_worker_costs_one_sentence_and_the_next_call_works(lab: D
     generation = page.locator("[data-testid='stSlider']", has_text="Samples per temperature")
     generation.locator("input[type='range']").focus()
     page.keyboard.press("End")
-    page.get_by_text("Sampling…").wait_for(timeout=TIMEOUT_MS)  # drawn just before the first worker call
+    page.get_by_text("Sampling 16 × 100 characters").wait_for(timeout=TIMEOUT_MS)  # the worker call's spinner
     page.wait_for_timeout(500)
     assert page.locator("[data-test-script-state='running']").count() == 1
     os.kill(worker, signal.SIGKILL)

@@ -18,7 +18,7 @@ from lib.transformer import inspect as ti
 from lib.transformer.checkpoint import save_checkpoint
 from lib.transformer.generation import next_token_logits, sample_texts
 from lib.transformer.tokenizer import CharTokenizer
-from runtime.worker import ModelSource, TorchWorker, load_model, on_model, run_in_process, samples_from
+from runtime.worker import ModelSource, TorchWorker, load_model, on_model, run_in_process, samples_at
 
 VOCABULARY = "abcdefgh \n"
 CONFIG = ModelConfig(vocab_size=len(VOCABULARY), d_model=16, n_heads=2, n_layers=1, max_seq_len=32)
@@ -98,21 +98,23 @@ def test_logits_in_the_worker_equal_the_logits_here(worker, checkpoint) -> None:
 
 
 def test_samples_in_the_worker_equal_the_samples_here(worker, checkpoint) -> None:
-    kwargs = {"temperature": 0.8, "n_samples": 3, "n_new": 10, "seed": 4, "top_k": 5}
+    kwargs = {"n_samples": 3, "n_new": 10, "seed": 4, "top_k": 5}
     model, tokenizer = load_model(checkpoint)
-    theirs = worker.call(samples_from, checkpoint, "abc", **kwargs)
-    with ti.torch_threads(WORKER_THREADS):
-        ours = sample_texts(model, tokenizer, "abc", **kwargs)
-    # The characters stay exact: the same seed draws the same random numbers, and a probability that
-    # differs by ~1e-7 changes a draw only if its random number falls that close to a boundary between
-    # two characters (about 30 draws · 1e-7); distinct-n and repetition rates are functions of them.
-    assert dataclasses.replace(theirs, mean_log_prob=0.0) == dataclasses.replace(ours, mean_log_prob=0.0)
-    assert theirs.mean_log_prob == pytest.approx(ours.mean_log_prob, rel=RTOL, abs=ATOL)  # a float32 mean
+    in_worker = worker.call(samples_at, checkpoint, "abc", [0.0, 0.8, 2.0], **kwargs)
+    assert [s.temperature for s in in_worker] == [0.0, 0.8, 2.0]
+    for theirs in in_worker:
+        with ti.torch_threads(WORKER_THREADS):
+            ours = sample_texts(model, tokenizer, "abc", temperature=theirs.temperature, **kwargs)
+        # The characters stay exact: the same seed draws the same random numbers, and a probability that
+        # differs by ~1e-7 changes a draw only if its random number falls that close to a boundary between
+        # two characters (about 30 draws · 1e-7); distinct-n and repetition rates are functions of them.
+        assert dataclasses.replace(theirs, mean_log_prob=0.0) == dataclasses.replace(ours, mean_log_prob=0.0)
+        assert theirs.mean_log_prob == pytest.approx(ours.mean_log_prob, rel=RTOL, abs=ATOL)  # a float32 mean
 
 
 def test_a_value_error_in_the_worker_stays_a_value_error(worker, checkpoint) -> None:
     with pytest.raises(ValueError, match="vocabulary lacks"):
-        worker.call(samples_from, checkpoint, "xyz", temperature=1.0, n_samples=1, n_new=5)
+        worker.call(samples_at, checkpoint, "xyz", [1.0], n_samples=1, n_new=5)
 
 
 def test_a_dead_worker_is_replaced_by_the_next_call() -> None:
