@@ -83,6 +83,7 @@ class Stats:
     reruns: int = 0
     section_reruns: int = 0  # reruns of one section (fragment) rather than the whole page
     changed: int = 0  # reruns whose part (section or page) differs from what it drew before: the new value was used
+    unchanged: list[str] = field(default_factory=list)  # "page slider=value (from before)" of the others
 
 
 def part_digests(run: Run) -> dict[str, bytes]:
@@ -128,7 +129,10 @@ async def user(
                         part = slider.fragment_id if fragments and slider.fragment_id else "*"
                         stats.section_reruns += part != "*"
                         now = part_digests(run)
-                        stats.changed += now[part] != drawn.get(part)
+                        if now[part] != drawn.get(part):
+                            stats.changed += 1
+                        else:
+                            stats.unchanged.append(f"{page} {slider.key}={value:g} (from {slider.value:g})")
                         drawn = now if part == "*" else drawn | {part: now[part]}
                         stats.errors += [f"{page} ({slider.key}={value}): {e}" for e in run.exceptions]
                     if time.monotonic() >= stop_at:
@@ -322,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         slowest = sorted(stats.moves, reverse=True)[:5]
         print("slowest reruns: " + ", ".join(f"{what} {seconds:.1f} s" for seconds, what in slowest))
         print(f"reruns whose output changed (the new value was used): {stats.changed} of {stats.reruns}")
+        if stats.unchanged:
+            print("unchanged: " + ", ".join(sorted(set(stats.unchanged))))
         if proxied:
             print_spread(proxied, stats, cookies)
         print(f"errors: {len(stats.errors)}")

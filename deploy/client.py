@@ -110,7 +110,12 @@ class Session:
                     part.update(element.SerializeToString())
                 if what == "exception":
                     run.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
-                elif what == "slider" and not element.slider.options and element.slider.id:
+                elif (
+                    what == "slider"
+                    and not element.slider.options
+                    and element.slider.id
+                    and not element.slider.disabled
+                ):
                     s = element.slider
                     value = (s.value if s.set_value else s.default) or s.default
                     key = s.id.rsplit("-", 1)[-1]

@@ -225,6 +225,7 @@ def bootstrap_section() -> None:
             max_value=0.95,
             value=0.9,
             step=0.05,
+            disabled=statistic_name != "quantile",
             help="Used when the statistic is 'quantile'.",
         )
     with b3:

@@ -149,6 +149,7 @@ def truncation_inputs(vocabulary_size: int) -> Truncation:
             min_value=1,
             max_value=vocabulary_size,
             value=min(20, vocabulary_size),
+            disabled="top-k" not in order,  # it runs only once picked above
             help="Keep the k most likely characters (ties with the k-th too), renormalise.",
         )
     with p_col:
@@ -160,6 +161,7 @@ def truncation_inputs(vocabulary_size: int) -> Truncation:
             max_value=1.0,
             value=0.9,
             step=0.01,
+            disabled="top-p" not in order,  # it runs only once picked above
             help="Nucleus: keep the smallest set of most likely characters whose mass reaches p (at least one).",
         )
     with m_col:
@@ -171,6 +173,7 @@ def truncation_inputs(vocabulary_size: int) -> Truncation:
             max_value=1.0,
             value=0.05,
             step=0.01,
+            disabled="min-p" not in order,  # it runs only once picked above
             help="Keep characters with probability ≥ min-p × the top probability.",
         )
     with t_col:
@@ -182,6 +185,7 @@ def truncation_inputs(vocabulary_size: int) -> Truncation:
             max_value=1.0,
             value=0.9,
             step=0.01,
+            disabled="typical-p" not in order,  # it runs only once picked above
             help="Keep the characters whose surprise −log p is closest to the entropy, until their mass reaches this.",
         )
     penalty_col, ngram_col, last_col = st.columns([1, 1, 1])

@@ -91,6 +91,14 @@ def test_widgets_at_their_extremes() -> None:
     )
 
 
+def test_the_quantile_slider_works_only_for_the_quantile() -> None:
+    assert run_page(PAGE).slider(key="ht_boot_q").disabled  # the default statistic is the mean
+    for q in ("0.05", "0.95"):
+        at = run_page(PAGE, {"ht_boot_stat": "quantile", "ht_boot_q": q})
+        assert_clean(at)
+        assert not at.slider(key="ht_boot_q").disabled
+
+
 def test_count_mode_extremes() -> None:
     for k, n in (("0", "1"), ("1", "1"), ("1000000", "1000000"), ("0", "1000000")):
         at = run_page(PAGE, {"ht_source": COUNT, "ht_k": k, "ht_count_n": n, "ht_map_n": "10"})

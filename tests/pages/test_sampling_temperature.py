@@ -77,6 +77,23 @@ def test_widgets_at_their_extremes(saved_cache) -> None:
     )
 
 
+def test_a_filter_slider_is_enabled_only_once_its_filter_is_picked(saved_cache) -> None:
+    at = run_page(PAGE, FAST)  # the default filters: top-k, top-p, min-p
+    assert [at.slider(key=k).disabled for k in ("sp_top_k", "sp_top_p", "sp_min_p", "sp_typical_p")] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    for value in ("0.01", "1.0"):  # typical-p picked, at its extremes
+        at = run_page(PAGE, {**FAST, "sp_stages": ["typical-p"], "sp_typical_p": value})
+        assert_clean(at)
+        assert not at.slider(key="sp_typical_p").disabled
+        assert at.slider(key="sp_top_k").disabled
+        stages = next(t.value for t in at.dataframe if "kept characters" in t.value.columns)
+        assert stages["after"].iloc[-1] == f"typical-p {float(value):g}"
+
+
 def test_temperature_zero_is_argmax_and_the_naive_softmax_overflows(saved_cache) -> None:
     at = run_page(PAGE, {**FAST, "sp_tau": "0"})
     assert_clean(at)
