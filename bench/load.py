@@ -5,6 +5,7 @@
     python -m bench.load --replicas 2 --heavy-seconds 0    # two server processes, sessions stick to one
     python -m bench.load --proxy nginx --replicas 2 --heavy-seconds 0   # the same behind python -m deploy's nginx
     python -m bench.load --page markov_chains --page mle_estimators     # only these pages (the CI test's size)
+    python -m bench.load --proxy nginx --replicas 2 --heavy-seconds 0 --kill-after 20   # a replica killed mid-load
 
 Each session is a :class:`deploy.client.Session`, a lightweight client of Streamlit's own protocol
 as the browser's frontend is: it opens a page, collects its sliders, then "moves a slider", a rerun
@@ -24,6 +25,11 @@ cookie nginx gives each browser) and sends every session through nginx's one URL
 own sticky cookie as a browser has after its first request. Which replica each session landed on
 is read from nginx's access log ($upstream_addr of its websocket) and printed.
 
+``--kill-after S`` kills the first replica (``kill -9``) S seconds in. Its users' websockets close; each
+reconnects as the browser's frontend does (the same URL and sticky cookie, so nginx picks the next replica
+on its ring, and the page with the settings in its URL) and goes on. Printed: how many reconnected, each
+one's wait from its websocket closing to its page back, and how many were lost (not back within 10 s).
+
 Errors: an exception element in any delta, a rerun that does not finish (``--timeout``), or a
 closed connection. Memory: the resident set size of the servers and their child processes (the
 torch worker) before the sessions start and after they stop. Caches are bounded (``max_entries``), so it must level off.
@@ -41,9 +47,11 @@ import asyncio
 import contextlib
 import os
 import random
+import signal
 import statistics
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +65,7 @@ from pages._registry import PAGES
 
 PAGE_NAMES = [Path(info.path).stem for info in PAGES]
 MOVES_PER_PAGE = 4
+LOST_AFTER_S = 10.0  # a session whose page is not back this long after its websocket closed counts as lost
 # The heaviest reruns found: the queueing simulation at its largest size, the transformer at 256 tokens.
 HEAVY = [  # (page, URL, the slider the heavy user moves: each new value is a new, uncached computation)
     ("queueing_distributions", "q_customers=500000&q_servers=3", "q_customers"),
@@ -84,6 +93,20 @@ class Stats:
     section_reruns: int = 0  # reruns of one section (fragment) rather than the whole page
     changed: int = 0  # reruns whose part (section or page) differs from what it drew before: the new value was used
     unchanged: list[str] = field(default_factory=list)  # "page slider=value (from before)" of the others
+    killed_at: float | None = None  # time.monotonic() when --kill-after killed a replica
+    after_kill: list[float] = field(default_factory=list)  # rerun latencies after it
+    reconnect_waits: list[float] = field(default_factory=list)  # websocket closed → page back, per reconnect
+
+
+@dataclass
+class Options:
+    """What every user of one load run shares."""
+
+    stop_at: float
+    think: float
+    timeout: float
+    fragments: bool
+    pages: list[str]
 
 
 def part_digests(run: Run) -> dict[str, bytes]:
@@ -91,54 +114,99 @@ def part_digests(run: Run) -> dict[str, bytes]:
     return {"*": run.output.digest()} | {fragment: digest.digest() for fragment, digest in run.parts.items()}
 
 
-async def user(
-    url: str,
-    index: int,
-    stop_at: float,
-    stats: Stats,
-    think: float,
-    timeout: float,
-    fragments: bool,
-    sticky: str | None = None,
-    page_names: list[str] = PAGE_NAMES,
-) -> None:
-    rng = random.Random(index)
-    pages = page_names[index % len(page_names) :] + page_names[: index % len(page_names)]
+class DisconnectedError(Exception):
+    """The session's websocket closed while its user was thinking."""
+
+
+async def think_or_notice_close(session: Session, seconds: float) -> None:
+    """Pause ``seconds`` as a user thinks; a websocket that closes meanwhile raises :class:`DisconnectedError`,
+    as the browser's frontend notices at once (and reconnects) rather than at the next move."""
+    closed = asyncio.ensure_future(session.wait_closed())
     try:
-        async with Session(url, timeout, fragments=fragments, sticky=sticky) as session:
-            while time.monotonic() < stop_at:
-                for page in pages:
-                    start = time.perf_counter()
-                    run = await session.open(page)
-                    stats.opens.append(time.perf_counter() - start)
-                    drawn = part_digests(run)
-                    stats.errors += [f"{page} (open): {e}" for e in run.exceptions]
-                    for _ in range(MOVES_PER_PAGE):
-                        if time.monotonic() >= stop_at or not session.sliders:
-                            break
-                        await asyncio.sleep(rng.expovariate(1 / think) if think else 0)
-                        slider = rng.choice(list(session.sliders.values()))
-                        value = next_value(slider, rng)
-                        start = time.perf_counter()
-                        run = await session.move(slider, value)
-                        elapsed = time.perf_counter() - start
-                        stats.latencies.setdefault(page, []).append(elapsed)
-                        stats.by_session.setdefault(index, []).append(elapsed)
-                        stats.moves.append((elapsed, f"{page} {slider.key}={value:g}"))
-                        stats.reruns += 1
-                        part = slider.fragment_id if fragments and slider.fragment_id else "*"
-                        stats.section_reruns += part != "*"
-                        now = part_digests(run)
-                        if now[part] != drawn.get(part):
-                            stats.changed += 1
-                        else:
-                            stats.unchanged.append(f"{page} {slider.key}={value:g} (from {slider.value:g})")
-                        drawn = now if part == "*" else drawn | {part: now[part]}
-                        stats.errors += [f"{page} ({slider.key}={value}): {e}" for e in run.exceptions]
-                    if time.monotonic() >= stop_at:
-                        break
-    except (TimeoutError, RerunError, OSError, websockets.ConnectionClosed) as err:
+        done, _ = await asyncio.wait([closed], timeout=seconds)
+    finally:
+        closed.cancel()
+    if done:
+        raise DisconnectedError("the websocket closed")
+
+
+async def visit(session: Session, page: str, index: int, rng: random.Random, stats: Stats, options: Options) -> None:
+    """Open ``page``, then move up to MOVES_PER_PAGE of its sliders, thinking between moves."""
+    start = time.perf_counter()
+    run = await session.open(page)
+    stats.opens.append(time.perf_counter() - start)
+    drawn = part_digests(run)
+    stats.errors += [f"{page} (open): {e}" for e in run.exceptions]
+    for _ in range(MOVES_PER_PAGE):
+        if time.monotonic() >= options.stop_at or not session.sliders:
+            return
+        await think_or_notice_close(session, rng.expovariate(1 / options.think) if options.think else 0)
+        slider = rng.choice(list(session.sliders.values()))
+        value = next_value(slider, rng)
+        start = time.perf_counter()
+        run = await session.move(slider, value)
+        elapsed = time.perf_counter() - start
+        stats.latencies.setdefault(page, []).append(elapsed)
+        stats.by_session.setdefault(index, []).append(elapsed)
+        stats.moves.append((elapsed, f"{page} {slider.key}={value:g}"))
+        if stats.killed_at is not None:
+            stats.after_kill.append(elapsed)
+        stats.reruns += 1
+        part = slider.fragment_id if options.fragments and slider.fragment_id else "*"
+        stats.section_reruns += part != "*"
+        now = part_digests(run)
+        if now[part] != drawn.get(part):
+            stats.changed += 1
+        else:
+            stats.unchanged.append(f"{page} {slider.key}={value:g} (from {slider.value:g})")
+        drawn = now if part == "*" else drawn | {part: now[part]}
+        stats.errors += [f"{page} ({slider.key}={value}): {e}" for e in run.exceptions]
+
+
+async def come_back(broken: Session, page: str, stats: Stats, options: Options) -> Session | None:
+    """Reconnect as the browser's frontend does after its replica died: a new websocket through the same URL
+    with the same sticky cookie, and the page it was on with the settings in its URL. None if it never came back
+    (within ``options.timeout``); a wait over LOST_AFTER_S counts as a lost session."""
+    query = urllib.parse.urlencode(broken.query)
+    noticed = time.perf_counter()
+    await broken.close()
+    while time.perf_counter() - noticed < options.timeout:
+        session = Session(broken.url, options.timeout, fragments=broken.fragments, sticky=broken.sticky)
+        try:
+            await session.connect()
+            await session.open(page, query)
+        except (OSError, websockets.ConnectionClosed, RerunError, TimeoutError):
+            await session.close()
+            await asyncio.sleep(0.2)
+            continue
+        stats.reconnect_waits.append(time.perf_counter() - noticed)
+        return session
+    stats.reconnect_waits.append(float("inf"))
+    return None
+
+
+async def user(url: str, index: int, stats: Stats, options: Options, sticky: str | None = None) -> None:
+    rng = random.Random(index)
+    pages = options.pages[index % len(options.pages) :] + options.pages[: index % len(options.pages)]
+    session = Session(url, options.timeout, fragments=options.fragments, sticky=sticky)
+    try:
+        await session.connect()
+        while time.monotonic() < options.stop_at:
+            for page in pages:
+                try:
+                    await visit(session, page, index, rng, stats, options)
+                except (DisconnectedError, OSError, websockets.ConnectionClosed):
+                    if stats.killed_at is None:
+                        raise
+                    session = await come_back(session, page, stats, options)
+                    if session is None:
+                        return
+                if time.monotonic() >= options.stop_at:
+                    break
+    except (TimeoutError, RerunError, OSError, websockets.ConnectionClosed, DisconnectedError) as err:
         stats.errors.append(f"session {index}: {type(err).__name__}: {err}")
+    finally:
+        await session.close()
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -154,7 +222,7 @@ def rss_mib(pids: list[int]) -> float:
     total = 0
     for pid in (p for server in pids for p in _process_tree(server)):
         status = Path(f"/proc/{pid}/status").read_text().splitlines()
-        total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)  # 0: a zombie
     return total / 1024
 
 
@@ -220,6 +288,15 @@ async def heavy_experiment(url: str, seconds: float, timeout: float) -> None:
     print(f"  heavy reruns (queueing ~500,000 customers, transformer 256 tokens): {summary(durations)}")
 
 
+async def kill_replica_later(proxied: Deployment, after: float, stats: Stats) -> None:
+    """``kill -9`` the first replica ``after`` seconds into the load (its users must reconnect to the other)."""
+    await asyncio.sleep(after)
+    doomed = proxied.replicas[0]
+    os.kill(doomed.process.pid, signal.SIGKILL)
+    stats.killed_at = time.monotonic()
+    print(f"killed replica {doomed.address} (pid {doomed.process.pid}) after {after:g} s")
+
+
 async def load(
     urls: list[str],
     sessions: int,
@@ -229,17 +306,18 @@ async def load(
     fragments: bool = True,
     cookies: list[str] | None = None,
     pages: list[str] = PAGE_NAMES,
+    kill: tuple[Deployment, float] | None = None,
 ) -> Stats:
     """``sessions`` users for ``seconds`` on ``pages``; user i stays on server i mod len(urls) (sticky
-    sessions), sending the sticky cookie ``cookies[i]`` if given (nginx routes by it)."""
+    sessions), sending the sticky cookie ``cookies[i]`` if given (nginx routes by it). ``kill``: (the
+    deployment, seconds) kills its first replica that far into the run."""
     stats = Stats()
-    stop_at = time.monotonic() + seconds
-    await asyncio.gather(
-        *(
-            user(urls[i % len(urls)], i, stop_at, stats, think, timeout, fragments, cookie, pages)
-            for i, cookie in enumerate(cookies or [None] * sessions)
-        )
-    )
+    options = Options(time.monotonic() + seconds, think, timeout, fragments, pages)
+    users = [
+        user(urls[i % len(urls)], i, stats, options, cookie) for i, cookie in enumerate(cookies or [None] * sessions)
+    ]
+    killer = [kill_replica_later(*kill, stats)] if kill else []
+    await asyncio.gather(*users, *killer)
     return stats
 
 
@@ -270,6 +348,18 @@ def print_spread(proxied: Deployment, stats: Stats, cookies: list[str]) -> None:
         print(f"  {replica:24s} {count:3d} session(s)   {summary(reruns)}")
 
 
+def print_reconnects(stats: Stats) -> None:
+    """How the users of the killed replica fared: reconnected, how long they waited, lost (over LOST_AFTER_S)."""
+    waits = stats.reconnect_waits
+    lost = sum(w > LOST_AFTER_S for w in waits)
+    shown = ", ".join(f"{w:.1f}" for w in sorted(waits))
+    print(
+        f"after the kill: {len(waits)} session(s) lost their websocket; waits (websocket closed → page back): {shown} s"
+    )
+    print(f"  lost sessions (page not back within {LOST_AFTER_S:g} s): {lost}")
+    print(f"  {'reruns after the kill':24s} {summary(stats.after_kill)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
@@ -289,12 +379,19 @@ def main(argv: list[str] | None = None) -> int:
         help="nginx: start the deployment (python -m deploy) and send every session through nginx",
     )
     parser.add_argument(
+        "--kill-after",
+        type=float,
+        help="with --proxy nginx: kill -9 the first replica this many seconds in; its users reconnect to another",
+    )
+    parser.add_argument(
         "--full-reruns",
         action="store_true",
         help="rerun the whole page on every move, as if no page had sections (the before of the sections change)",
     )
     args = parser.parse_args(argv)
     pages = args.page or PAGE_NAMES
+    if args.kill_after is not None and (args.proxy != "nginx" or args.replicas < 2):
+        parser.error("--kill-after needs --proxy nginx and at least 2 replicas")
 
     def run(urls: list[str], pids: list[int], proxied: Deployment | None = None) -> int:
         if pids:
@@ -308,8 +405,11 @@ def main(argv: list[str] | None = None) -> int:
         # As browsers behind nginx: each with its sticky cookie, spread evenly over the replicas.
         cookies = proxied.sticky_cookies(args.sessions, "load") if proxied else None
         wall = time.perf_counter()
+        kill = (proxied, args.kill_after) if args.kill_after is not None else None
         stats = asyncio.run(
-            load(urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, cookies, pages)
+            load(
+                urls, args.sessions, args.seconds, args.think, args.timeout, not args.full_reruns, cookies, pages, kill
+            )
         )
         wall = time.perf_counter() - wall
         load_avg = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -328,7 +428,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reruns whose output changed (the new value was used): {stats.changed} of {stats.reruns}")
         if stats.unchanged:
             print("unchanged: " + ", ".join(sorted(set(stats.unchanged))))
-        if proxied:
+        if stats.killed_at is not None:
+            print_reconnects(stats)
+        elif proxied:
             print_spread(proxied, stats, cookies)
         print(f"errors: {len(stats.errors)}")
         for error in stats.errors[:20]:

@@ -62,6 +62,7 @@ class Session:
     """One user's websocket session (the browser's protocol, no browser)."""
 
     def __init__(self, url: str, timeout: float, *, fragments: bool = True, sticky: str | None = None) -> None:
+        self.url = url
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.sticky = sticky  # the browser's sticky cookie, which nginx routes by (deploy/nginx.conf.template)
         self.timeout = timeout
@@ -71,15 +72,26 @@ class Session:
         self.query: dict[str, str] = {}  # the page's URL parameters, as the browser's address bar has them
         self.ws = None
 
-    async def __aenter__(self) -> Session:
+    async def connect(self) -> Session:
         headers = {"Cookie": f"{STICKY_COOKIE}={self.sticky}"} if self.sticky else None
         self.ws = await websockets.connect(
             self.ws_url, subprotocols=["streamlit"], max_size=2**27, additional_headers=headers
         )
         return self
 
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def wait_closed(self) -> None:
+        """Return once the websocket has closed (the browser's ``onclose``: a replica that died, say)."""
+        await self.ws.wait_closed()
+
+    async def __aenter__(self) -> Session:
+        return await self.connect()
+
     async def __aexit__(self, *exc: object) -> None:
-        await self.ws.close()
+        await self.close()
 
     async def _rerun(self, state: ClientState) -> Run:
         message = BackMsg()

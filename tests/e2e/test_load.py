@@ -1,7 +1,7 @@
 """The load script still runs (2 websocket sessions on two pages through nginx in front of two replicas,
-one session on each, then the heavy-work experiment; the same for 2 seconds on two servers of its own;
-no errors either way), and its client moves a section's slider as the browser does: a rerun of that
-section alone."""
+one session on each, then the heavy-work experiment; the same with a replica killed mid-run, whose user
+comes back; the same for 2 seconds on two servers of its own; no errors either way), and its client moves
+a section's slider as the browser does: a rerun of that section alone."""
 
 from __future__ import annotations
 
@@ -46,6 +46,18 @@ def test_load_script_runs_through_nginx_with_sessions_spread_over_the_replicas()
     spread = re.findall(r"^  127\.0\.0\.1:\d+ +(\d+) session\(s\)", out, re.MULTILINE)
     assert spread == ["1", "1"], out
     assert "light user beside the heavy one" in out
+
+
+def test_load_script_kills_a_replica_and_its_user_comes_back() -> None:
+    # --kill-after: kill -9 of the first replica mid-load; its one session reconnects through nginx (the same
+    # sticky cookie, so the next replica on the ring) to its page and goes on; nothing is lost or an error.
+    out = load_script("--proxy", "nginx", "--seconds", "10", "--kill-after", "3", "--heavy-seconds", "0")
+    assert re.search(r"^killed replica 127\.0\.0\.1:\d+", out, re.MULTILINE), out
+    assert "after the kill: 1 session(s) lost their websocket" in out, out
+    assert "lost sessions (page not back within 10 s): 0" in out, out
+    after = re.search(r"^  reruns after the kill +p50 .* n +(\d+)$", out, re.MULTILINE)
+    assert after, out
+    assert int(after.group(1)) > 0, out  # both users went on moving sliders, on the survivor
 
 
 def test_load_script_runs_on_servers_of_its_own() -> None:
