@@ -96,6 +96,7 @@ class Stats:
     killed_at: float | None = None  # time.monotonic() when --kill-after killed a replica
     after_kill: list[float] = field(default_factory=list)  # rerun latencies after it
     reconnect_waits: list[float] = field(default_factory=list)  # websocket closed → page back, per reconnect
+    slow_reconnects: list[str] = field(default_factory=list)  # what the waits over LOST_AFTER_S spent their time on
 
 
 @dataclass
@@ -170,18 +171,27 @@ async def come_back(broken: Session, page: str, stats: Stats, options: Options) 
     query = urllib.parse.urlencode(broken.query)
     noticed = time.perf_counter()
     await broken.close()
+    tries: list[str] = []
     while time.perf_counter() - noticed < options.timeout:
         session = Session(broken.url, options.timeout, fragments=broken.fragments, sticky=broken.sticky)
+        start = time.perf_counter()
         try:
             await session.connect()
+            connected = time.perf_counter()
             await session.open(page, query)
-        except (OSError, websockets.ConnectionClosed, RerunError, TimeoutError):
+        except (OSError, websockets.WebSocketException, RerunError, TimeoutError) as err:
+            tries.append(f"{type(err).__name__} after {time.perf_counter() - start:.1f} s")
             await session.close()
             await asyncio.sleep(0.2)
             continue
-        stats.reconnect_waits.append(time.perf_counter() - noticed)
+        waited = time.perf_counter() - noticed
+        stats.reconnect_waits.append(waited)
+        if waited > LOST_AFTER_S:
+            opened = f"connected in {connected - start:.1f} s, {page} ran in {time.perf_counter() - connected:.1f} s"
+            stats.slow_reconnects.append(", ".join([*tries, opened]))
         return session
     stats.reconnect_waits.append(float("inf"))
+    stats.slow_reconnects.append(", ".join(tries))
     return None
 
 
@@ -357,6 +367,8 @@ def print_reconnects(stats: Stats) -> None:
         f"after the kill: {len(waits)} session(s) lost their websocket; waits (websocket closed → page back): {shown} s"
     )
     print(f"  lost sessions (page not back within {LOST_AFTER_S:g} s): {lost}")
+    for what in stats.slow_reconnects:
+        print(f"    {what}")
     print(f"  {'reruns after the kill':24s} {summary(stats.after_kill)}")
 
 

@@ -8,6 +8,7 @@ grows or shrinks like ρ(W)ᵗ. Computed here in float64 on the CPU: the matrice
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ from lib.validation import one_of, whole
 ACTIVATIONS = ("linear", "tanh")
 MAX_STEPS = 1_000
 MAX_WIDTH = 256
+# torch's forward-mode AD level is global to the process, not per thread: two sessions of one server computing
+# a Jacobian at once raise "Nested forward mode AD is not supported". One at a time (each takes milliseconds).
+_FORWARD_AD = threading.Lock()
 
 
 def _activation(name: str):
@@ -52,7 +56,8 @@ def rnn_gradient_norms(W: object, steps: int, activation: str = "linear", seed: 
             states.append(h)
         return torch.stack(states)
 
-    jacobian = torch.autograd.functional.jacobian(unroll, h0, vectorize=True, strategy="forward-mode")
+    with _FORWARD_AD:
+        jacobian = torch.autograd.functional.jacobian(unroll, h0, vectorize=True, strategy="forward-mode")
     norms = torch.linalg.matrix_norm(jacobian, ord=2).numpy()  # (steps, n, n) -> (steps,)
     if not np.all(np.isfinite(norms)):
         raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")
