@@ -1,5 +1,5 @@
-"""Linear algebra lens: a cached section rerun, the rank sweep of a 256 × 256 matrix, and Aᵗ from the
-eigendecomposition against t repeated products for t up to 10⁴."""
+"""Linear algebra lens: a cached section rerun, the rank sweep of a 256 × 256 matrix, Aᵗ from the
+eigendecomposition against t repeated products for t up to 10⁴, and the gradient boundary's batched Jacobians."""
 
 from __future__ import annotations
 
@@ -39,4 +39,25 @@ def eigen_power_vs_products(repeats: int) -> list[Result]:
     return results
 
 
-BENCHMARKS = [rerun_after_rank_slider, rerun_after_power_slider, rank_sweep_256, eigen_power_vs_products]
+def boundary_vs_one_jacobian_per_radius(repeats: int) -> Result:
+    # Section 2's boundary chart: ‖∂h_t/∂h_0‖ at t = 60 for 21 radii, n = 32, tanh. Ours batches the radii in one
+    # vmapped jacfwd; the anchor computes every step's Jacobian per radius and keeps the last.
+    W, radii = la.random_matrix(32, seed=0), [round(0.5 + 0.05 * i, 2) for i in range(21)]
+
+    def anchor() -> np.ndarray:
+        return np.array([la.rnn_gradient_norms(la.scale_to_spectral_radius(W, r), 60, "tanh", 0)[-1] for r in radii])
+
+    ours = lambda: la.final_gradient_norms(W, radii, 60, "tanh", seed=0)  # noqa: E731
+    np.testing.assert_allclose(ours(), anchor(), rtol=1e-10)
+    ours_s, anchor_s = compare(ours, anchor, repeats)
+    what = "final_gradient_norms, 21 radii, n = 32, t = 60, tanh"
+    return Result(what, ours_s, "rnn_gradient_norms per radius", anchor_s)
+
+
+BENCHMARKS = [
+    rerun_after_rank_slider,
+    rerun_after_power_slider,
+    rank_sweep_256,
+    eigen_power_vs_products,
+    boundary_vs_one_jacobian_per_radius,
+]

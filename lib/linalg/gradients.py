@@ -69,10 +69,31 @@ def final_gradient_norms(
 ) -> np.ndarray:
     """‖∂h_steps/∂h_0‖₂ with W rescaled to each spectral radius in ``radii``: the boundary at ρ = 1.
 
+    The last entry of :func:`rnn_gradient_norms` for each radius; all radii in one batched forward-mode
+    ``torch.func.jacfwd`` (vmapped over the rescaled W), so the torch calls do not grow with the radii.
+
     >>> final_gradient_norms([[1.0, 0.0], [0.0, 0.5]], [0.5, 2.0], 2).tolist()
     [0.25, 4.0]
     """
-    return np.array([rnn_gradient_norms(scale_to_spectral_radius(W, r), steps, activation, seed)[-1] for r in radii])
+    M = as_matrix("W", W)
+    if M.shape[0] > MAX_WIDTH:
+        raise ValueError(f"W may be at most {MAX_WIDTH} × {MAX_WIDTH}, got {M.shape[0]} × {M.shape[0]}.")
+    steps = whole("steps", steps, 1, MAX_STEPS)
+    act = _activation(one_of("activation", activation, ACTIVATIONS))
+    weights = torch.as_tensor(np.stack([scale_to_spectral_radius(M, r) for r in radii]), dtype=torch.float64)
+    h0 = torch.as_tensor(np.random.default_rng(seed).normal(size=M.shape[0]), dtype=torch.float64)
+
+    def last_state(weight: torch.Tensor, h: torch.Tensor) -> torch.Tensor:  # (n, n), (n,) -> (n,): h_steps
+        for _ in range(steps):
+            h = act(weight @ h)
+        return h
+
+    with _FORWARD_AD:
+        jacobians = torch.func.vmap(torch.func.jacfwd(last_state, argnums=1), in_dims=(0, None))(weights, h0)
+    norms = torch.linalg.matrix_norm(jacobians, ord=2).numpy()  # (R, n, n) -> (R,)
+    if not np.all(np.isfinite(norms)):
+        raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")
+    return norms
 
 
 @dataclass(frozen=True)

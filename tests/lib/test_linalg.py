@@ -183,15 +183,28 @@ def test_rnn_gradient_norms_from_many_threads_at_once() -> None:
     # global, so without the module's lock concurrent calls raised "Nested forward mode AD" (found under load).
     W = la.scale_to_spectral_radius(la.random_matrix(32, seed=0), 0.96)
     expected = la.rnn_gradient_norms(W, 60, "tanh", seed=0)
+    final = la.final_gradient_norms(W, [0.5, 1.0, 1.5], 60, "tanh", seed=0)
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: la.rnn_gradient_norms(W, 60, "tanh", seed=0), range(40)))
-    for norms in results:
-        np.testing.assert_array_equal(norms, expected)
+        curves = pool.map(lambda _: la.rnn_gradient_norms(W, 60, "tanh", seed=0), range(40))
+        finals = pool.map(lambda _: la.final_gradient_norms(W, [0.5, 1.0, 1.5], 60, "tanh", seed=0), range(40))
+        for norms, last in zip(curves, finals, strict=True):
+            np.testing.assert_array_equal(norms, expected)
+            np.testing.assert_array_equal(last, final)
 
 
 def test_tanh_never_grows_faster_than_linear() -> None:
     W = la.scale_to_spectral_radius(la.random_matrix(12, seed=0), 1.1)
     assert np.all(la.rnn_gradient_norms(W, 20, "tanh", seed=0) <= la.rnn_gradient_norms(W, 20, "linear") * (1 + 1e-12))
+
+
+def test_final_gradient_norms_are_the_last_of_each_curve() -> None:
+    W = la.random_matrix(16, seed=3)
+    for activation in ("linear", "tanh"):
+        final = la.final_gradient_norms(W, [0.8, 1.0, 1.2], 40, activation, seed=5)
+        curves = [
+            la.rnn_gradient_norms(la.scale_to_spectral_radius(W, r), 40, activation, seed=5) for r in (0.8, 1.0, 1.2)
+        ]
+        np.testing.assert_allclose(final, [c[-1] for c in curves], rtol=1e-12)
 
 
 def test_the_boundary_at_rho_one() -> None:
