@@ -223,6 +223,9 @@ def _to_arrow_dataset(data: pd.DataFrame, datasets: dict[str, bytes]) -> dict[st
 
 
 _ALTAIR_GLOBALS = threading.Lock()  # the active data transformer is process-wide state
+# torch's forward-mode AD level is process-wide too: sessions computing forward-mode Jacobians (lib.linalg's
+# gradient norms) take turns, or two at once raise "Nested forward mode AD is not supported".
+FORWARD_AD = threading.Lock()
 
 
 @cache

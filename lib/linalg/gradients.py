@@ -4,11 +4,14 @@ backprop stores instead of Jacobians.
 For h_{t+1} = act(W h_t) the chain rule gives ∂h_t/∂h_0 = D_t W D_{t−1} W ⋯ D_1 W with D the
 activation's derivative (the identity for a linear map, diag(1 − h²) ≤ 1 for tanh), so its norm
 grows or shrinks like ρ(W)ᵗ. Computed here in float64 on the CPU: the matrices are tiny.
+
+The Jacobians are forward-mode, and torch's forward-mode AD level is one per process, not per thread: two
+threads inside these functions at once raise "Nested forward mode AD is not supported". A caller with
+threads (a Streamlit server) runs them one at a time (``pages._common.FORWARD_AD``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,9 +25,6 @@ from lib.validation import one_of, whole
 ACTIVATIONS = ("linear", "tanh")
 MAX_STEPS = 1_000
 MAX_WIDTH = 256
-# torch's forward-mode AD level is global to the process, not per thread: two sessions of one server computing
-# a Jacobian at once raise "Nested forward mode AD is not supported". One at a time (each takes milliseconds).
-_FORWARD_AD = threading.Lock()
 
 
 def _activation(name: str):
@@ -56,8 +56,7 @@ def rnn_gradient_norms(W: object, steps: int, activation: str = "linear", seed: 
             states.append(h)
         return torch.stack(states)
 
-    with _FORWARD_AD:
-        jacobian = torch.autograd.functional.jacobian(unroll, h0, vectorize=True, strategy="forward-mode")
+    jacobian = torch.autograd.functional.jacobian(unroll, h0, vectorize=True, strategy="forward-mode")
     norms = torch.linalg.matrix_norm(jacobian, ord=2).numpy()  # (steps, n, n) -> (steps,)
     if not np.all(np.isfinite(norms)):
         raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")
@@ -88,8 +87,7 @@ def final_gradient_norms(
             h = act(weight @ h)
         return h
 
-    with _FORWARD_AD:
-        jacobians = torch.func.vmap(torch.func.jacfwd(last_state, argnums=1), in_dims=(0, None))(weights, h0)
+    jacobians = torch.func.vmap(torch.func.jacfwd(last_state, argnums=1), in_dims=(0, None))(weights, h0)
     norms = torch.linalg.matrix_norm(jacobians, ord=2).numpy()  # (R, n, n) -> (R,)
     if not np.all(np.isfinite(norms)):
         raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")

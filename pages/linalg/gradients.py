@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import linalg as la
 from lib.viz import line_chart
-from pages._common import bound, cached, chart, csv_download, global_seed, lib_call, note, prose, snippet
+from pages._common import FORWARD_AD, bound, cached, chart, csv_download, global_seed, lib_call, note, prose, snippet
 
 RADII = tuple(round(0.5 + 0.05 * i, 2) for i in range(21))  # 0.5 … 1.5: the boundary chart's grid
 
@@ -20,27 +20,19 @@ def recurrent_weight(width: int, rho: float, seed: int) -> np.ndarray:
 def gradient_curves(width: int, rho: float, steps: int, seed: int) -> pd.DataFrame:
     W = recurrent_weight(width, rho, seed)
     t = np.arange(1, steps + 1)
-    return pd.DataFrame(
-        {
-            "t": t,
-            "linear": la.rnn_gradient_norms(W, steps, "linear", seed=seed),
-            "tanh": la.rnn_gradient_norms(W, steps, "tanh", seed=seed),
-            "ρᵗ": rho**t,
-        }
-    )
+    with FORWARD_AD:
+        linear = la.rnn_gradient_norms(W, steps, "linear", seed=seed)
+        tanh = la.rnn_gradient_norms(W, steps, "tanh", seed=seed)
+    return pd.DataFrame({"t": t, "linear": linear, "tanh": tanh, "ρᵗ": rho**t})
 
 
 @cached
 def boundary(width: int, steps: int, seed: int) -> pd.DataFrame:
     W = la.random_matrix(width, seed=seed)
-    return pd.DataFrame(
-        {
-            "ρ": RADII,
-            "linear": la.final_gradient_norms(W, RADII, steps, "linear", seed=seed),
-            "tanh": la.final_gradient_norms(W, RADII, steps, "tanh", seed=seed),
-            "ρᵗ": np.array(RADII) ** steps,
-        }
-    )
+    with FORWARD_AD:
+        linear = la.final_gradient_norms(W, RADII, steps, "linear", seed=seed)
+        tanh = la.final_gradient_norms(W, RADII, steps, "tanh", seed=seed)
+    return pd.DataFrame({"ρ": RADII, "linear": linear, "tanh": tanh, "ρᵗ": np.array(RADII) ** steps})
 
 
 @st.fragment

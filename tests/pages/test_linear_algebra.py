@@ -4,10 +4,12 @@ the URL, the snippets, and the trained model's weights read without building the
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
+import pages.linalg.gradients
 import pages.linalg.lora
 import pages.linalg.weights
 from lib import linalg as la
@@ -175,3 +177,19 @@ def test_without_a_checkpoint_the_page_says_so(tmp_path, monkeypatch) -> None:
     assert len(at.info) == 1
     assert "No trained tiny GPT is saved" in at.info[0].value
     assert metric_values(at)["Numbers stored"] == "1,024 of 4,096"  # the picture instead
+
+
+def test_the_gradient_section_computes_from_many_sessions_at_once() -> None:
+    # A server runs every session in a thread of one process, and torch's forward-mode AD level is process-wide:
+    # without pages._common.FORWARD_AD two sessions' curves at once raised "Nested forward mode AD" (found by
+    # bench.load). Distinct seeds miss the cache, so every call computes; each must equal lib's serial answer.
+    section = pages.linalg.gradients
+    seeds = range(100, 116)
+    with ThreadPoolExecutor(4) as pool:
+        curves = list(pool.map(lambda s: section.gradient_curves(16, 0.96, 40, s), seeds))
+        edges = list(pool.map(lambda s: section.boundary(16, 40, s), seeds))
+    for seed, curve, edge in zip(seeds, curves, edges, strict=True):
+        W = section.recurrent_weight(16, 0.96, seed)
+        np.testing.assert_array_equal(curve["tanh"], la.rnn_gradient_norms(W, 40, "tanh", seed=seed))
+        expected = la.final_gradient_norms(la.random_matrix(16, seed=seed), section.RADII, 40, "tanh", seed=seed)
+        np.testing.assert_array_equal(edge["tanh"], expected)
