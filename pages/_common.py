@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported where used: the overview needs none of them (cold 
     import altair as alt
     import pandas as pd
 
+    from runtime.jobs import Job, JobRunner
     from runtime.worker import TorchWorker
 
 T = TypeVar("T")
@@ -201,6 +202,48 @@ def lib_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     except (ValueError, WorkerStoppedError) as err:
         show_error(err)
         return None
+
+
+# ---------------------------------------------------------------------------
+# Background training jobs (runtime.jobs): the Train button, its request, the waiting and failing
+# ---------------------------------------------------------------------------
+
+
+def train_button(where: Any, *, key: str, help: str, label: str = "Train") -> None:
+    """The primary Train button in ``where`` (``st`` or a column); :func:`train_requested` reads a press once.
+
+    A callback, not the button's return value: the request survives a rerun of the whole page (the router's
+    first-visit rerun, a fragment that reruns the page when a job ends).
+    """
+    where.button(
+        label,
+        key=key,
+        type="primary",
+        icon=":material/model_training:",
+        help=help,
+        on_click=lambda: st.session_state.update({f"{key}_requested": True}),
+    )
+
+
+def train_requested(key: str) -> bool:
+    """Whether the Train button ``key`` was pressed since the last call (the request is consumed)."""
+    return bool(st.session_state.pop(f"{key}_requested", False))
+
+
+def training_failed(where: Any, error: str) -> None:
+    """The one sentence a failed job leaves (its error, as plain text)."""
+    where.error(plain(f"Training failed: {error}"), icon=":material/error:")
+
+
+def queued_note(runner: JobRunner, job: Job) -> None:
+    """Where a queued job stands: the runs ahead of it on this server (one runs at a time)."""
+    ahead = runner.position(job.key)
+    st.info(
+        f"Queued: {ahead} training run(s) ahead of this one on this server (one runs at a time)."
+        if ahead
+        else "Starting…",
+        icon=":material/hourglass:",
+    )
 
 
 # ---------------------------------------------------------------------------

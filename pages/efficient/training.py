@@ -8,8 +8,8 @@ import streamlit as st
 
 from lib.transformer.inspect import efficient as te
 from lib.viz import line_chart
-from pages._common import chart, lib_call, plain
-from runtime.jobs import QUEUED, STOPPED, JobRunner
+from pages._common import chart, lib_call, queued_note, train_button, train_requested, training_failed
+from runtime.jobs import QUEUED, STOPPED, Job, JobRunner
 from runtime.worker import run_in_process
 
 POLL_S = 1.0
@@ -53,19 +53,13 @@ def trainer(
     job = runner.get(key)
     snap = job.snapshot() if job is not None else None
     if snap is None or (not snap.active and snap.state != "done"):
-        st.button(
-            label,
-            key=button_key,
-            type="primary",
-            icon=":material/model_training:",
-            help="Trains in a background process on the server; the page stays usable and shows progress.",
-            on_click=lambda: st.session_state.update({f"{button_key}_requested": True}),
-        )
+        help_text = "Trains in a background process on the server; the page stays usable and shows progress."
+        train_button(st, key=button_key, label=label, help=help_text)
         if snap is not None and snap.state == STOPPED:
             st.info("The last run was stopped before the end: train again to see the comparison.")
         elif snap is not None and snap.error:
-            st.error(plain(f"Training failed: {snap.error}"), icon=":material/error:")
-    if st.session_state.pop(f"{button_key}_requested", False):
+            training_failed(st, snap.error)
+    if train_requested(button_key):
 
         def work(report: Callable, variants=variants, steps=steps) -> list[te.VariantResult]:
             return run_in_process(te.compare_training, variants, report=report, threads=1, steps=steps)
@@ -75,18 +69,18 @@ def trainer(
             job = submitted[0]
             snap = job.snapshot()
     if snap is not None and snap.active:
-        progress_of(job, button_key)
+        progress_of(runner, job, button_key)
         return None
     return snap.result if snap is not None and snap.state == "done" else None
 
 
 @st.fragment(run_every=POLL_S)
-def progress_of(job, button_key: str) -> None:
+def progress_of(runner: JobRunner, job: Job, button_key: str) -> None:
     current = job.snapshot()
     if not current.active:
         st.rerun()
     if current.state == QUEUED:
-        st.info("Queued behind another comparison on this server (one runs at a time).", icon=":material/hourglass:")
+        queued_note(runner, job)
     progress = current.progress
     if progress is not None:
         st.progress(

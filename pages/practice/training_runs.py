@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from pages._common import lib_call, plain
+from pages._common import lib_call, queued_note, train_button, train_requested, training_failed
 from runtime.jobs import DONE, FAILED, QUEUED, Job, JobRunner
 
 POLL_S = 0.5
@@ -42,8 +42,7 @@ def trained(key: Hashable, calls: list[Callable[[], Any]], *, button_key: str, s
 
     ``settings`` names the configuration in the sentence shown before it is trained: a slider move changes it.
     """
-    requested = f"{button_key}_requested"
-    asked = st.session_state.pop(requested, False)
+    asked = train_requested(button_key)
     runner = job_runner()
     job = runner.get(key)
     snap = job.snapshot() if job is not None else None
@@ -57,18 +56,13 @@ def trained(key: Hashable, calls: list[Callable[[], Any]], *, button_key: str, s
         training_progress(runner, job)
         return None
     train_col, text_col = st.columns([1, 5])
-    train_col.button(
-        "Train",
-        key=button_key,
-        type="primary",
-        icon=":material/model_training:",
-        help="Trains in the background on the server; the result shows here when it is done, and stays for "
-        "everyone who asks for the same settings.",
-        # A callback, not the button's return value: the request survives a rerun of the whole page.
-        on_click=lambda: st.session_state.update({requested: True}),
+    help_text = (
+        "Trains in the background on the server; the result shows here when it is done, and stays for "
+        "everyone who asks for the same settings."
     )
+    train_button(train_col, key=button_key, help=help_text)
     if snap is not None and snap.state == FAILED:
-        text_col.error(plain(f"Training failed: {snap.error}"), icon=":material/error:")
+        training_failed(text_col, snap.error)
     else:
         text_col.info(f"Not trained yet: {settings}. Press **Train** to run it.", icon=":material/model_training:")
     return None
@@ -81,8 +75,7 @@ def training_progress(runner: JobRunner, job: Job) -> None:
     if not snap.active:
         st.rerun()  # done or failed: the whole page reruns and the section shows the result
     if snap.state == QUEUED:
-        ahead = runner.position(job.key)
-        st.info(f"Queued: {ahead} training run(s) ahead of this one." if ahead else "Starting…")
+        queued_note(runner, job)
         return
     done, total = snap.progress or (0, 1)
     st.progress(done / total, text=f"Training in the background: {done} of {total} runs done, {snap.elapsed_s:.0f} s")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.transformer.evaluation import bits
 from lib.viz.sampling import loss_curve_chart
-from pages._common import bound, chart, lib_call, plain
+from pages._common import bound, chart, lib_call, queued_note, train_button, train_requested, training_failed
 from pages.sampling.model import SIZES, ModelChoice, model_snippet, saved_at
 from runtime.jobs import QUEUED, RUNNING, STOPPED, Job, JobRunner, JobSnapshot
 from runtime.training import train_and_save
@@ -78,16 +78,9 @@ def offer_training(choice: ModelChoice, runner: JobRunner, job: Job | None) -> J
     snap = job.snapshot() if job is not None else None
     train_col, note_col = st.columns([1, 4])
     train_slot = train_col.empty()
-    train_slot.button(
-        "Train",
-        key="sp_train",
-        type="primary",
-        icon=":material/model_training:",
-        help="Trains in the background on the server; the page stays usable and shows progress while it runs.",
-        # A callback, not the button's return value: the request survives the router's first-visit rerun.
-        on_click=lambda: st.session_state.update(sp_train_requested=True),
-    )
-    if st.session_state.pop("sp_train_requested", False):
+    help_text = "Trains in the background on the server; the page stays usable and shows progress while it runs."
+    train_button(train_slot, key="sp_train", help=help_text)
+    if train_requested("sp_train"):
         settings, _, threads = SIZES[choice.size]
 
         def work(
@@ -125,7 +118,7 @@ def offer_training(choice: ModelChoice, runner: JobRunner, job: Job | None) -> J
     elif snap is not None and snap.state == STOPPED:
         note_col.info("The last run was stopped before the end, so nothing was saved: train again to keep a model.")
     elif snap is not None and snap.error:
-        note_col.error(plain(f"Training failed: {snap.error}"), icon=":material/error:")
+        training_failed(note_col, snap.error)
     return job
 
 
@@ -136,13 +129,7 @@ def training_status(runner: JobRunner, job: Job, unit: str) -> None:
     if not current.active:
         st.rerun()  # finished: the whole page reloads with the trained model
     if current.state == QUEUED:
-        ahead = runner.position(job.key)
-        st.info(
-            f"Queued: {ahead} training run(s) ahead of this one on this server (one runs at a time)."
-            if ahead
-            else "Starting…",
-            icon=":material/hourglass:",
-        )
+        queued_note(runner, job)
     progress = current.progress
     if current.state == RUNNING and progress is None:
         st.info("Reading the training text…", icon=":material/hourglass:")
