@@ -53,6 +53,18 @@ def _axis(channel, index: str, label: str, n: int, title: str):
     return channel(f"{index}:O", title=title, axis=alt.Axis(labels=False, ticks=False))
 
 
+def _labelled(
+    chart: alt.Chart, row_labels: Sequence[str], col_labels: Sequence[str], row_field: str, col_field: str
+) -> alt.Chart:
+    """``chart`` (cells with integer ``r`` and ``c``) with each cell's row and column label looked up in the
+    browser as ``row_field`` and ``col_field``: the labels travel once, not once per cell."""
+    rows = pd.DataFrame({"r": np.arange(len(row_labels), dtype=np.int16), row_field: list(map(str, row_labels))})
+    cols = pd.DataFrame({"c": np.arange(len(col_labels), dtype=np.int16), col_field: list(map(str, col_labels))})
+    return chart.transform_lookup(lookup="r", from_=alt.LookupData(rows, "r", [row_field])).transform_lookup(
+        lookup="c", from_=alt.LookupData(cols, "c", [col_field])
+    )
+
+
 def matrix_heatmap(
     values: np.ndarray,
     row_labels: Sequence[str],
@@ -93,12 +105,8 @@ def matrix_heatmap(
         scale = alt.Scale(scheme=DIVERGING_SCHEME, domain=[-(extent or 1.0), extent or 1.0])
     else:
         scale = alt.Scale(scheme=SEQUENTIAL_SCHEME)
-    row_names = pd.DataFrame({"r": np.arange(len(row_labels), dtype=np.int16), "row_label": list(map(str, row_labels))})
-    col_names = pd.DataFrame({"c": np.arange(len(col_labels), dtype=np.int16), "col_label": list(map(str, col_labels))})
     chart = (
-        alt.Chart(frame)
-        .transform_lookup(lookup="r", from_=alt.LookupData(row_names, "r", ["row_label"]))
-        .transform_lookup(lookup="c", from_=alt.LookupData(col_names, "c", ["col_label"]))
+        _labelled(alt.Chart(frame), row_labels, col_labels, "row_label", "col_label")
         .mark_rect()
         .encode(
             x=_axis(alt.X, "c", "col_label", values.shape[1], x_title),
@@ -175,12 +183,8 @@ def head_grid(
             "v": weights.ravel()[keep].astype(np.float32),
         }
     )
-    row_names = pd.DataFrame({"r": np.arange(len(row_labels), dtype=np.int16), "query": list(map(str, row_labels))})
-    col_names = pd.DataFrame({"c": np.arange(len(col_labels), dtype=np.int16), "key": list(map(str, col_labels))})
     chart = (
-        alt.Chart(frame)
-        .transform_lookup(lookup="r", from_=alt.LookupData(row_names, "r", ["query"]))
-        .transform_lookup(lookup="c", from_=alt.LookupData(col_names, "c", ["key"]))
+        _labelled(alt.Chart(frame), row_labels, col_labels, "query", "key")
         .mark_rect()
         .encode(
             x=alt.X("c:O", axis=None, scale=alt.Scale(domain=list(range(weights.shape[3])))),
