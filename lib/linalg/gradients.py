@@ -31,6 +31,25 @@ def _activation(name: str):
     return torch.tanh if name == "tanh" else (lambda h: h)
 
 
+def _recurrence(W: object, steps: int, activation: str, seed: int | None) -> tuple:
+    """The checked arguments of both norms: (W as an array, steps, the activation, h_0 ~ N(0, I) from ``seed``)."""
+    M = as_matrix("W", W)
+    if M.shape[0] > MAX_WIDTH:
+        raise ValueError(f"W may be at most {MAX_WIDTH} × {MAX_WIDTH}, got {M.shape[0]} × {M.shape[0]}.")
+    steps = whole("steps", steps, 1, MAX_STEPS)
+    act = _activation(one_of("activation", activation, ACTIVATIONS))
+    h0 = torch.as_tensor(np.random.default_rng(seed).normal(size=M.shape[0]), dtype=torch.float64)
+    return M, steps, act, h0
+
+
+def _spectral_norms(jacobians: torch.Tensor) -> np.ndarray:
+    """‖J‖₂ of each (n, n) Jacobian in ``jacobians`` (…, n, n); an overflow is a ValueError, never inf or NaN."""
+    norms = torch.linalg.matrix_norm(jacobians, ord=2).numpy()
+    if not np.all(np.isfinite(norms)):
+        raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")
+    return norms
+
+
 def rnn_gradient_norms(W: object, steps: int, activation: str = "linear", seed: int | None = None) -> np.ndarray:
     """‖∂h_t/∂h_0‖₂ for t = 1 … ``steps`` of h_{t+1} = act(W h_t), by torch autograd through the unrolled map.
 
@@ -41,13 +60,8 @@ def rnn_gradient_norms(W: object, steps: int, activation: str = "linear", seed: 
     >>> rnn_gradient_norms([[0.5, 0.0], [0.0, 0.25]], 3).tolist()
     [0.5, 0.25, 0.125]
     """
-    M = as_matrix("W", W)
-    if M.shape[0] > MAX_WIDTH:
-        raise ValueError(f"W may be at most {MAX_WIDTH} × {MAX_WIDTH}, got {M.shape[0]} × {M.shape[0]}.")
-    steps = whole("steps", steps, 1, MAX_STEPS)
-    act = _activation(one_of("activation", activation, ACTIVATIONS))
+    M, steps, act, h0 = _recurrence(W, steps, activation, seed)
     weight = torch.as_tensor(M, dtype=torch.float64)
-    h0 = torch.as_tensor(np.random.default_rng(seed).normal(size=M.shape[0]), dtype=torch.float64)
 
     def unroll(h: torch.Tensor) -> torch.Tensor:  # (n,) -> (steps, n): h_1 … h_steps
         states = []
@@ -57,10 +71,7 @@ def rnn_gradient_norms(W: object, steps: int, activation: str = "linear", seed: 
         return torch.stack(states)
 
     jacobian = torch.autograd.functional.jacobian(unroll, h0, vectorize=True, strategy="forward-mode")
-    norms = torch.linalg.matrix_norm(jacobian, ord=2).numpy()  # (steps, n, n) -> (steps,)
-    if not np.all(np.isfinite(norms)):
-        raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")
-    return norms
+    return _spectral_norms(jacobian)  # (steps, n, n) -> (steps,)
 
 
 def final_gradient_norms(
@@ -74,13 +85,8 @@ def final_gradient_norms(
     >>> final_gradient_norms([[1.0, 0.0], [0.0, 0.5]], [0.5, 2.0], 2).tolist()
     [0.25, 4.0]
     """
-    M = as_matrix("W", W)
-    if M.shape[0] > MAX_WIDTH:
-        raise ValueError(f"W may be at most {MAX_WIDTH} × {MAX_WIDTH}, got {M.shape[0]} × {M.shape[0]}.")
-    steps = whole("steps", steps, 1, MAX_STEPS)
-    act = _activation(one_of("activation", activation, ACTIVATIONS))
+    M, steps, act, h0 = _recurrence(W, steps, activation, seed)
     weights = torch.as_tensor(np.stack([scale_to_spectral_radius(M, r) for r in radii]), dtype=torch.float64)
-    h0 = torch.as_tensor(np.random.default_rng(seed).normal(size=M.shape[0]), dtype=torch.float64)
 
     def last_state(weight: torch.Tensor, h: torch.Tensor) -> torch.Tensor:  # (n, n), (n,) -> (n,): h_steps
         for _ in range(steps):
@@ -88,10 +94,7 @@ def final_gradient_norms(
         return h
 
     jacobians = torch.func.vmap(torch.func.jacfwd(last_state, argnums=1), in_dims=(0, None))(weights, h0)
-    norms = torch.linalg.matrix_norm(jacobians, ord=2).numpy()  # (R, n, n) -> (R,)
-    if not np.all(np.isfinite(norms)):
-        raise ValueError("The gradient norm overflows double precision: use fewer steps or a smaller radius.")
-    return norms
+    return _spectral_norms(jacobians)  # (R, n, n) -> (R,)
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,8 @@ def _weibull(x: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
     logs = np.log(x)[None, :]  # (1, n)
     shape = weibull_shape(logs)
     c, scale = shape[0], weibull_scale(logs, shape)[0]
-    z_c = np.exp(c * (logs[0] - np.log(scale)))  # (x/λ)^c, which sums to n at the maximum
     log_z = logs[0] - np.log(scale)
+    z_c = np.exp(c * log_z)  # (x/λ)^c, which sums to n at the maximum
     n = x.size
     cross = -(c / scale) * np.sum(z_c * log_z)
     information = np.array([[n / c**2 + np.sum(z_c * log_z**2), cross], [cross, n * c**2 / scale**2]])

@@ -91,10 +91,6 @@ def gof_statistic(name: str, family: str, params: dict[str, np.ndarray], samples
     return 1 / (12 * n) + np.sum(((2 * i - 1) / (2 * n) - cdf) ** 2, axis=-1)
 
 
-def _statistic_of_own_fit(family: str, statistic: str, samples: np.ndarray) -> np.ndarray:
-    return gof_statistic(statistic, family, refit(family, samples), samples)
-
-
 def goodness_of_fit(
     data: Sequence[float] | np.ndarray,
     family: Family = "exponential",
@@ -119,9 +115,11 @@ def goodness_of_fit(
         raise ValueError(f"n_mc_samples must be a whole number from 9 to {MAX_MC_SAMPLES:,}, got {n_mc_samples}.")
     rng = _rng(seed)
     with np.errstate(all="ignore"):  # a draw that underflows to 0 gives a NaN statistic, which never counts
-        fitted = getattr(stats, SCIPY_NAMES[family])(**{k: v[0, 0] for k, v in refit(family, x[None, :]).items()})
-        observed = _statistic_of_own_fit(family, statistic, x[None, :])[0]
-        null = _statistic_of_own_fit(family, statistic, fitted.rvs(size=(int(n_mc_samples), x.size), random_state=rng))
+        params = refit(family, x[None, :])  # (1, 1) arrays: the data's own fit
+        observed = gof_statistic(statistic, family, params, x[None, :])[0]
+        fitted = getattr(stats, SCIPY_NAMES[family])(**{k: v[0, 0] for k, v in params.items()})
+        samples = fitted.rvs(size=(int(n_mc_samples), x.size), random_state=rng)  # (n_mc, n), scipy's one batch
+        null = gof_statistic(statistic, family, refit(family, samples), samples)
     tolerance = 100 * np.finfo(float).eps * abs(observed) if np.isfinite(observed) else 0.0
     pvalue = (np.sum(null >= observed - tolerance) + 1) / (n_mc_samples + 1)
     return GoodnessOfFit(family, statistic, float(observed), float(pvalue), int(n_mc_samples))

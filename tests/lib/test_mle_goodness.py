@@ -9,14 +9,8 @@ from scipy import stats
 from lib import mle
 from lib.mle.fit import SCIPY_NAMES
 from lib.mle.goodness import refit
+from tests.lib.test_mle_fit import TRUTH
 
-TRUTH = {
-    "exponential": {"scale": 2.0},
-    "gamma": {"a": 2.5, "scale": 1.3},
-    "lognormal": {"s": 0.6, "scale": 3.0},
-    "weibull": {"c": 1.7, "scale": 4.0},
-    "normal": {"loc": -1.0, "scale": 2.0},
-}
 N_MC = 99
 
 
